@@ -1,0 +1,47 @@
+# flink-savepoint — developer entry points. `make help` lists them.
+SHELL := /bin/bash
+CARGO ?= cargo
+PREFIX ?= $(HOME)/.local
+BINDIR ?= $(PREFIX)/bin
+
+.DEFAULT_GOAL := help
+
+.PHONY: help
+help: ## List the targets
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-14s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+.PHONY: build
+build: ## Build every crate (debug)
+	$(CARGO) build --workspace --locked
+
+.PHONY: release
+release: ## Build the plugin and webhook optimised
+	$(CARGO) build --release --locked -p kubectl-savepoint -p savepoint-webhook
+
+.PHONY: fmt
+fmt: ## Format all code
+	$(CARGO) fmt --all
+
+.PHONY: fmt-check
+fmt-check: ## Fail if code is not formatted
+	$(CARGO) fmt --all -- --check
+
+.PHONY: lint
+lint: ## clippy on every target, warnings are errors
+	$(CARGO) clippy --workspace --all-targets --locked -- -D warnings
+
+.PHONY: unit
+unit: ## Run the whole test suite only (no fmt/clippy)
+	$(CARGO) build --workspace --locked --bins
+	$(CARGO) test --workspace --locked --no-fail-fast
+
+.PHONY: test
+test: fmt-check lint unit ## fmt check + clippy + every test (what CI runs)
+
+.PHONY: install
+install: ## Install kubectl-savepoint and its completion entry point into $(BINDIR)
+	$(CARGO) build --release --locked -p kubectl-savepoint
+	install -d $(BINDIR)
+	install -m 0755 target/release/kubectl-savepoint $(BINDIR)/kubectl-savepoint
+	ln -sf kubectl-savepoint $(BINDIR)/kubectl_complete-savepoint
+	@echo "installed $(BINDIR)/kubectl-savepoint (+ kubectl_complete-savepoint); make sure $(BINDIR) is on PATH"

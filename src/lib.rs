@@ -1,0 +1,4 @@
+//! Shared library for `kubectl-savepoint` and `savepoint-webhook`.
+//!
+//! Pure decision logic lives here; the binaries are thin I/O shells around it.
+#![forbid(unsafe_code)]

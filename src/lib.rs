@@ -2,3 +2,4 @@
 //!
 //! Pure decision logic lives here; the binaries are thin I/O shells around it.
 #![forbid(unsafe_code)]
+pub mod admission;

@@ -3,3 +3,6 @@
 //! Pure decision logic lives here; the binaries are thin I/O shells around it.
 #![forbid(unsafe_code)]
 pub mod admission;
+pub mod crd;
+pub mod history;
+pub mod time;

@@ -3,6 +3,8 @@
 //! Pure decision logic lives here; the binaries are thin I/O shells around it.
 #![forbid(unsafe_code)]
 pub mod admission;
+pub mod config;
 pub mod crd;
+pub mod grammar;
 pub mod history;
 pub mod time;

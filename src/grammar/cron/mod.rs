@@ -6,10 +6,14 @@
 //! lists `a,b`, steps `*/n`, `a/n`, `a-b/n`; month names `JAN`–`DEC`; weekday names `SUN`–`SAT`
 //! (1 = SUN … 7 = SAT). Day-of-month also takes `L`, `L-n`, `LW`, `nW`; day-of-week takes `L`
 //! (= SAT), `nL` (last weekday n of the month) and `n#k` (k-th weekday n). Exactly one of
-//! day-of-month and day-of-week must be `?`. Years range over 1970–2099.
+//! day-of-month and day-of-week must be `?`. `L-nW` (weekday nearest to n days before the
+//! last) and a bare `/n` (= `*/n`) are accepted like Quartz.
 //!
-//! Differences from Quartz, all stricter: more than 7 fields, a `/n` without start and step 0
-//! are rejected (Quartz ignores extra fields). Evaluation ([`CronExpr::next_after`]) is done in
+//! Differences from Quartz (log4j's copy), all stricter: more than 7 fields are rejected
+//! (Quartz silently ignores them), step 0 is rejected, year values must lie in 1970–2199
+//! (Quartz does not range-check years; `*` covers 1970 to the current year + 100), and every
+//! list element must be well-formed (Quartz silently ignores trailing text after a month or
+//! weekday name). Evaluation ([`CronExpr::next_after`]) is done in
 //! **UTC**; the operator evaluates in the JVM default time zone of its pod (usually UTC in
 //! containers). `nW` for a day beyond the month's length never matches in that month.
 
@@ -37,7 +41,7 @@ pub enum CronField {
     Month,
     /// Field 6, 1–7 or SUN–SAT.
     DayOfWeek,
-    /// Field 7 (optional), 1970–2099.
+    /// Field 7 (optional), 1970–2199.
     Year,
 }
 
@@ -74,7 +78,7 @@ impl CronField {
             Self::DayOfMonth => (1, 31),
             Self::Month => (1, 12),
             Self::DayOfWeek => (1, 7),
-            Self::Year => (1970, 2099),
+            Self::Year => (1970, 2199),
         }
     }
 
@@ -113,7 +117,7 @@ pub(crate) enum DomSpec {
     Any,
     Days(BTreeSet<u16>),
     Last { offset: u16 },
-    LastWeekday,
+    LastWeekday { offset: u16 },
     NearestWeekday(u16),
 }
 
@@ -164,7 +168,7 @@ impl CronExpr {
     }
 
     /// The first fire time strictly after `after` (second precision, like Quartz
-    /// `getNextValidTimeAfter`), evaluated in UTC; `None` if there is none up to 2099.
+    /// `getNextValidTimeAfter`), evaluated in UTC; `None` if there is none up to 2199.
     pub fn next_after(&self, after: Timestamp) -> Option<Timestamp> {
         let civil = after.to_zoned(TimeZone::UTC).datetime();
         let next = self.next_after_civil(civil)?;
@@ -238,24 +242,14 @@ impl CronExpr {
             DomSpec::Any => true,
             DomSpec::Days(days) => days.contains(&day),
             DomSpec::Last { offset } => last > *offset && day == last - offset,
-            DomSpec::LastWeekday => match weekday_of(last) {
-                Some(7) => day == last - 1,
-                Some(1) => day == last - 2,
-                _ => day == last,
-            },
-            DomSpec::NearestWeekday(target) => {
-                let target = *target;
-                if target > last {
-                    return false;
+            DomSpec::LastWeekday { offset } => {
+                last > *offset && {
+                    let target = last - offset;
+                    day == nearest_weekday(target, last, weekday_of(target))
                 }
-                let nearest = match weekday_of(target) {
-                    Some(7) if target == 1 => 3,
-                    Some(7) => target - 1,
-                    Some(1) if target == last => target - 2,
-                    Some(1) => target + 1,
-                    _ => target,
-                };
-                day == nearest
+            }
+            DomSpec::NearestWeekday(target) => {
+                *target <= last && day == nearest_weekday(*target, last, weekday_of(*target))
             }
         };
         let weekday = date.weekday().to_sunday_one_offset() as u16;
@@ -266,5 +260,18 @@ impl CronExpr {
             DowSpec::Nth { weekday: wd, nth } => weekday == *wd && (day - 1) / 7 + 1 == *nth,
         };
         dom_ok && dow_ok
+    }
+}
+
+/// The weekday (Mon–Fri) nearest to `target` within the month (Quartz `W`): a Saturday moves
+/// back to Friday (forward to Monday the 3rd if it is the 1st), a Sunday moves forward to
+/// Monday (back to Friday if it is the last day).
+fn nearest_weekday(target: u16, last: u16, weekday: Option<u16>) -> u16 {
+    match weekday {
+        Some(7) if target == 1 => 3,
+        Some(7) => target - 1,
+        Some(1) if target == last => target - 2,
+        Some(1) => target + 1,
+        _ => target,
     }
 }

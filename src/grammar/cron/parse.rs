@@ -127,12 +127,8 @@ fn parse_item(item: &str, field: CronField, set: &mut BTreeSet<u16>) -> Result<(
                     max_step(field)
                 ));
             }
-            if base.is_empty() {
-                return Err(format!(
-                    "\"{item}\" needs a start before '/', e.g. \"*/{step}\""
-                ));
-            }
-            (base, Some(step))
+            // Quartz reads a bare "/n" as "*/n".
+            (if base.is_empty() { "*" } else { base }, Some(step))
         }
         None => (item, None),
     };
@@ -209,13 +205,21 @@ fn parse_dom(text: &str) -> Result<DomSpec, String> {
         return Ok(DomSpec::Last { offset: 0 });
     }
     if text == "LW" {
-        return Ok(DomSpec::LastWeekday);
+        return Ok(DomSpec::LastWeekday { offset: 0 });
     }
-    if let Some(offset) = text.strip_prefix("L-") {
-        let offset = parse_number(offset)
+    if let Some(rest) = text.strip_prefix("L-") {
+        let (digits, weekday) = match rest.strip_suffix('W') {
+            Some(digits) => (digits, true),
+            None => (rest, false),
+        };
+        let offset = parse_number(digits)
             .filter(|n| *n <= 30)
             .ok_or_else(|| format!("offset in \"{text}\" must be a number 0-30"))?;
-        return Ok(DomSpec::Last { offset });
+        return Ok(if weekday {
+            DomSpec::LastWeekday { offset }
+        } else {
+            DomSpec::Last { offset }
+        });
     }
     if let Some(day) = text.strip_suffix('W')
         && !day.contains([',', '-', '/', '*', 'L'])

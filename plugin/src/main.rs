@@ -1,2 +1,25 @@
 #![forbid(unsafe_code)]
-fn main() {}
+//! Entry point of `kubectl-savepoint` (see the library for everything else).
+
+fn main() -> std::process::ExitCode {
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("KUBECTL_SAVEPOINT_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+        )
+        .init();
+    let cli = kubectl_savepoint::cli::parse_from(std::env::args_os());
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(err) => {
+            eprintln!("error: cannot start the async runtime: {err}");
+            return kubectl_savepoint::ExitCode::Failure.into();
+        }
+    };
+    runtime.block_on(kubectl_savepoint::run(cli)).into()
+}

@@ -1,0 +1,395 @@
+//! API calls with user-facing errors, CRD discovery and paginated listing.
+//!
+//! Every request a command makes is described by an [`ApiOp`] (verb, resource, namespace, name),
+//! so a failure can say *what* was denied or missing:
+//!
+//! * 403 → `forbidden: user "viewer" cannot patch flinkdeployments.flink.apache.org in namespace "flink" (verb patch)`
+//! * 404 on a named object → `FlinkDeployment "orders" not found in namespace "flink"` plus a
+//!   `kubectl get` hint; 404 because the CRD is absent → names the CRD and the operator release
+//!   that introduced it.
+//! * 401, 409, other statuses and transport errors get their own sentences.
+
+use std::fmt;
+
+use ::kube::api::{ListParams, ObjectList};
+use ::kube::core::Status;
+use ::kube::{Api, Client, Resource};
+use serde::de::DeserializeOwned;
+
+use crate::target::FLINK_GROUP;
+
+/// The group/version of the Flink operator resources.
+pub const FLINK_API_VERSION: &str = "flink.apache.org/v1beta1";
+
+/// Page size of LIST requests (`?limit=`).
+pub const PAGE_SIZE: u32 = 250;
+
+/// One API request, for error messages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiOp {
+    /// RBAC verb: get, list, watch, patch, create, delete.
+    pub verb: &'static str,
+    /// Kind, e.g. `FlinkDeployment`.
+    pub kind: String,
+    /// Plural resource, e.g. `flinkdeployments`.
+    pub plural: String,
+    /// API group (empty for core).
+    pub group: String,
+    /// Namespace, if the request is namespaced.
+    pub namespace: Option<String>,
+    /// Object name, for single-object requests.
+    pub name: Option<String>,
+}
+
+impl ApiOp {
+    /// Describes a request on resource type `K`.
+    pub fn of<K: Resource<DynamicType = ()>>(
+        verb: &'static str,
+        namespace: Option<&str>,
+        name: Option<&str>,
+    ) -> Self {
+        ApiOp {
+            verb,
+            kind: K::kind(&()).into_owned(),
+            plural: K::plural(&()).into_owned(),
+            group: K::group(&()).into_owned(),
+            namespace: namespace.map(str::to_owned),
+            name: name.map(str::to_owned),
+        }
+    }
+
+    /// `flinkdeployments.flink.apache.org` (as RBAC and kubectl spell it).
+    pub fn resource(&self) -> String {
+        if self.group.is_empty() {
+            self.plural.clone()
+        } else {
+            format!("{}.{}", self.plural, self.group)
+        }
+    }
+
+    fn scope(&self) -> String {
+        match &self.namespace {
+            Some(ns) => format!(" in namespace {ns:?}"),
+            None => " in any namespace".to_string(),
+        }
+    }
+
+    /// Turns a kube error into a user-facing [`ApiError`].
+    pub fn error(&self, source: ::kube::Error) -> ApiError {
+        let status = match &source {
+            ::kube::Error::Api(status) => Some(status.clone()),
+            _ => None,
+        };
+        let message = match &status {
+            Some(status) => self.describe_status(status),
+            None => format!(
+                "cannot {} {}{}: {}",
+                self.verb,
+                self.resource(),
+                self.scope(),
+                source
+            ),
+        };
+        ApiError {
+            op: self.clone(),
+            status,
+            message,
+        }
+    }
+
+    fn describe_status(&self, status: &Status) -> String {
+        let resource = self.resource();
+        let scope = self.scope();
+        match status.code {
+            401 => format!(
+                "unauthorized: the API server rejected the credentials while trying to {} {resource}; \
+                 check --token, --user or the kubeconfig",
+                self.verb
+            ),
+            403 => {
+                let user = quoted_after(&status.message, "User \"")
+                    .map(|u| format!("user {u:?}"))
+                    .unwrap_or_else(|| "the current user".to_string());
+                format!(
+                    "forbidden: {user} cannot {verb} {resource}{scope} (verb {verb}); \
+                     ask for RBAC permission to {verb} {resource}",
+                    verb = self.verb
+                )
+            }
+            404 if is_missing_resource_type(status) => {
+                missing_crd_message(&self.kind, &self.plural)
+            }
+            404 => match &self.name {
+                Some(name) => format!(
+                    "{kind} {name:?} not found{scope}; check the name with: kubectl get {plural} -n {ns}",
+                    kind = self.kind,
+                    plural = self.plural,
+                    ns = self.namespace.as_deref().unwrap_or("default"),
+                ),
+                None => format!("{} not found{scope}: {}", resource, status.message),
+            },
+            409 => format!(
+                "conflict: {} {}{scope} was changed by someone else while we tried to {} it: {}",
+                self.kind,
+                self.name.as_deref().unwrap_or(""),
+                self.verb,
+                status.message
+            ),
+            code => format!(
+                "cannot {} {resource}{}{scope}: {} (HTTP {code}{})",
+                self.verb,
+                self.name
+                    .as_deref()
+                    .map(|n| format!(" {n:?}"))
+                    .unwrap_or_default(),
+                status.message,
+                if status.reason.is_empty() {
+                    String::new()
+                } else {
+                    format!(", {}", status.reason)
+                }
+            ),
+        }
+    }
+}
+
+/// A failed API request with a user-facing message (exit code 1).
+#[derive(Debug, Clone)]
+pub struct ApiError {
+    /// The request that failed.
+    pub op: ApiOp,
+    /// The API server's Status, when it answered with one.
+    pub status: Option<Box<Status>>,
+    /// The sentence shown to the user.
+    pub message: String,
+}
+
+impl ApiError {
+    /// The HTTP status code, when the API server answered.
+    pub fn code(&self) -> Option<u16> {
+        self.status.as_ref().map(|s| s.code)
+    }
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for ApiError {}
+
+/// Extension: attach an [`ApiOp`] to a kube result.
+pub trait ApiResultExt<T> {
+    /// Maps a kube error to an [`ApiError`] describing `op` (inside an `anyhow::Error`;
+    /// `downcast_ref::<ApiError>()` recovers it).
+    fn op(self, op: ApiOp) -> anyhow::Result<T>;
+}
+
+impl<T> ApiResultExt<T> for Result<T, ::kube::Error> {
+    fn op(self, op: ApiOp) -> anyhow::Result<T> {
+        self.map_err(|e| anyhow::Error::new(op.error(e)))
+    }
+}
+
+/// The HTTP status code of a kube error, if the API server answered.
+pub fn status_code(err: &::kube::Error) -> Option<u16> {
+    match err {
+        ::kube::Error::Api(status) => Some(status.code),
+        _ => None,
+    }
+}
+
+/// A 404 that means "no such resource type" rather than "no such object": the API server then
+/// answers without naming an object (`the server could not find the requested resource`).
+fn is_missing_resource_type(status: &Status) -> bool {
+    let names_object = status.details.as_ref().is_some_and(|d| !d.name.is_empty());
+    !names_object
+        && status
+            .message
+            .contains("could not find the requested resource")
+}
+
+/// The message for an absent Flink CRD: its full name and the operator release that added it.
+pub fn missing_crd_message(kind: &str, plural: &str) -> String {
+    let since = match kind {
+        "FlinkStateSnapshot" => "1.10.0",
+        "FlinkSessionJob" => "1.0.0",
+        _ => "1.0.0 (v1beta1)",
+    };
+    format!(
+        "the {kind} CRD ({plural}.{FLINK_GROUP}) is not installed in this cluster; \
+         it was introduced in Flink Kubernetes operator {since} (install or upgrade the operator's CRDs)"
+    )
+}
+
+fn quoted_after<'a>(text: &'a str, marker: &str) -> Option<&'a str> {
+    let start = text.find(marker)? + marker.len();
+    let len = text[start..].find('"')?;
+    Some(&text[start..start + len])
+}
+
+/// Which Flink resource types the API server serves (one discovery request).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FlinkCrds {
+    /// Plural names served under `flink.apache.org/v1beta1`.
+    pub plurals: Vec<String>,
+}
+
+impl FlinkCrds {
+    /// Whether `plural` (e.g. `flinkstatesnapshots`) is served.
+    pub fn has(&self, plural: &str) -> bool {
+        self.plurals.iter().any(|p| p == plural)
+    }
+}
+
+/// Discovers the Flink resources (`GET /apis/flink.apache.org/v1beta1`); a 404 means none.
+pub async fn discover_flink(client: &Client) -> anyhow::Result<FlinkCrds> {
+    match client.list_api_group_resources(FLINK_API_VERSION).await {
+        Ok(list) => Ok(FlinkCrds {
+            plurals: list
+                .resources
+                .into_iter()
+                .map(|r| r.name)
+                .filter(|n| !n.contains('/'))
+                .collect(),
+        }),
+        Err(err) if status_code(&err) == Some(404) => Ok(FlinkCrds::default()),
+        Err(err) => Err(anyhow::Error::new(
+            ApiOp {
+                verb: "get",
+                kind: "APIResourceList".into(),
+                plural: "v1beta1".into(),
+                group: FLINK_GROUP.into(),
+                namespace: None,
+                name: None,
+            }
+            .error(err),
+        )),
+    }
+}
+
+/// Lists every object of `K` in `namespace` (or all namespaces), following `continue` pages.
+/// This is one logical LIST: `?limit=PAGE_SIZE` plus continue requests, never per-object GETs.
+pub async fn list_all<K>(
+    client: &Client,
+    namespace: Option<&str>,
+    selector: Option<&str>,
+) -> anyhow::Result<Vec<K>>
+where
+    K: Resource<DynamicType = ()> + Clone + DeserializeOwned + fmt::Debug,
+    K: Resource<Scope = ::kube::core::NamespaceResourceScope>,
+{
+    let api: Api<K> = match namespace {
+        Some(ns) => Api::namespaced(client.clone(), ns),
+        None => Api::all(client.clone()),
+    };
+    let op = ApiOp::of::<K>("list", namespace, None);
+    let mut items = Vec::new();
+    let mut params = ListParams::default().limit(PAGE_SIZE);
+    if let Some(selector) = selector {
+        params = params.labels(selector);
+    }
+    loop {
+        let page: ObjectList<K> = api.list(&params).await.op(op.clone())?;
+        items.extend(page.items);
+        match page.metadata.continue_.filter(|c| !c.is_empty()) {
+            Some(token) => params = params.continue_token(&token),
+            None => return Ok(items),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ::kube::core::response::StatusDetails;
+
+    fn op() -> ApiOp {
+        ApiOp {
+            verb: "patch",
+            kind: "FlinkDeployment".into(),
+            plural: "flinkdeployments".into(),
+            group: FLINK_GROUP.into(),
+            namespace: Some("flink".into()),
+            name: Some("orders".into()),
+        }
+    }
+
+    fn status(code: u16, message: &str, name: &str) -> ::kube::Error {
+        ::kube::Error::Api(Box::new(Status {
+            code,
+            message: message.into(),
+            details: Some(StatusDetails {
+                name: name.into(),
+                group: String::new(),
+                kind: String::new(),
+                uid: String::new(),
+                causes: Vec::new(),
+                retry_after_seconds: 0,
+            }),
+            ..Status::default()
+        }))
+    }
+
+    #[test]
+    fn forbidden_names_user_verb_and_resource() {
+        let err = op().error(status(
+            403,
+            "flinkdeployments.flink.apache.org \"orders\" is forbidden: User \"viewer\" cannot patch \
+             resource \"flinkdeployments\" in API group \"flink.apache.org\" in the namespace \"flink\"",
+            "orders",
+        ));
+        assert!(
+            err.message.starts_with(
+                "forbidden: user \"viewer\" cannot patch flinkdeployments.flink.apache.org \
+                 in namespace \"flink\" (verb patch)"
+            ),
+            "{}",
+            err.message
+        );
+        assert_eq!(err.code(), Some(403));
+    }
+
+    #[test]
+    fn not_found_names_kind_name_namespace_and_suggests_kubectl_get() {
+        let err = op().error(status(
+            404,
+            "flinkdeployments \"orders\" not found",
+            "orders",
+        ));
+        assert!(
+            err.message
+                .contains("FlinkDeployment \"orders\" not found in namespace \"flink\"")
+        );
+        assert!(
+            err.message
+                .contains("kubectl get flinkdeployments -n flink")
+        );
+    }
+
+    #[test]
+    fn missing_resource_type_names_the_crd_and_operator_release() {
+        let mut op = op();
+        op.kind = "FlinkStateSnapshot".into();
+        op.plural = "flinkstatesnapshots".into();
+        let err = op.error(status(
+            404,
+            "the server could not find the requested resource",
+            "",
+        ));
+        assert!(
+            err.message.contains("flinkstatesnapshots.flink.apache.org"),
+            "{}",
+            err.message
+        );
+        assert!(err.message.contains("1.10.0"), "{}", err.message);
+    }
+
+    #[test]
+    fn other_statuses_keep_the_server_message_and_code() {
+        let err = op().error(status(422, "spec.job: Invalid value", ""));
+        assert!(err.message.contains("spec.job: Invalid value"));
+        assert!(err.message.contains("HTTP 422"));
+    }
+}

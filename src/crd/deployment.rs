@@ -1,7 +1,5 @@
 //! FlinkDeployment (`flinkdeployments.flink.apache.org`, shortname `flinkdep`).
 
-use std::collections::BTreeMap;
-
 use kube::CustomResource;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -91,9 +89,9 @@ pub struct FlinkDeploymentStatus {
     /// Reconciliation bookkeeping.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reconciliation_status: Option<ReconciliationStatus>,
-    /// Cluster info (Flink version, revision, ...).
+    /// Cluster info (Flink version, revision, ...; string values in practice).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cluster_info: Option<BTreeMap<String, String>>,
+    pub cluster_info: Option<Map<String, Value>>,
     /// JobManager deployment status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub job_manager_deployment_status: Option<JobManagerDeploymentStatus>,

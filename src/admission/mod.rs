@@ -1,13 +1,209 @@
 //! Admission policy for Flink resources: pure decisions over `AdmissionRequest`s.
 //!
-//! The webhook binary only decodes the AdmissionReview, looks the session cluster up in its
-//! watch-backed cache, calls [`review`] and encodes the [`Decision`].
+//! The webhook binary only decodes the AdmissionReview, asks [`lookup_need`] what to look up,
+//! answers from its watch-backed cache, calls [`review`] and encodes the [`Decision`].
+//!
+//! Documented decisions:
+//! * Policy violations are denied with **403** (`Forbidden`); values that do not parse with
+//!   **422** (`Invalid`). Codes are always set explicitly (never 0 → 400).
+//! * `/mutate` ([`Phase::Mutate`]) only adds defaults and never denies; `/validate`
+//!   ([`Phase::Validate`]) only validates and never patches, so it sees the final object.
+//! * `DELETE`/`CONNECT`, objects being deleted (`deletionTimestamp` set), and objects carrying
+//!   the opt-out label or annotation (`flink-savepoint.io/policy: disabled` by default) are
+//!   allowed untouched. Namespace opt-out is the same label on the Namespace, applied by the API
+//!   server through the webhook configurations' `namespaceSelector`.
+//! * Unsupported kinds (a misconfigured `rules` list) are **allowed with a warning**, so a
+//!   configuration mistake can never block unrelated resources.
+//! * When the session cluster cannot be looked up (cache not synced), snapshot-path checks follow
+//!   [`FailSafe`] (default: allow with a warning) and session-job defaults are not added.
+//! * Dry-run requests are reviewed exactly like real ones.
 
+mod context;
 mod decision;
+mod dir_override;
+mod findings;
+mod kinds;
+mod missing_dir;
+mod mutate;
 mod policy;
+mod snapshot;
+mod values;
+mod view;
 
+use kube::core::{
+    DynamicObject,
+    admission::{AdmissionRequest, Operation},
+};
+use thiserror::Error;
+
+pub use context::{LookupNeed, Phase, ReviewContext, SessionLookup, lookup_need};
 pub use decision::{CODE_FORBIDDEN, CODE_INVALID, Decision, DenyReason};
+pub use kinds::FlinkKind;
 pub use policy::{
     DEFAULT_HISTORY_MAX_AGE, DEFAULT_HISTORY_MAX_COUNT, DEFAULT_OPT_OUT_KEY, DEFAULT_OPT_OUT_VALUE,
     Defaults, EnforcementMode, FailSafe, OptOut, Policy,
 };
+
+use findings::Findings;
+use view::{ResourceView, has_marker, is_deleting};
+
+/// Kinds and operations each phase acts on; the webhook configurations' `rules` must match.
+/// FlinkStateSnapshots are checked on CREATE only: their spec is fixed at creation, and UPDATEs
+/// (labels, finalizer removal by the operator) must never be blocked.
+pub fn handled(phase: Phase) -> &'static [(FlinkKind, &'static [&'static str])] {
+    const CREATE_UPDATE: &[&str] = &["CREATE", "UPDATE"];
+    match phase {
+        Phase::Mutate => &[
+            (FlinkKind::Deployment, CREATE_UPDATE),
+            (FlinkKind::SessionJob, CREATE_UPDATE),
+        ],
+        Phase::Validate => &[
+            (FlinkKind::Deployment, CREATE_UPDATE),
+            (FlinkKind::SessionJob, CREATE_UPDATE),
+            (FlinkKind::StateSnapshot, &["CREATE"]),
+        ],
+    }
+}
+
+/// A policy whose defaults would themselves be rejected.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[error("default for {key} is invalid: {problem}")]
+pub struct PolicyError {
+    /// The configuration key of the default.
+    pub key: &'static str,
+    /// What is wrong with the configured default.
+    pub problem: String,
+}
+
+/// Checks that the configured defaults pass the policy's own value rules.
+pub fn check_policy(policy: &Policy) -> Result<(), PolicyError> {
+    let d = &policy.defaults;
+    for (option, value) in values::CHECKED.iter().zip([
+        &d.history_max_age,
+        &d.history_max_count,
+        &d.periodic_interval,
+    ]) {
+        if let Some(problem) = value.as_deref().and_then(|v| values::problem(option, v)) {
+            return Err(PolicyError {
+                key: option.key,
+                problem,
+            });
+        }
+    }
+    if policy.opt_out.key.trim().is_empty() {
+        return Err(PolicyError {
+            key: "opt-out.key",
+            problem: "the opt-out key must not be empty".to_owned(),
+        });
+    }
+    Ok(())
+}
+
+/// Reviews one request. Pure: everything external comes in through `ctx`.
+pub fn review(req: &AdmissionRequest<DynamicObject>, ctx: &ReviewContext<'_>) -> Decision {
+    if !matches!(req.operation, Operation::Create | Operation::Update) {
+        return Decision::allow();
+    }
+    let Some(kind) = FlinkKind::of(req) else {
+        return Decision::Allow {
+            patch: None,
+            warnings: vec![format!(
+                "savepoint-webhook does not handle {}/{} {}; check the webhook configuration rules",
+                req.kind.group, req.kind.version, req.kind.kind
+            )],
+        };
+    };
+    let Some(obj) = req.object.as_ref() else {
+        return Decision::allow();
+    };
+    let opt_out = &ctx.policy.opt_out;
+    if is_deleting(&obj.metadata)
+        || (opt_out.allow_object && has_marker(&obj.metadata, &opt_out.key, &opt_out.value))
+    {
+        return Decision::allow();
+    }
+    let name = obj
+        .metadata
+        .name
+        .as_deref()
+        .or(obj.metadata.generate_name.as_deref())
+        .unwrap_or(&req.name);
+    let namespace = req.namespace.as_deref();
+    let view = ResourceView::new(kind.as_str(), namespace, name, &obj.data);
+    let old_view = match (&req.operation, &req.old_object) {
+        (Operation::Update, Some(old)) => {
+            Some(ResourceView::new(kind.as_str(), namespace, name, &old.data))
+        }
+        _ => None,
+    };
+    match ctx.phase {
+        Phase::Mutate => mutate_phase(kind, &view, ctx),
+        Phase::Validate => validate_phase(kind, req, &view, old_view.as_ref(), ctx)
+            .into_decision(ctx.policy.enforcement),
+    }
+}
+
+fn mutate_phase(kind: FlinkKind, view: &ResourceView<'_>, ctx: &ReviewContext<'_>) -> Decision {
+    match kind {
+        FlinkKind::Deployment => {
+            mutate::defaults(view, false, SessionLookup::NotNeeded, &ctx.policy.defaults)
+        }
+        FlinkKind::SessionJob if view.deployment_name().is_none() => Decision::Allow {
+            patch: None,
+            warnings: vec![format!(
+                "{}: spec.deploymentName is not set; savepoint retention defaults were not added",
+                view.display
+            )],
+        },
+        FlinkKind::SessionJob => {
+            mutate::defaults(view, true, ctx.session_cluster, &ctx.policy.defaults)
+        }
+        FlinkKind::StateSnapshot => Decision::allow(),
+    }
+}
+
+fn validate_phase(
+    kind: FlinkKind,
+    req: &AdmissionRequest<DynamicObject>,
+    view: &ResourceView<'_>,
+    old: Option<&ResourceView<'_>>,
+    ctx: &ReviewContext<'_>,
+) -> Findings {
+    let mut findings = Findings::default();
+    if kind != FlinkKind::StateSnapshot && view.raw_config == view::RawConfig::Invalid {
+        findings.invalid(format!(
+            "{}: spec.flinkConfiguration must be an object of configuration keys (flat or nested)",
+            view.display
+        ));
+        return findings;
+    }
+    match kind {
+        FlinkKind::Deployment => {
+            values::check(view, old, &mut findings);
+            missing_dir::check_deployment(view, &mut findings);
+        }
+        FlinkKind::SessionJob => {
+            dir_override::check(view, old, ctx.session_cluster, &mut findings);
+            values::check(view, old, &mut findings);
+            missing_dir::check_session_job(view, ctx.session_cluster, &mut findings);
+            if matches!(ctx.session_cluster, SessionLookup::Unknown) {
+                findings.warn(format!(
+                    "{}: the session-cluster cache is not ready; the session cluster's savepoint settings were not checked",
+                    view.display
+                ));
+            }
+        }
+        FlinkKind::StateSnapshot => {
+            if req.operation == Operation::Create {
+                snapshot::check(
+                    &view.display,
+                    view.spec,
+                    ctx.session_cluster,
+                    ctx.policy.fail_safe,
+                    &mut findings,
+                );
+            }
+        }
+    }
+    findings
+}

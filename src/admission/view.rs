@@ -1,0 +1,95 @@
+//! A read-only view of the admitted object (raw JSON, so that malformed specs never panic and
+//! every `flinkConfiguration` spelling is seen through the operator's flattening).
+
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+use serde_json::{Map, Value};
+
+use crate::config::{FlatConfig, flatten};
+use crate::crd::FlinkDeployment;
+
+/// State of `spec.flinkConfiguration`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum RawConfig<'a> {
+    /// Absent or `null`.
+    Absent,
+    /// An object (flat, nested or mixed).
+    Object(&'a Map<String, Value>),
+    /// Something else (string, array, number): not a configuration.
+    Invalid,
+}
+
+/// The parts of a FlinkDeployment / FlinkSessionJob the rules read.
+#[derive(Debug, Clone)]
+pub struct ResourceView<'a> {
+    /// `kind/namespace/name` for messages.
+    pub display: String,
+    /// `spec` (`Value::Null` when absent).
+    pub spec: &'a Value,
+    /// Raw `spec.flinkConfiguration`.
+    pub raw_config: RawConfig<'a>,
+    /// Flattened configuration (empty unless `raw_config` is an object).
+    pub config: FlatConfig,
+}
+
+impl<'a> ResourceView<'a> {
+    /// View over a DynamicObject's data.
+    pub fn new(kind: &str, namespace: Option<&str>, name: &str, data: &'a Value) -> Self {
+        let spec = &data["spec"];
+        let raw_config = match &spec["flinkConfiguration"] {
+            Value::Null => RawConfig::Absent,
+            Value::Object(map) => RawConfig::Object(map),
+            _ => RawConfig::Invalid,
+        };
+        let config = match raw_config {
+            RawConfig::Object(map) => flatten(map),
+            _ => FlatConfig::default(),
+        };
+        let display = match namespace {
+            Some(ns) => format!("{kind} {ns}/{name}"),
+            None => format!("{kind} {name}"),
+        };
+        Self {
+            display,
+            spec,
+            raw_config,
+            config,
+        }
+    }
+
+    /// `spec.deploymentName` of a session job.
+    pub fn deployment_name(&self) -> Option<&'a str> {
+        self.spec["deploymentName"]
+            .as_str()
+            .filter(|name| !name.is_empty())
+    }
+
+    /// Whether `spec.job.upgradeMode` is `savepoint`.
+    pub fn upgrade_mode_savepoint(&self) -> bool {
+        self.spec["job"]["upgradeMode"].as_str() == Some("savepoint")
+    }
+
+    /// Whether the deprecated `spec.job.savepointTriggerNonce` is set.
+    pub fn has_savepoint_nonce(&self) -> bool {
+        !self.spec["job"]["savepointTriggerNonce"].is_null()
+    }
+}
+
+/// The flattened configuration of a session cluster from the cache.
+pub fn cluster_config(cluster: &FlinkDeployment) -> FlatConfig {
+    cluster
+        .flink_configuration()
+        .map(flatten)
+        .unwrap_or_default()
+}
+
+/// Whether `key: value` is set as a label or annotation of the object.
+pub fn has_marker(meta: &ObjectMeta, key: &str, value: &str) -> bool {
+    [&meta.labels, &meta.annotations]
+        .into_iter()
+        .any(|map| map.as_ref().and_then(|m| m.get(key)).map(String::as_str) == Some(value))
+}
+
+/// Whether the object is being deleted (finalizer removal must never be blocked).
+pub fn is_deleting(meta: &ObjectMeta) -> bool {
+    meta.deletion_timestamp.is_some()
+}

@@ -1,0 +1,167 @@
+//! Command-line flags (every flag also reads an environment variable).
+
+use std::{net::SocketAddr, path::PathBuf, time::Duration};
+
+use clap::{Parser, ValueEnum};
+use flink_savepoint::admission::{EnforcementMode, FailSafe};
+
+/// Default HTTPS address for `/validate` and `/mutate`.
+pub const DEFAULT_LISTEN: &str = "0.0.0.0:8443";
+/// Default plain-HTTP admin address for `/healthz`, `/readyz` and `/metrics`.
+pub const DEFAULT_ADMIN_LISTEN: &str = "0.0.0.0:8080";
+
+/// Log output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    /// Human-readable lines.
+    Plain,
+    /// One JSON object per line (for in-cluster log shipping).
+    Json,
+}
+
+/// `--enforcement` values (mirrors [`EnforcementMode`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Enforcement {
+    /// Reject violations with a 4xx code.
+    Deny,
+    /// Admit violations with a warning.
+    Warn,
+}
+
+impl From<Enforcement> for EnforcementMode {
+    fn from(value: Enforcement) -> Self {
+        match value {
+            Enforcement::Deny => EnforcementMode::Deny,
+            Enforcement::Warn => EnforcementMode::Warn,
+        }
+    }
+}
+
+/// `--fail-safe` values (mirrors [`FailSafe`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailSafeArg {
+    /// Admit with a warning when the session-cluster cache cannot answer.
+    Allow,
+    /// Deny when the session-cluster cache cannot answer.
+    Deny,
+}
+
+impl From<FailSafeArg> for FailSafe {
+    fn from(value: FailSafeArg) -> Self {
+        match value {
+            FailSafeArg::Allow => FailSafe::Allow,
+            FailSafeArg::Deny => FailSafe::Deny,
+        }
+    }
+}
+
+/// Admission webhook enforcing the Flink savepoint policy.
+#[derive(Debug, Clone, Parser)]
+#[command(name = "savepoint-webhook", version, about)]
+pub struct Args {
+    /// HTTPS address serving /validate and /mutate.
+    #[arg(long, env = "WEBHOOK_LISTEN", default_value = DEFAULT_LISTEN)]
+    pub listen: SocketAddr,
+    /// Plain-HTTP address serving /healthz, /readyz and /metrics.
+    #[arg(long, env = "WEBHOOK_ADMIN_LISTEN", default_value = DEFAULT_ADMIN_LISTEN)]
+    pub admin_listen: SocketAddr,
+    /// PEM certificate chain (leaf first); reloaded when the file changes.
+    #[arg(long, env = "WEBHOOK_TLS_CERT")]
+    pub tls_cert: PathBuf,
+    /// PEM private key (PKCS#8, PKCS#1 or SEC1); reloaded when the file changes.
+    #[arg(long, env = "WEBHOOK_TLS_KEY")]
+    pub tls_key: PathBuf,
+    /// How often the certificate files are checked for changes.
+    #[arg(long, env = "WEBHOOK_CERT_RELOAD_INTERVAL", default_value = "5s", value_parser = parse_duration_arg)]
+    pub cert_reload_interval: Duration,
+    /// YAML policy file (enforcement, fail-safe, opt-out, defaults); flags override it.
+    #[arg(long, env = "WEBHOOK_CONFIG")]
+    pub config: Option<PathBuf>,
+    /// Watch FlinkDeployments/FlinkSessionJobs in this namespace only (default: all namespaces).
+    #[arg(long, env = "WEBHOOK_NAMESPACE")]
+    pub namespace: Option<String>,
+    /// Become ready after this long even if the session-cluster cache has not synced
+    /// (lookups then answer "unknown" and the fail-safe direction applies).
+    #[arg(long, env = "WEBHOOK_CACHE_SYNC_TIMEOUT", default_value = "30s", value_parser = parse_duration_arg)]
+    pub cache_sync_timeout: Duration,
+    /// Deadline for draining in-flight requests after SIGTERM/SIGINT.
+    #[arg(long, env = "WEBHOOK_SHUTDOWN_GRACE", default_value = "20s", value_parser = parse_duration_arg)]
+    pub shutdown_grace: Duration,
+    /// Delay between turning not-ready and closing the listener, so endpoints can be updated.
+    #[arg(long, env = "WEBHOOK_SHUTDOWN_DELAY", default_value = "0s", value_parser = parse_duration_arg)]
+    pub shutdown_delay: Duration,
+    /// Per-request timeout (reading the body, deciding, answering).
+    #[arg(long, env = "WEBHOOK_REQUEST_TIMEOUT", default_value = "10s", value_parser = parse_duration_arg)]
+    pub request_timeout: Duration,
+    /// Log format; the level comes from RUST_LOG (default info).
+    #[arg(long, env = "WEBHOOK_LOG_FORMAT", value_enum, default_value = "plain")]
+    pub log_format: LogFormat,
+    /// Override the enforcement mode from the config file.
+    #[arg(long, env = "WEBHOOK_ENFORCEMENT", value_enum)]
+    pub enforcement: Option<Enforcement>,
+    /// Override the fail-safe direction from the config file.
+    #[arg(long, env = "WEBHOOK_FAIL_SAFE", value_enum)]
+    pub fail_safe: Option<FailSafeArg>,
+    /// Override the opt-out label/annotation key.
+    #[arg(long, env = "WEBHOOK_OPT_OUT_KEY")]
+    pub opt_out_key: Option<String>,
+    /// Override the default `kubernetes.operator.savepoint.history.max.age` ("" disables it).
+    #[arg(long, env = "WEBHOOK_DEFAULT_HISTORY_MAX_AGE")]
+    pub default_history_max_age: Option<String>,
+    /// Override the default `kubernetes.operator.savepoint.history.max.count` ("" disables it).
+    #[arg(long, env = "WEBHOOK_DEFAULT_HISTORY_MAX_COUNT")]
+    pub default_history_max_count: Option<String>,
+    /// Default `kubernetes.operator.periodic.savepoint.interval` ("" disables it).
+    #[arg(long, env = "WEBHOOK_DEFAULT_PERIODIC_INTERVAL")]
+    pub default_periodic_interval: Option<String>,
+}
+
+/// Parses `500ms`, `5s`, `2m`, `1h` or a bare number of seconds.
+pub fn parse_duration_arg(text: &str) -> Result<Duration, String> {
+    let text = text.trim();
+    let split = text
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(text.len());
+    let (digits, unit) = text.split_at(split);
+    let value: u64 = digits
+        .parse()
+        .map_err(|_| format!("invalid duration {text:?}: expected e.g. 500ms, 5s, 2m or 1h"))?;
+    match unit.trim() {
+        "ms" => Ok(Duration::from_millis(value)),
+        "" | "s" => Ok(Duration::from_secs(value)),
+        "m" => Ok(Duration::from_secs(value.saturating_mul(60))),
+        "h" => Ok(Duration::from_secs(value.saturating_mul(3600))),
+        other => Err(format!(
+            "invalid duration unit {other:?} in {text:?}: use ms, s, m or h"
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn duration_flags_accept_common_units_and_reject_garbage() {
+        assert_eq!(parse_duration_arg("500ms"), Ok(Duration::from_millis(500)));
+        assert_eq!(parse_duration_arg("5s"), Ok(Duration::from_secs(5)));
+        assert_eq!(parse_duration_arg("7"), Ok(Duration::from_secs(7)));
+        assert_eq!(parse_duration_arg("2m"), Ok(Duration::from_secs(120)));
+        assert!(parse_duration_arg("soon").is_err());
+        assert!(parse_duration_arg("5 fortnights").is_err());
+    }
+
+    #[test]
+    fn defaults_match_the_documented_ports() {
+        let args = Args::try_parse_from([
+            "savepoint-webhook",
+            "--tls-cert",
+            "c.pem",
+            "--tls-key",
+            "k.pem",
+        ])
+        .expect("parses");
+        assert_eq!(args.listen.port(), 8443);
+        assert_eq!(args.admin_listen.port(), 8080);
+    }
+}

@@ -1,0 +1,138 @@
+//! `savepoint-webhook`: a thin axum + rustls shell around
+//! [`flink_savepoint::admission::review`].
+//!
+//! * HTTPS (`--listen`, default `0.0.0.0:8443`): `POST /validate`, `POST /mutate`.
+//! * Plain HTTP admin (`--admin-listen`, default `0.0.0.0:8080`): `/healthz`, `/readyz`, `/metrics`.
+#![forbid(unsafe_code)]
+
+pub mod admin;
+pub mod args;
+pub mod cache;
+pub mod encode;
+pub mod metrics;
+pub mod routes;
+pub mod server;
+pub mod settings;
+pub mod shutdown;
+pub mod state;
+pub mod telemetry;
+pub mod tls;
+
+use std::{future::IntoFuture, sync::Arc};
+
+use anyhow::{Context, Result};
+use tokio::net::TcpListener;
+
+pub use admin::admin_router;
+pub use args::Args;
+pub use routes::router;
+pub use state::AppState;
+
+/// Runs until SIGTERM/SIGINT (a second signal aborts).
+pub async fn run(args: Args) -> Result<()> {
+    let (trigger, signal) = shutdown::channel();
+    shutdown::spawn_signal_listener(trigger)?;
+    run_until(args, signal).await
+}
+
+/// Runs until `signal` fires, then drains and returns.
+pub async fn run_until(args: Args, signal: shutdown::Signal) -> Result<()> {
+    let policy = settings::load_policy(&args)?;
+    let Args {
+        listen,
+        admin_listen,
+        tls_cert,
+        tls_key,
+        cert_reload_interval,
+        namespace,
+        cache_sync_timeout,
+        shutdown_grace,
+        shutdown_delay,
+        request_timeout,
+        // Consumed by `settings::load_policy` / `telemetry::init`.
+        config: _,
+        log_format: _,
+        enforcement: _,
+        fail_safe: _,
+        opt_out_key: _,
+        default_history_max_age: _,
+        default_history_max_count: _,
+        default_periodic_interval: _,
+    } = args;
+
+    let provider = tls::provider();
+    let files = tls::CertFiles {
+        cert: tls_cert,
+        key: tls_key,
+    };
+    let loaded = files
+        .load(&provider)
+        .context("loading the initial TLS certificate")?;
+    let resolver = Arc::new(tls::ReloadingResolver::new(loaded.key));
+    let tls_config = Arc::new(tls::server_config(provider.clone(), resolver.clone())?);
+
+    let state = AppState::new(policy, request_timeout);
+    state.readiness.set_tls_loaded();
+    let cache = Arc::new(cache::SessionCache::default());
+    let state = AppState {
+        cache: cache.clone(),
+        ..state
+    };
+
+    let https = TcpListener::bind(listen)
+        .await
+        .with_context(|| format!("binding the HTTPS listener on {listen}"))?;
+    let admin = TcpListener::bind(admin_listen)
+        .await
+        .with_context(|| format!("binding the admin listener on {admin_listen}"))?;
+    let https_addr = https.local_addr().context("reading the HTTPS address")?;
+    let admin_addr = admin.local_addr().context("reading the admin address")?;
+    tracing::info!(https = %https_addr, admin = %admin_addr, enforcement = ?state.policy.enforcement, fail_safe = ?state.policy.fail_safe, "listening");
+
+    tokio::spawn(tls::watch_files(
+        files,
+        provider,
+        resolver,
+        loaded.fingerprint,
+        cert_reload_interval,
+        state.metrics.clone(),
+        signal.clone(),
+    ));
+    tokio::spawn(cache::start(
+        cache,
+        namespace,
+        cache_sync_timeout,
+        state.readiness.clone(),
+        state.metrics.clone(),
+        signal.clone(),
+    ));
+
+    // The admin port outlives the HTTPS drain so /readyz reports 503 meanwhile.
+    let (admin_stop, mut admin_signal) = shutdown::channel();
+    let admin_task = tokio::spawn(
+        axum::serve(admin, admin_router(state.clone()))
+            .with_graceful_shutdown(async move { shutdown::wait(&mut admin_signal).await })
+            .into_future(),
+    );
+
+    server::serve_https(
+        https,
+        tls_config,
+        router(state.clone()),
+        state.readiness.clone(),
+        signal,
+        server::Drain {
+            delay: shutdown_delay,
+            grace: shutdown_grace,
+        },
+    )
+    .await;
+    admin_stop.fire();
+    match admin_task.await {
+        Ok(Ok(())) => {}
+        Ok(Err(error)) => tracing::warn!(%error, "admin server ended with an error"),
+        Err(error) => tracing::warn!(%error, "admin server task failed"),
+    }
+    tracing::info!("shut down");
+    Ok(())
+}

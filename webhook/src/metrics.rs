@@ -1,0 +1,123 @@
+//! Prometheus metrics (prometheus-client, OpenMetrics text on the admin port).
+
+use prometheus_client::{
+    encoding::{EncodeLabelSet, text::encode},
+    metrics::{counter::Counter, family::Family, gauge::Gauge, histogram::Histogram},
+    registry::Registry,
+};
+
+/// Labels of one admission request.
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct RequestLabels {
+    /// `validate` or `mutate`.
+    pub endpoint: String,
+    /// Resource kind (`FlinkSessionJob`, …) or `unknown` for undecodable requests.
+    pub kind: String,
+    /// `CREATE`, `UPDATE`, `DELETE`, `CONNECT` or `unknown`.
+    pub operation: String,
+    /// `allowed`, `warned`, `patched`, `denied` or `rejected` (malformed request, 4xx).
+    pub decision: String,
+}
+
+/// Labels of a certificate reload attempt.
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct ReloadLabels {
+    /// `success` or `error`.
+    pub result: String,
+}
+
+/// All metrics of the process.
+pub struct Metrics {
+    registry: Registry,
+    /// Admission requests by endpoint, kind, operation and decision.
+    pub requests: Family<RequestLabels, Counter>,
+    /// Handling latency (decode + review + encode), seconds.
+    pub latency: Family<RequestLabels, Histogram>,
+    /// Certificate reloads by result.
+    pub cert_reloads: Family<ReloadLabels, Counter>,
+    /// 1 when the session-cluster cache has synced, 0 otherwise.
+    pub cache_synced: Gauge,
+    /// FlinkDeployments currently in the cache.
+    pub cache_deployments: Gauge,
+    /// 1 while the process is ready.
+    pub ready: Gauge,
+}
+
+/// Latency buckets: 50 µs … 1 s, so sub-millisecond handling is visible (the API server's own
+/// histogram starts at 5 ms).
+pub const LATENCY_BUCKETS: [f64; 12] = [
+    0.000_05, 0.000_1, 0.000_25, 0.000_5, 0.001, 0.002_5, 0.005, 0.01, 0.025, 0.1, 0.25, 1.0,
+];
+
+impl Metrics {
+    /// Creates and registers every metric.
+    pub fn new() -> Self {
+        let mut registry = Registry::with_prefix("savepoint_webhook");
+        let requests = Family::<RequestLabels, Counter>::default();
+        registry.register(
+            "admission_requests",
+            "Admission requests by endpoint, kind, operation and decision",
+            requests.clone(),
+        );
+        let latency = Family::<RequestLabels, Histogram>::new_with_constructor(|| {
+            Histogram::new(LATENCY_BUCKETS)
+        });
+        registry.register(
+            "admission_duration_seconds",
+            "Time to decode, review and encode one AdmissionReview",
+            latency.clone(),
+        );
+        let cert_reloads = Family::<ReloadLabels, Counter>::default();
+        registry.register(
+            "cert_reloads",
+            "TLS certificate reloads by result",
+            cert_reloads.clone(),
+        );
+        let cache_synced = Gauge::default();
+        registry.register(
+            "cache_synced",
+            "1 when the FlinkDeployment cache has synced",
+            cache_synced.clone(),
+        );
+        let cache_deployments = Gauge::default();
+        registry.register(
+            "cache_flinkdeployments",
+            "FlinkDeployments in the session-cluster cache",
+            cache_deployments.clone(),
+        );
+        let ready = Gauge::default();
+        registry.register("ready", "1 while /readyz answers 200", ready.clone());
+        Self {
+            registry,
+            requests,
+            latency,
+            cert_reloads,
+            cache_synced,
+            cache_deployments,
+            ready,
+        }
+    }
+
+    /// Records one certificate reload attempt.
+    pub fn cert_reload(&self, ok: bool) {
+        let result = if ok { "success" } else { "error" };
+        self.cert_reloads
+            .get_or_create(&ReloadLabels {
+                result: result.to_owned(),
+            })
+            .inc();
+    }
+
+    /// OpenMetrics text exposition.
+    pub fn render(&self) -> Result<String, std::fmt::Error> {
+        let mut out = String::new();
+        encode(&mut out, &self.registry)?;
+        Ok(out)
+    }
+}
+
+impl Default for Metrics {
+    fn default() -> Self {
+        Self::new()
+    }
+}

@@ -1,0 +1,215 @@
+//! HTTPS routes `/validate` and `/mutate`: decode, look up, `review`, encode. Nothing else.
+//!
+//! Malformed input never reaches the policy and never yields a 5xx: wrong method → 405, wrong
+//! content type → 415, oversized body → 413, undecodable JSON / missing `request` / wrong
+//! `apiVersion` → 400, slow clients → 408.
+
+use std::time::{Duration, Instant};
+
+use axum::{
+    Router,
+    body::Bytes,
+    extract::{DefaultBodyLimit, Request, State},
+    http::{HeaderMap, StatusCode, header},
+    middleware::{self, Next},
+    response::{IntoResponse, Response},
+    routing::post,
+};
+use flink_savepoint::admission::{
+    self, Decision, Phase, ReviewContext, SessionLookup, lookup_need,
+};
+use kube::core::{
+    DynamicObject,
+    admission::{AdmissionRequest, AdmissionReview},
+};
+use serde_json::json;
+
+use crate::{cache::Resolved, metrics::RequestLabels, state::AppState};
+
+/// Largest accepted request body: the API server's own limit for a request is 3 MiB.
+pub const MAX_BODY_BYTES: usize = 3 * 1024 * 1024;
+/// The only AdmissionReview version served (the configurations ask for `[v1]`).
+pub const ADMISSION_API_VERSION: &str = "admission.k8s.io/v1";
+/// Paths served on the HTTPS port.
+pub const VALIDATE_PATH: &str = "/validate";
+/// Paths served on the HTTPS port.
+pub const MUTATE_PATH: &str = "/mutate";
+
+/// The HTTPS router.
+pub fn router(state: AppState) -> Router {
+    let timeout = state.request_timeout;
+    Router::new()
+        .route(VALIDATE_PATH, post(validate).fallback(method_not_allowed))
+        .route(MUTATE_PATH, post(mutate).fallback(method_not_allowed))
+        .fallback(not_found)
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(middleware::from_fn_with_state(timeout, request_timeout))
+        .with_state(state)
+}
+
+async fn validate(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+    handle(Phase::Validate, &state, &headers, &body)
+}
+
+async fn mutate(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+    handle(Phase::Mutate, &state, &headers, &body)
+}
+
+/// A Kubernetes-style `Status` body for requests that are not valid AdmissionReviews.
+pub fn error_response(code: StatusCode, message: impl Into<String>) -> Response {
+    let message = message.into();
+    let body = json!({
+        "kind": "Status",
+        "apiVersion": "v1",
+        "status": "Failure",
+        "code": code.as_u16(),
+        "reason": code.canonical_reason().unwrap_or("Error"),
+        "message": message,
+    });
+    (code, axum::Json(body)).into_response()
+}
+
+async fn method_not_allowed() -> Response {
+    let mut response = error_response(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "only POST is allowed on admission endpoints",
+    );
+    response
+        .headers_mut()
+        .insert(header::ALLOW, header::HeaderValue::from_static("POST"));
+    response
+}
+
+async fn not_found() -> Response {
+    error_response(
+        StatusCode::NOT_FOUND,
+        format!("no such endpoint; use POST {VALIDATE_PATH} or POST {MUTATE_PATH}"),
+    )
+}
+
+async fn request_timeout(State(timeout): State<Duration>, req: Request, next: Next) -> Response {
+    match tokio::time::timeout(timeout, next.run(req)).await {
+        Ok(response) => response,
+        Err(_) => error_response(
+            StatusCode::REQUEST_TIMEOUT,
+            format!("request not completed within {timeout:?}"),
+        ),
+    }
+}
+
+fn is_json(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.split(';').next())
+        .is_some_and(|mime| mime.trim().eq_ignore_ascii_case("application/json"))
+}
+
+/// Decodes the body into an AdmissionRequest, or says why not (400/415).
+fn decode(
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<AdmissionRequest<DynamicObject>, (StatusCode, String)> {
+    if !is_json(headers) {
+        return Err((
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "Content-Type must be application/json".to_owned(),
+        ));
+    }
+    let review: AdmissionReview<DynamicObject> = serde_json::from_slice(body).map_err(|error| {
+        (
+            StatusCode::BAD_REQUEST,
+            format!("body is not a valid AdmissionReview: {error}"),
+        )
+    })?;
+    if review.types.api_version != ADMISSION_API_VERSION || review.types.kind != "AdmissionReview" {
+        return Err((
+            StatusCode::BAD_REQUEST,
+            format!(
+                "unsupported {} {:?}: only kind AdmissionReview, apiVersion {ADMISSION_API_VERSION} is served",
+                review.types.kind, review.types.api_version
+            ),
+        ));
+    }
+    review.try_into().map_err(|_| {
+        (
+            StatusCode::BAD_REQUEST,
+            "AdmissionReview has no `request`".to_owned(),
+        )
+    })
+}
+
+fn handle(phase: Phase, state: &AppState, headers: &HeaderMap, body: &[u8]) -> Response {
+    let started = Instant::now();
+    let req = match decode(headers, body) {
+        Ok(req) => req,
+        Err((code, message)) => {
+            let labels = RequestLabels {
+                endpoint: phase.as_str().to_owned(),
+                kind: "unknown".to_owned(),
+                operation: "unknown".to_owned(),
+                decision: "rejected".to_owned(),
+            };
+            state.metrics.requests.get_or_create(&labels).inc();
+            tracing::info!(endpoint = phase.as_str(), status = code.as_u16(), %message, "rejected malformed admission request");
+            return error_response(code, message);
+        }
+    };
+    let resolved = state.cache.resolve(&lookup_need(&req));
+    let session_cluster = match &resolved {
+        Resolved::Found(deployment) => SessionLookup::Found(deployment),
+        Resolved::NotFound => SessionLookup::NotFound,
+        Resolved::Unknown => SessionLookup::Unknown,
+        Resolved::NotNeeded => SessionLookup::NotNeeded,
+    };
+    let ctx = ReviewContext {
+        phase,
+        policy: &state.policy,
+        session_cluster,
+    };
+    let decision = admission::review(&req, &ctx);
+    let label = decision.label();
+    if let Decision::Deny { message, .. } = &decision {
+        tracing::debug!(uid = %req.uid, %message, "denial message");
+    }
+    let response = match decision.into_response(&req) {
+        Ok(response) => response,
+        Err(error) => {
+            // Serialising a JSON patch cannot realistically fail; admit unchanged rather than 5xx.
+            tracing::error!(uid = %req.uid, %error, "cannot encode the patch; admitting without it");
+            kube::core::admission::AdmissionResponse::from(&req)
+        }
+    };
+    let elapsed = started.elapsed();
+    let operation = format!("{:?}", req.operation).to_uppercase();
+    let labels = RequestLabels {
+        endpoint: phase.as_str().to_owned(),
+        kind: req.kind.kind.clone(),
+        operation: operation.clone(),
+        decision: label.to_owned(),
+    };
+    state.metrics.requests.get_or_create(&labels).inc();
+    state
+        .metrics
+        .latency
+        .get_or_create(&labels)
+        .observe(elapsed.as_secs_f64());
+    tracing::info!(
+        uid = %req.uid,
+        endpoint = phase.as_str(),
+        kind = %req.kind.kind,
+        namespace = req.namespace.as_deref().unwrap_or(""),
+        name = %req.name,
+        operation = %operation,
+        dry_run = req.dry_run,
+        decision = label,
+        warnings = response.warnings.as_ref().map_or(0, Vec::len),
+        latency_us = elapsed.as_micros() as u64,
+        "admission review"
+    );
+    (
+        StatusCode::OK,
+        axum::Json(crate::encode::review_json(response)),
+    )
+        .into_response()
+}

@@ -8,3 +8,4 @@ pub mod crd;
 pub mod grammar;
 pub mod history;
 pub mod time;
+pub mod testing;

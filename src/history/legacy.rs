@@ -1,6 +1,8 @@
 //! Entries from the target resource itself: requested nonce, legacy pending trigger, legacy
 //! history / last savepoint, and the upgrade savepoint path.
 
+use std::collections::HashMap;
+
 use super::entry::{EntrySource, EntryState, SavepointEntry};
 use super::normalize_location;
 use super::target::HistoryTarget;
@@ -116,13 +118,12 @@ pub(super) fn fill_missing(existing: &mut SavepointEntry, other: SavepointEntry)
 
 /// Two legacy records with the same `timeStamp` but different locations get `-2`, `-3`, ...
 fn disambiguate_ids(entries: &mut [SavepointEntry]) {
-    for i in 1..entries.len() {
-        let clashes = entries[..i]
-            .iter()
-            .filter(|e| e.id == entries[i].id)
-            .count();
-        if clashes > 0 {
-            entries[i].id = format!("{}-{}", entries[i].id, clashes + 1);
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    for entry in entries.iter_mut() {
+        let count = seen.entry(entry.id.clone()).or_insert(0);
+        *count += 1;
+        if *count > 1 {
+            entry.id = format!("{}-{}", entry.id, count);
         }
     }
 }

@@ -7,5 +7,7 @@ pub mod config;
 pub mod crd;
 pub mod grammar;
 pub mod history;
+pub mod lifecycle;
+pub mod savepoint;
 pub mod time;
 pub mod testing;

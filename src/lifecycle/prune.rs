@@ -1,0 +1,226 @@
+//! `prune` and `delete`: which FlinkStateSnapshot savepoints to remove, never the newest
+//! completed savepoint of a job unless asked explicitly.
+
+use std::time::Duration;
+
+use jiff::Timestamp;
+use serde::Serialize;
+use thiserror::Error;
+
+use crate::crd::{FlinkStateSnapshot, SnapshotState};
+use crate::time::serialize_opt_iso;
+
+/// A savepoint FlinkStateSnapshot as prune sees it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SnapshotItem {
+    /// Object name.
+    pub name: String,
+    /// `metadata.uid` (delete precondition).
+    pub uid: Option<String>,
+    /// `metadata.resourceVersion` (delete precondition).
+    pub resource_version: Option<String>,
+    /// Snapshot state.
+    pub state: String,
+    /// Whether the state is COMPLETED.
+    pub completed: bool,
+    /// Whether the operator is still working on it (pending or in progress).
+    pub active: bool,
+    /// Trigger time, else result time, else creation time.
+    #[serde(serialize_with = "serialize_opt_iso")]
+    pub time: Option<Timestamp>,
+    /// Final location, if known.
+    pub location: Option<String>,
+    /// Whether deleting the object makes the operator dispose the savepoint data.
+    pub dispose_on_delete: bool,
+}
+
+impl SnapshotItem {
+    /// Builds the item of a savepoint snapshot. `disposeOnDelete` absent means `true` (the
+    /// operator's default for the field).
+    pub fn from_snapshot(snapshot: &FlinkStateSnapshot) -> Self {
+        let state = snapshot.state();
+        let savepoint = snapshot.spec.savepoint.as_ref();
+        Self {
+            name: snapshot.metadata.name.clone().unwrap_or_default(),
+            uid: snapshot.metadata.uid.clone(),
+            resource_version: snapshot.metadata.resource_version.clone(),
+            state: state.as_str().to_owned(),
+            completed: state == SnapshotState::Completed,
+            active: matches!(
+                state,
+                SnapshotState::TriggerPending | SnapshotState::InProgress
+            ),
+            time: snapshot
+                .trigger_time()
+                .or_else(|| snapshot.result_time())
+                .or_else(|| snapshot.creation_time()),
+            location: snapshot.path().map(str::to_owned).or_else(|| {
+                savepoint
+                    .filter(|s| s.already_exists == Some(true))
+                    .and_then(|s| s.path.clone())
+            }),
+            dispose_on_delete: savepoint.and_then(|s| s.dispose_on_delete).unwrap_or(true),
+        }
+    }
+}
+
+/// `--keep`, `--older-than`, `--include-latest`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PruneCriteria {
+    /// Keep the N newest completed savepoints.
+    pub keep: Option<u32>,
+    /// Only remove savepoints older than this.
+    pub older_than: Option<Duration>,
+    /// Allow removing the newest completed savepoint.
+    pub include_latest: bool,
+}
+
+/// The verdict on one snapshot.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PruneDecision {
+    /// The snapshot.
+    #[serde(flatten)]
+    pub item: SnapshotItem,
+    /// Whether it will be removed.
+    pub delete: bool,
+    /// Why.
+    pub reason: String,
+}
+
+/// All verdicts, newest first.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PrunePlan {
+    /// One decision per savepoint snapshot of the job.
+    pub decisions: Vec<PruneDecision>,
+}
+
+impl PrunePlan {
+    /// The snapshots to remove.
+    pub fn to_delete(&self) -> impl Iterator<Item = &PruneDecision> {
+        self.decisions.iter().filter(|d| d.delete)
+    }
+}
+
+/// Why a prune is refused (nothing is removed).
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum PruneError {
+    /// Neither criterion given.
+    #[error(
+        "say what to prune: --keep N (keep the N newest completed savepoints) and/or --older-than DURATION"
+    )]
+    NoCriteria,
+    /// The criteria select the newest completed savepoint.
+    #[error(
+        "refusing to remove {name}, the newest completed savepoint of {target}: it is what the job \
+         would restore from; keep it (e.g. --keep 1) or pass --include-latest to remove it too"
+    )]
+    WouldDeleteLatest {
+        /// The protected snapshot.
+        name: String,
+        /// The job.
+        target: String,
+    },
+}
+
+fn newest_first(items: &mut [SnapshotItem]) {
+    items.sort_by(|a, b| match (a.time, b.time) {
+        (Some(x), Some(y)) => y.cmp(&x).then_with(|| b.name.cmp(&a.name)),
+        (Some(_), None) => std::cmp::Ordering::Less,
+        (None, Some(_)) => std::cmp::Ordering::Greater,
+        (None, None) => b.name.cmp(&a.name),
+    });
+}
+
+/// The newest completed savepoint among `items` (by time, then name).
+pub fn newest_completed(items: &[SnapshotItem]) -> Option<&SnapshotItem> {
+    let mut sorted: Vec<&SnapshotItem> = items.iter().filter(|i| i.completed).collect();
+    sorted.sort_by(|a, b| match (a.time, b.time) {
+        (Some(x), Some(y)) => y.cmp(&x).then_with(|| b.name.cmp(&a.name)),
+        (Some(_), None) => std::cmp::Ordering::Less,
+        (None, Some(_)) => std::cmp::Ordering::Greater,
+        (None, None) => b.name.cmp(&a.name),
+    });
+    sorted.first().copied()
+}
+
+/// Decides, for the savepoint snapshots of one job (`items`), which to remove.
+///
+/// * Pending and in-progress snapshots are never removed.
+/// * `--keep N` keeps the N newest completed savepoints; failed and abandoned snapshots hold no
+///   savepoint and do not count towards N.
+/// * `--older-than D` only removes snapshots whose time is more than D before `now` (unknown
+///   time ⇒ kept). With both flags a snapshot must satisfy both to be removed.
+/// * If the newest completed savepoint would be removed and `include_latest` is false, the whole
+///   prune is refused ([`PruneError::WouldDeleteLatest`]).
+pub fn plan_prune(
+    mut items: Vec<SnapshotItem>,
+    criteria: &PruneCriteria,
+    now: Timestamp,
+    target: &str,
+) -> Result<PrunePlan, PruneError> {
+    if criteria.keep.is_none() && criteria.older_than.is_none() {
+        return Err(PruneError::NoCriteria);
+    }
+    newest_first(&mut items);
+    let latest = newest_completed(&items).map(|i| i.name.clone());
+    let mut completed_rank = 0u32;
+    let mut decisions = Vec::with_capacity(items.len());
+    for item in items {
+        let (delete, reason) = judge(&item, criteria, now, &mut completed_rank);
+        if delete && !criteria.include_latest && latest.as_deref() == Some(item.name.as_str()) {
+            return Err(PruneError::WouldDeleteLatest {
+                name: item.name,
+                target: target.to_owned(),
+            });
+        }
+        decisions.push(PruneDecision {
+            item,
+            delete,
+            reason,
+        });
+    }
+    Ok(PrunePlan { decisions })
+}
+
+fn judge(
+    item: &SnapshotItem,
+    criteria: &PruneCriteria,
+    now: Timestamp,
+    rank: &mut u32,
+) -> (bool, String) {
+    if item.active {
+        return (false, format!("{} (still in progress)", item.state));
+    }
+    if let (true, Some(keep)) = (item.completed, criteria.keep) {
+        *rank += 1;
+        if *rank <= keep {
+            return (false, format!("among the {keep} newest completed"));
+        }
+    }
+    if let Some(limit) = criteria.older_than {
+        let Some(time) = item.time else {
+            return (false, "age unknown".to_owned());
+        };
+        let age = now.duration_since(time);
+        let limit = jiff::SignedDuration::try_from(limit).unwrap_or(jiff::SignedDuration::MAX);
+        if age <= limit {
+            return (false, "not older than --older-than".to_owned());
+        }
+    }
+    let mut why = Vec::new();
+    if !item.completed {
+        why.push(format!("{}: holds no savepoint", item.state));
+    } else if let Some(keep) = criteria.keep {
+        why.push(format!("beyond the {keep} newest completed"));
+    }
+    if criteria.older_than.is_some() {
+        why.push("older than --older-than".to_owned());
+    }
+    (true, why.join(", "))
+}
+
+#[cfg(test)]
+#[path = "prune_tests.rs"]
+mod tests;

@@ -1,0 +1,342 @@
+//! Whether a savepoint may be triggered, and what to send.
+//!
+//! [`plan_trigger`] checks, in this order, and refuses (nothing is changed) with a [`Refusal`]:
+//! 1. the target is a session cluster (no job of its own);
+//! 2. `--method snapshot` but the FlinkStateSnapshot CRD is not served;
+//! 3. no savepoint directory in the effective configuration (resource, plus session cluster for
+//!    a session job) — bypassed by `force` with a warning, since an operator-wide default is
+//!    invisible from the resources;
+//! 4. the job is not RUNNING (the operator ignores the trigger then) — bypassed by `force`
+//!    with a warning.
+
+use crate::config::{Layered, ValueSource, flatten, options::SAVEPOINT_DIR};
+use crate::crd::{
+    FlinkDeployment, FlinkSessionJob, FlinkStateSnapshot, JobKind, JobStatus, TargetRef,
+};
+
+use super::nonce::choose_nonce;
+use super::snapshot::{SnapshotOptions, build_snapshot};
+
+/// How the savepoint is requested.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    /// Change `spec.job.savepointTriggerNonce`.
+    Nonce,
+    /// Create a FlinkStateSnapshot.
+    Snapshot,
+}
+
+/// The resource a savepoint is requested for.
+#[derive(Debug, Clone, Copy)]
+pub enum TriggerSubject<'a> {
+    /// A FlinkDeployment (application mode; a session cluster is refused).
+    Deployment(&'a FlinkDeployment),
+    /// A FlinkSessionJob and, if found, its session cluster.
+    SessionJob {
+        /// The session job.
+        job: &'a FlinkSessionJob,
+        /// Its session cluster (`spec.deploymentName`), `None` if it could not be found.
+        cluster: Option<&'a FlinkDeployment>,
+    },
+}
+
+impl TriggerSubject<'_> {
+    /// `app/NAME` or `job/NAME`, as the user writes targets.
+    pub fn display(&self) -> String {
+        match self {
+            TriggerSubject::Deployment(d) => {
+                format!("app/{}", d.metadata.name.as_deref().unwrap_or(""))
+            }
+            TriggerSubject::SessionJob { job, .. } => {
+                format!("job/{}", job.metadata.name.as_deref().unwrap_or(""))
+            }
+        }
+    }
+
+    /// Kind, namespace and name.
+    pub fn target_ref(&self) -> TargetRef {
+        match self {
+            TriggerSubject::Deployment(d) => d.target_ref(),
+            TriggerSubject::SessionJob { job, .. } => job.target_ref(),
+        }
+    }
+
+    fn job_status(&self) -> Option<&JobStatus> {
+        match self {
+            TriggerSubject::Deployment(d) => d.job_status(),
+            TriggerSubject::SessionJob { job, .. } => job.job_status(),
+        }
+    }
+
+    fn nonces(&self) -> (Option<i64>, Option<i64>) {
+        let (spec, reconciled) = match self {
+            TriggerSubject::Deployment(d) => {
+                (d.savepoint_trigger_nonce(), d.reconciliation_status())
+            }
+            TriggerSubject::SessionJob { job, .. } => {
+                (job.savepoint_trigger_nonce(), job.reconciliation_status())
+            }
+        };
+        (
+            spec,
+            reconciled.and_then(|r| r.reconciled_savepoint_nonce()),
+        )
+    }
+
+    fn resource_version(&self) -> Option<&str> {
+        match self {
+            TriggerSubject::Deployment(d) => d.metadata.resource_version.as_deref(),
+            TriggerSubject::SessionJob { job, .. } => job.metadata.resource_version.as_deref(),
+        }
+    }
+}
+
+/// Everything [`plan_trigger`] decides on.
+#[derive(Debug, Clone)]
+pub struct TriggerInput<'a> {
+    /// The resource.
+    pub subject: TriggerSubject<'a>,
+    /// Nonce or snapshot.
+    pub method: Method,
+    /// Whether the API server serves `flinkstatesnapshots.flink.apache.org` (discovery).
+    pub snapshot_crd_installed: bool,
+    /// `--force`: proceed despite a missing savepoint dir or a job that is not running.
+    pub force: bool,
+    /// Current time, epoch ms (nonce value and snapshot name).
+    pub now_ms: i64,
+    /// Snapshot settings (`--method snapshot`).
+    pub snapshot: SnapshotOptions,
+}
+
+/// What to send.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TriggerAction {
+    /// Merge-patch the nonce, guarded by `resource_version`.
+    Nonce {
+        /// The new nonce.
+        nonce: i64,
+        /// The spec's nonce before the change.
+        previous: Option<i64>,
+        /// The resourceVersion the decision was based on.
+        resource_version: String,
+    },
+    /// Create this FlinkStateSnapshot.
+    Snapshot(Box<FlinkStateSnapshot>),
+}
+
+/// A trigger that may proceed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TriggerPlan {
+    /// What to send.
+    pub action: TriggerAction,
+    /// Warnings to show (e.g. `--force` overrides).
+    pub warnings: Vec<String>,
+    /// The savepoint directory that will be used, if found: (key, value, where).
+    pub savepoint_dir: Option<(String, String, String)>,
+}
+
+/// Why a trigger was refused (usage-level: nothing was changed).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Refusal {
+    /// A FlinkDeployment without `spec.job`.
+    #[error(
+        "{target} is a session cluster: it has no job of its own to take a savepoint of; trigger one of \
+         its session jobs instead (see: kubectl savepoint list session/{name})"
+    )]
+    SessionCluster {
+        /// `session/NAME` or `app/NAME`.
+        target: String,
+        /// Its name.
+        name: String,
+    },
+    /// `--method snapshot` on a cluster without the FlinkStateSnapshot CRD.
+    #[error(
+        "--method snapshot needs the FlinkStateSnapshot CRD (flinkstatesnapshots.flink.apache.org), which is \
+         not installed; it was introduced in Flink Kubernetes operator 1.10.0. Use --method nonce, or install \
+         the operator's CRDs"
+    )]
+    SnapshotCrdMissing,
+    /// No savepoint directory anywhere the operator would look.
+    #[error(
+        "no savepoint directory is configured for {target}: looked for {keys} in {places}; the operator \
+         cannot take the savepoint. Set one in spec.flinkConfiguration, or pass --force if the operator's \
+         defaultConfiguration sets it"
+    )]
+    NoSavepointDir {
+        /// `app/NAME` or `job/NAME`.
+        target: String,
+        /// The keys looked for.
+        keys: String,
+        /// Where they were looked for.
+        places: String,
+    },
+    /// The job is not RUNNING.
+    #[error(
+        "the job of {target} is {state}, not RUNNING: the operator only takes savepoints of running jobs \
+         (a nonce waits until the job runs; a FlinkStateSnapshot would be ABANDONED). Pass --force to trigger anyway"
+    )]
+    JobNotRunning {
+        /// `app/NAME` or `job/NAME`.
+        target: String,
+        /// The observed job state.
+        state: String,
+    },
+    /// The object has no resourceVersion (cannot guard the update).
+    #[error("{target} has no metadata.resourceVersion; refusing an unguarded update")]
+    NoResourceVersion {
+        /// `app/NAME` or `job/NAME`.
+        target: String,
+    },
+}
+
+/// Decides whether and how to trigger.
+pub fn plan_trigger(input: &TriggerInput<'_>) -> Result<TriggerPlan, Refusal> {
+    let target = input.subject.display();
+    if let TriggerSubject::Deployment(d) = input.subject
+        && d.is_session_cluster()
+    {
+        return Err(Refusal::SessionCluster {
+            target,
+            name: d.metadata.name.clone().unwrap_or_default(),
+        });
+    }
+    if input.method == Method::Snapshot && !input.snapshot_crd_installed {
+        return Err(Refusal::SnapshotCrdMissing);
+    }
+    let mut warnings = Vec::new();
+    let savepoint_dir = find_savepoint_dir(&input.subject);
+    if savepoint_dir.is_none() {
+        let refusal = no_dir_refusal(&input.subject, target.clone());
+        if !input.force {
+            return Err(refusal);
+        }
+        warnings.push(format!("--force: {refusal}"));
+    }
+    if let Some(state) = not_running_state(&input.subject) {
+        if !input.force {
+            return Err(Refusal::JobNotRunning { target, state });
+        }
+        warnings.push(format!(
+            "the job of {target} is {state}, not RUNNING: the operator will act on the request only once it runs"
+        ));
+    }
+    let action = match input.method {
+        Method::Nonce => {
+            let resource_version = input
+                .subject
+                .resource_version()
+                .filter(|rv| !rv.is_empty())
+                .ok_or_else(|| Refusal::NoResourceVersion {
+                    target: target.clone(),
+                })?
+                .to_owned();
+            let (spec, reconciled) = input.subject.nonces();
+            TriggerAction::Nonce {
+                nonce: choose_nonce(spec, reconciled, input.now_ms),
+                previous: spec,
+                resource_version,
+            }
+        }
+        Method::Snapshot => TriggerAction::Snapshot(Box::new(build_snapshot(
+            &input.subject.target_ref(),
+            &input.snapshot,
+            input.now_ms,
+        ))),
+    };
+    Ok(TriggerPlan {
+        action,
+        warnings,
+        savepoint_dir,
+    })
+}
+
+fn find_savepoint_dir(subject: &TriggerSubject<'_>) -> Option<(String, String, String)> {
+    let (own, cluster, own_place, cluster_place) = match subject {
+        TriggerSubject::Deployment(d) => (
+            flatten_opt(d.flink_configuration()),
+            None,
+            "the FlinkDeployment",
+            "",
+        ),
+        TriggerSubject::SessionJob { job, cluster } => (
+            flatten_opt(job.flink_configuration()),
+            cluster.map(|c| flatten_opt(c.flink_configuration())),
+            "the FlinkSessionJob",
+            "its session cluster",
+        ),
+    };
+    let layered = match &cluster {
+        Some(c) => Layered::session_job(&own, c),
+        None => Layered::standalone(&own),
+    };
+    layered.resolve_explicit(&SAVEPOINT_DIR).map(|r| {
+        let place = match r.source {
+            ValueSource::SessionCluster => cluster_place,
+            _ => own_place,
+        };
+        (r.key.to_owned(), r.value.to_owned(), place.to_owned())
+    })
+}
+
+fn flatten_opt(
+    config: Option<&serde_json::Map<String, serde_json::Value>>,
+) -> crate::config::FlatConfig {
+    config.map(flatten).unwrap_or_default()
+}
+
+fn no_dir_refusal(subject: &TriggerSubject<'_>, target: String) -> Refusal {
+    let keys = SAVEPOINT_DIR.spellings().collect::<Vec<_>>().join(", ");
+    let places = match subject {
+        TriggerSubject::Deployment(d) => format!(
+            "spec.flinkConfiguration of FlinkDeployment {:?}",
+            d.metadata.name.as_deref().unwrap_or("")
+        ),
+        TriggerSubject::SessionJob { job, cluster } => {
+            let job_name = job.metadata.name.as_deref().unwrap_or("");
+            let cluster_name = job.deployment_name().unwrap_or("");
+            match cluster {
+                Some(_) => format!(
+                    "spec.flinkConfiguration of FlinkSessionJob {job_name:?} and of its session cluster \
+                     FlinkDeployment {cluster_name:?}"
+                ),
+                None => format!(
+                    "spec.flinkConfiguration of FlinkSessionJob {job_name:?} (its session cluster \
+                     FlinkDeployment {cluster_name:?} was not found)"
+                ),
+            }
+        }
+    };
+    Refusal::NoSavepointDir {
+        target,
+        keys,
+        places,
+    }
+}
+
+/// The job state as text when it is not RUNNING (or suspended in the spec); `None` if running.
+fn not_running_state(subject: &TriggerSubject<'_>) -> Option<String> {
+    let spec_job = match subject {
+        TriggerSubject::Deployment(d) => d.job(),
+        TriggerSubject::SessionJob { job, .. } => job.job(),
+    };
+    if spec_job.and_then(|j| j.state.as_ref()).map(|s| s.as_str()) == Some("suspended") {
+        return Some("suspended (spec.job.state)".to_owned());
+    }
+    match subject.job_status().and_then(|s| s.state.as_ref()) {
+        Some(state) if state.is_running() => None,
+        Some(state) => Some(state.as_str().to_owned()),
+        None => Some("not reported yet (no status.jobStatus.state)".to_owned()),
+    }
+}
+
+/// `app` for FlinkDeployment, `job` for FlinkSessionJob.
+pub fn kind_prefix(kind: &JobKind) -> &'static str {
+    match kind {
+        JobKind::FlinkSessionJob => "job",
+        _ => "app",
+    }
+}
+
+#[cfg(test)]
+#[path = "plan_tests.rs"]
+mod tests;

@@ -640,3 +640,62 @@ fn generated_crds_match_upstream_names_and_short_names() {
         );
     }
 }
+
+mod snapshot_names {
+    use flink_savepoint::crd::{
+        SnapshotTriggerType, SnapshotType, operator_snapshot_name, parse_operator_snapshot_name,
+    };
+    use flink_savepoint::history::normalize_location;
+
+    #[test]
+    fn operator_names_are_built_and_parsed_back() {
+        let name = operator_snapshot_name(
+            "orders-app",
+            &SnapshotType::Savepoint,
+            &SnapshotTriggerType::Manual,
+            1_735_787_045_678,
+        );
+        assert_eq!(name, "orders-app-savepoint-manual-1735787045678");
+        let parsed = parse_operator_snapshot_name(&name).expect("operator name");
+        assert_eq!(parsed.resource, "orders-app");
+        assert_eq!(parsed.snapshot_type, SnapshotType::Savepoint);
+        assert_eq!(parsed.trigger_type, SnapshotTriggerType::Manual);
+        assert_eq!(parsed.epoch_ms, 1_735_787_045_678);
+        let checkpoint =
+            parse_operator_snapshot_name("a-b-checkpoint-periodic-1").expect("checkpoint name");
+        assert_eq!(
+            (checkpoint.resource.as_str(), checkpoint.snapshot_type),
+            ("a-b", SnapshotType::Checkpoint)
+        );
+    }
+
+    #[test]
+    fn names_not_following_the_operator_pattern_are_rejected() {
+        for name in [
+            "clicks-job-sp-1735787045678",
+            "orders-app-savepoint-manual-",
+            "orders-app-savepoint-manual-12x",
+            "orders-app-savepoint-hourly-1",
+            "orders-app-snapshot-manual-1",
+            "-savepoint-manual-1",
+            "savepoint-manual-1",
+            "orders-app-savepoint-manual-99999999999999999999",
+            "",
+        ] {
+            assert_eq!(parse_operator_snapshot_name(name), None, "{name:?}");
+        }
+    }
+
+    #[test]
+    fn locations_compare_equal_across_file_uri_spellings_and_trailing_slashes() {
+        assert_eq!(
+            normalize_location("file:///sp/x/"),
+            normalize_location("file:/sp/x")
+        );
+        assert_eq!(normalize_location(" s3://b/sp/x/ "), "s3://b/sp/x");
+        assert_ne!(
+            normalize_location("file:/sp/x"),
+            normalize_location("file:/sp/y")
+        );
+    }
+}

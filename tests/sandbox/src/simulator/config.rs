@@ -1,0 +1,35 @@
+//! Simulator settings.
+
+use std::time::Duration;
+
+/// How the operator simulator behaves. `Default` = autonomous, real time, savepoints take 2 simulated seconds.
+#[derive(Debug, Clone)]
+pub struct SimulatorConfig {
+    /// Simulated seconds per real second for the background loop (e.g. `60.0` makes a 15 min interval take 15 s).
+    pub time_scale: f64,
+    /// Run a background loop (tick + react to changes). `false` = fully manual: tests drive time with
+    /// [`crate::Simulator::step`] / [`crate::Simulator::advance`] (deterministic).
+    pub autonomous: bool,
+    /// Real time between background ticks.
+    pub tick: Duration,
+    /// Simulated time a savepoint stays IN_PROGRESS (or a legacy trigger stays pending).
+    pub savepoint_duration: Duration,
+    /// Make every savepoint fail (per resource: annotation `sandbox.flink-savepoint.io/fail-savepoints: "true"`
+    /// on the FlinkDeployment/FlinkSessionJob or on the FlinkStateSnapshot).
+    pub fail_savepoints: bool,
+    /// Operator-wide `kubernetes.operator.snapshot.resource.enabled` (forced off when the CRD is not served).
+    pub snapshot_resources: bool,
+}
+
+impl Default for SimulatorConfig {
+    fn default() -> Self {
+        Self {
+            time_scale: 1.0,
+            autonomous: true,
+            tick: Duration::from_millis(100),
+            savepoint_duration: Duration::from_secs(2),
+            fail_savepoints: false,
+            snapshot_resources: true,
+        }
+    }
+}

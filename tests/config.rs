@@ -3,10 +3,11 @@
 use std::collections::BTreeMap;
 
 use flink_savepoint::config::{
-    ConfigOption, FlatConfig, Found, Layered, ValueSource, WriteError,
+    ConfigOption, FlatConfig, Found, Layered, TypedValue, ValueSource, WriteError,
     effective_session_job_config, escape_pointer_token, flatten, flatten_value, json_pointer_for,
     locate_option, options, remove_option, set_option,
 };
+use flink_savepoint::grammar::PeriodicInterval;
 use proptest::prelude::*;
 use rstest::rstest;
 use serde_json::{Map, Value, json};
@@ -554,4 +555,39 @@ proptest! {
         let removed: FlatConfig = before.iter().filter(|(k, _)| !SP.has_spelling(k)).collect();
         prop_assert_eq!(flatten(&conf), removed);
     }
+}
+
+#[rstest]
+#[case(&options::HISTORY_MAX_AGE, "72 h", TypedValue::Duration(std::time::Duration::from_secs(72 * 3600)))]
+#[case(&options::HISTORY_MAX_COUNT, "5", TypedValue::Integer(5))]
+#[case(&options::DISPOSE_ON_DELETE, "TRUE", TypedValue::Boolean(true))]
+#[case(&options::SAVEPOINT_FORMAT_TYPE, "native", TypedValue::Enum("NATIVE"))]
+#[case(&options::SAVEPOINT_DIR, " s3://x ", TypedValue::String(" s3://x ".into()))]
+#[case(INTERVAL, "0", TypedValue::Interval(PeriodicInterval::Disabled))]
+fn parse_value_uses_the_option_grammar(
+    #[case] opt: &ConfigOption,
+    #[case] raw: &str,
+    #[case] expected: TypedValue,
+) {
+    assert_eq!(opt.parse_value(opt.key, raw), Ok(expected));
+}
+
+#[rstest]
+#[case(&options::HISTORY_MAX_AGE, "1.5d", "invalid duration \"1.5d\": decimals")]
+#[case(&options::HISTORY_MAX_COUNT, "ten", "invalid integer \"ten\"")]
+#[case(&options::DISPOSE_ON_DELETE, "yes", "invalid boolean \"yes\"")]
+#[case(&options::SAVEPOINT_FORMAT_TYPE, "binary", "one of CANONICAL, NATIVE")]
+#[case(INTERVAL, "hourly", "invalid periodic interval \"hourly\"")]
+fn parse_value_errors_name_the_key_and_the_problem(
+    #[case] opt: &ConfigOption,
+    #[case] raw: &str,
+    #[case] reason: &str,
+) {
+    let err = opt.parse_value(opt.key, raw).unwrap_err();
+    let msg = err.to_string();
+    assert!(
+        msg.starts_with(&format!("flinkConfiguration \"{}\": ", opt.key)),
+        "{msg}"
+    );
+    assert!(msg.contains(reason), "{msg}");
 }

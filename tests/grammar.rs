@@ -51,6 +51,8 @@ fn duration_accepts_flink_forms(#[case] text: &str, #[case] millis: u64) {
 #[case("7ns", Duration::from_nanos(7))]
 #[case("3 NANOSECONDS", Duration::from_nanos(3))]
 #[case("9223372036854775807s", Duration::from_secs(i64::MAX as u64))]
+#[case("9223372036854775807ns", Duration::from_nanos(i64::MAX as u64))]
+#[case("106751991167300d", Duration::from_secs(106_751_991_167_300 * 86_400))]
 fn duration_accepts_sub_millisecond_and_extreme_values(#[case] text: &str, #[case] d: Duration) {
     assert_eq!(parse_duration(text), Ok(d));
 }
@@ -67,6 +69,7 @@ fn duration_accepts_sub_millisecond_and_extreme_values(#[case] text: &str, #[cas
 #[case("10 fortnights", DurationProblem::UnknownUnit("fortnights".into()), "unknown unit \"fortnights\"")]
 #[case("9223372036854775808s", DurationProblem::Overflow, "too large")]
 #[case("106751991167301d", DurationProblem::Overflow, "too large")]
+#[case("9223372036854775808ns", DurationProblem::Overflow, "too large")]
 #[case(
     "999999999999999999999999999999999999999999",
     DurationProblem::Overflow,
@@ -259,6 +262,10 @@ fn cron_rejects_with_named_field(
 #[case("0 0 9 15W * ?", "2025-03-01T00:00:00Z", Some("2025-03-14T09:00:00Z"))]
 #[case("0 0 9 1W * ?", "2025-05-02T00:00:00Z", Some("2025-06-02T09:00:00Z"))]
 #[case("0 0 9 LW * ?", "2025-08-01T00:00:00Z", Some("2025-08-29T09:00:00Z"))]
+#[case("0 0 9 L-3W * ?", "2025-09-01T00:00:00Z", Some("2025-09-26T09:00:00Z"))]
+#[case("0 0 9 L-3 * ?", "2025-09-01T00:00:00Z", Some("2025-09-27T09:00:00Z"))]
+#[case("/20 * * * * ?", "2025-01-01T00:00:41Z", Some("2025-01-01T00:01:00Z"))]
+#[case("0 0 0 ? * 2#5", "2025-01-01T00:00:00Z", Some("2025-03-31T00:00:00Z"))]
 #[case(
     "0 30 1 1 1 ? 2030",
     "2025-06-01T00:00:00Z",
@@ -442,10 +449,12 @@ proptest! {
 
     #[test]
     fn format_duration_reparses_to_same_value(
-        secs in 0u64..=(i64::MAX as u64),
-        nanos in prop_oneof![Just(0u32), 0u32..1_000_000_000],
+        d in prop_oneof![
+            (0u64..=(i64::MAX as u64)).prop_map(Duration::from_secs),
+            (0u64..=(i64::MAX as u64)).prop_map(Duration::from_nanos),
+            (0u64..=(i64::MAX as u64 / 1_000_000)).prop_map(Duration::from_millis),
+        ],
     ) {
-        let d = Duration::new(secs, nanos);
         prop_assert_eq!(parse_duration(&format_duration(d)), Ok(d));
     }
 

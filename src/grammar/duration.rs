@@ -79,8 +79,8 @@ fn java_trim(s: &str) -> &str {
 
 /// Parses a Flink duration exactly like `TimeUtils.parseDuration` (Flink 1.20): the trimmed text
 /// is `<digits><optional whitespace><unit>`, the unit is case-insensitive, no unit means
-/// milliseconds. Signs, decimals, compound values, ISO-8601 and values beyond Java's
-/// `Duration` range (2^63-1 seconds) are rejected.
+/// milliseconds. Signs, decimals, compound values, ISO-8601, numbers beyond a Java `long` and
+/// values beyond Java's `Duration` range (2^63-1 seconds) are rejected.
 pub fn parse_duration(text: &str) -> Result<Duration, DurationError> {
     let fail = |problem| DurationError {
         input: text.to_owned(),
@@ -118,9 +118,11 @@ pub fn parse_duration(text: &str) -> Result<Duration, DurationError> {
         };
         return Err(fail(problem));
     };
+    // Flink reads the number as a Java `long` first, then builds a `Duration` (seconds as `long`).
     let total = number
         .parse::<u128>()
         .ok()
+        .filter(|n| *n <= i64::MAX as u128)
         .and_then(|n| n.checked_mul(nanos_per_unit))
         .ok_or_else(|| fail(DurationProblem::Overflow))?;
     let secs = total / 1_000_000_000;
@@ -133,7 +135,9 @@ pub fn parse_duration(text: &str) -> Result<Duration, DurationError> {
 
 /// Formats a duration in Flink's `formatWithHighestUnit` style: the largest unit that divides
 /// it exactly, `"<n> <unit>"` (`1 d`, `90 min`, `900 ms`); zero is `"0 ms"`.
-/// The output re-parses with [`parse_duration`] to the same value.
+/// The output re-parses with [`parse_duration`] to the same value whenever the count fits a
+/// Java `long`: every whole-second duration up to 2^63-1 s and every duration below 2^63 ns
+/// (≈ 292 years), the same domain Flink supports.
 pub fn format_duration(duration: Duration) -> String {
     let nanos = duration.as_nanos();
     if nanos == 0 {

@@ -1,0 +1,148 @@
+//! The pure admission decision alone: `flink_savepoint::admission::review` over the captured
+//! review mix, with the session cluster answered from memory as the webhook's cache would.
+
+use std::{
+    hint::black_box,
+    time::{Duration, Instant},
+};
+
+use anyhow::{Context, Result};
+use flink_savepoint::{
+    admission::{LookupNeed, Phase, Policy, ReviewContext, SessionLookup, lookup_need, review},
+    crd::FlinkDeployment,
+};
+use kube::core::{
+    DynamicObject,
+    admission::{AdmissionRequest, AdmissionReview},
+};
+
+use crate::{fixtures::ReviewFixture, stats::median};
+
+/// A decoded review ready for [`review`].
+pub struct Case {
+    /// Endpoint phase.
+    pub phase: Phase,
+    /// The request.
+    pub request: AdmissionRequest<DynamicObject>,
+    /// Raw JSON (for the decode + decide + encode measurement).
+    pub json: String,
+}
+
+/// The session cluster of the captures (`analytics/shared-session`).
+pub fn session_cluster() -> Result<FlinkDeployment> {
+    let path =
+        crate::fixtures::shared_dir().join("fixtures/manifests/flinkdeployment-session.yaml");
+    let text =
+        std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+    serde_yaml_ng::from_str(&text).with_context(|| format!("parsing {}", path.display()))
+}
+
+/// The same session cluster as raw JSON (for loading into the sandbox).
+pub fn session_cluster_json() -> Result<serde_json::Value> {
+    let path =
+        crate::fixtures::shared_dir().join("fixtures/manifests/flinkdeployment-session.yaml");
+    let text =
+        std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+    serde_yaml_ng::from_str(&text).with_context(|| format!("parsing {}", path.display()))
+}
+
+/// Decodes the fixtures.
+pub fn cases(fixtures: &[ReviewFixture]) -> Result<Vec<Case>> {
+    fixtures
+        .iter()
+        .map(|f| {
+            let phase = if f.path == "/mutate" {
+                Phase::Mutate
+            } else {
+                Phase::Validate
+            };
+            Ok(Case {
+                phase,
+                request: decode(&f.json).with_context(|| format!("decoding {}", f.name))?,
+                json: f.json.clone(),
+            })
+        })
+        .collect()
+}
+
+/// Bytes → AdmissionRequest, as the webhook does.
+pub fn decode(json: &str) -> Result<AdmissionRequest<DynamicObject>> {
+    let review: AdmissionReview<DynamicObject> = serde_json::from_str(json)?;
+    Ok(review.try_into()?)
+}
+
+/// The review of one case with the session cluster found (or not needed).
+pub fn decide(
+    case: &Case,
+    policy: &Policy,
+    cluster: &FlinkDeployment,
+) -> flink_savepoint::admission::Decision {
+    let session_cluster = match lookup_need(&case.request) {
+        LookupNeed::None => SessionLookup::NotNeeded,
+        LookupNeed::SessionCluster { .. } | LookupNeed::SessionJobCluster { .. } => {
+            SessionLookup::Found(cluster)
+        }
+    };
+    let ctx = ReviewContext {
+        phase: case.phase,
+        policy,
+        session_cluster,
+    };
+    review(&case.request, &ctx)
+}
+
+/// Nanoseconds per review: medians over `batches` batches of `rounds` passes over the mix,
+/// for the decision alone and for decode + decision + response encoding.
+pub struct DecisionTimes {
+    /// `review` only.
+    pub decide_ns: f64,
+    /// JSON bytes → AdmissionRequest → review → AdmissionReview JSON.
+    pub full_ns: f64,
+    /// Reviews in the mix.
+    pub mix: usize,
+}
+
+/// Runs the measurement.
+pub fn measure(cases: &[Case], batches: usize, rounds: usize) -> Result<DecisionTimes> {
+    let policy = Policy::default();
+    let cluster = session_cluster()?;
+    let per_batch = (cases.len() * rounds) as f64;
+    let mut decide_ns = Vec::with_capacity(batches);
+    let mut full_ns = Vec::with_capacity(batches);
+    for _ in 0..batches {
+        let start = Instant::now();
+        for _ in 0..rounds {
+            for case in cases {
+                black_box(decide(black_box(case), &policy, &cluster));
+            }
+        }
+        decide_ns.push(nanos(start.elapsed()) / per_batch);
+
+        let start = Instant::now();
+        for _ in 0..rounds {
+            for case in cases {
+                let request = decode(black_box(&case.json))?;
+                let full = Case {
+                    phase: case.phase,
+                    request,
+                    json: String::new(),
+                };
+                let decision = decide(&full, &policy, &cluster);
+                let response = decision
+                    .into_response(&full.request)
+                    .context("encoding the patch")?;
+                black_box(serde_json::to_vec(&response.into_review())?);
+            }
+        }
+        full_ns.push(nanos(start.elapsed()) / per_batch);
+    }
+    Ok(DecisionTimes {
+        decide_ns: median(&decide_ns),
+        full_ns: median(&full_ns),
+        mix: cases.len(),
+    })
+}
+
+fn nanos(d: Duration) -> f64 {
+    d.as_secs_f64() * 1e9
+}

@@ -1,0 +1,268 @@
+//! `kubectl-savepoint list -A` against a loaded sandbox next to `kubectl get … -A -o json` on the
+//! same data in the same run, and plugin start-up time.
+
+use std::{
+    path::{Path, PathBuf},
+    process::{Command, Stdio},
+    time::{Duration, Instant},
+};
+
+use anyhow::{Context, Result, bail};
+
+use crate::{
+    dataset::{self, Size},
+    report::{Section, mib},
+    server::built_binary,
+    stats::median_duration,
+};
+
+/// One measured process run.
+#[derive(Debug, Clone)]
+pub struct ProcRun {
+    /// Wall time from spawn to exit (including `/usr/bin/time` when used).
+    pub wall: Duration,
+    /// Peak RSS in KiB (`/usr/bin/time -f %M`), if measured.
+    pub maxrss_kib: Option<u64>,
+    /// Exit code.
+    pub code: Option<i32>,
+    /// Bytes written to stdout.
+    pub stdout_bytes: u64,
+    /// Captured stderr (for error reports).
+    pub stderr: String,
+}
+
+/// Runs `program args` with `envs`, stdout to a file in `scratch`, measuring wall time and (when
+/// `/usr/bin/time` exists and `rss` is set) peak RSS.
+pub fn run_measured(
+    program: &Path,
+    args: &[&str],
+    envs: &[(&str, &Path)],
+    scratch: &Path,
+    rss: bool,
+) -> Result<ProcRun> {
+    let out_path = scratch.join("stdout");
+    let rss_path = scratch.join("maxrss");
+    let _ = std::fs::remove_file(&rss_path);
+    let time = Path::new("/usr/bin/time");
+    let use_time = rss && time.exists();
+    let mut cmd = if use_time {
+        let mut c = Command::new(time);
+        c.arg("-f").arg("%M").arg("-o").arg(&rss_path).arg(program);
+        c
+    } else {
+        Command::new(program)
+    };
+    cmd.args(args)
+        .stdin(Stdio::null())
+        .stdout(std::fs::File::create(&out_path).context("stdout file")?)
+        .stderr(Stdio::piped());
+    for (k, v) in envs {
+        cmd.env(k, v);
+    }
+    let start = Instant::now();
+    let output = cmd
+        .output()
+        .with_context(|| format!("running {}", program.display()))?;
+    let wall = start.elapsed();
+    let maxrss_kib = if use_time {
+        std::fs::read_to_string(&rss_path)
+            .ok()
+            .and_then(|s| s.lines().last().and_then(|l| l.trim().parse().ok()))
+    } else {
+        None
+    };
+    Ok(ProcRun {
+        wall,
+        maxrss_kib,
+        code: output.status.code(),
+        stdout_bytes: std::fs::metadata(&out_path).map(|m| m.len()).unwrap_or(0),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    })
+}
+
+struct Contender {
+    label: &'static str,
+    program: PathBuf,
+    args: Vec<&'static str>,
+}
+
+/// The plugin section of `make bench`.
+pub async fn run(quick: bool) -> Result<Vec<Section>> {
+    let plugin = built_binary("release", "kubectl-savepoint");
+    if !plugin.exists() {
+        bail!("{} not built (make bench builds it)", plugin.display());
+    }
+    let scratch = tempfile::tempdir().context("scratch dir")?;
+    let home = scratch.path().join("home");
+    std::fs::create_dir_all(&home).context("scratch HOME")?;
+    let sandbox = flink_sandbox::Sandbox::builder().start().await?;
+    let size = if quick {
+        Size {
+            namespaces: 5,
+            applications: 50,
+            session_jobs: 50,
+            snapshots: 1000,
+        }
+    } else {
+        Size::FULL
+    };
+    let load_start = Instant::now();
+    let store = sandbox.store().clone();
+    let loaded = tokio::task::spawn_blocking(move || dataset::load(&store, size))
+        .await
+        .context("loader panicked")??;
+    eprintln!("   loaded {loaded:?} in {:.1?}", load_start.elapsed());
+    let kubeconfig = sandbox.kubeconfig_path().to_path_buf();
+    let envs: Vec<(&str, &Path)> = vec![("KUBECONFIG", &kubeconfig), ("HOME", &home)];
+    let contenders = [
+        Contender {
+            label: "`kubectl savepoint list -A`",
+            program: plugin.clone(),
+            args: vec!["list", "-A"],
+        },
+        Contender {
+            label: "`kubectl savepoint list -A -o json`",
+            program: plugin.clone(),
+            args: vec!["list", "-A", "-o", "json"],
+        },
+        Contender {
+            label: "`kubectl get flinkdeployments,flinksessionjobs,flinkstatesnapshots -A -o json`",
+            program: PathBuf::from("kubectl"),
+            args: vec![
+                "get",
+                "flinkdeployments,flinksessionjobs,flinkstatesnapshots",
+                "-A",
+                "-o",
+                "json",
+            ],
+        },
+    ];
+    let reps = if quick { 1 } else { 5 };
+    let mut runs: Vec<Vec<(ProcRun, usize)>> = contenders.iter().map(|_| Vec::new()).collect();
+    // Warm-up (kubectl's discovery cache under the scratch HOME, page cache for the binaries).
+    for c in &contenders {
+        let _ = run_measured_async(&c.program, &c.args, &envs, scratch.path(), false).await?;
+    }
+    for _ in 0..reps {
+        for (i, c) in contenders.iter().enumerate() {
+            sandbox.clear_requests();
+            let r = run_measured_async(&c.program, &c.args, &envs, scratch.path(), true).await?;
+            if r.code != Some(0) {
+                bail!("{} failed ({:?}): {}", c.label, r.code, r.stderr.trim());
+            }
+            let requests = sandbox.requests().len();
+            runs[i].push((r, requests));
+        }
+    }
+    sandbox.shutdown().await;
+    let mut list = Section::new(
+        &format!(
+            "Listing everything: {} namespaces, {} FlinkDeployments ({} applications + {} session clusters), {} session jobs, {} snapshots",
+            size.namespaces,
+            loaded.deployments,
+            size.applications,
+            size.namespaces,
+            loaded.session_jobs,
+            loaded.snapshots
+        ),
+        &[
+            "command",
+            "wall (median)",
+            "requests",
+            "peak RSS",
+            "stdout",
+            "vs kubectl",
+        ],
+    );
+    let medians: Vec<Duration> = runs
+        .iter()
+        .map(|r| median_duration(&r.iter().map(|(p, _)| p.wall).collect::<Vec<_>>()))
+        .collect();
+    let kubectl = medians[2];
+    for (i, c) in contenders.iter().enumerate() {
+        let (last, requests) = &runs[i][runs[i].len() - 1];
+        let rss = runs[i].iter().filter_map(|(p, _)| p.maxrss_kib).max();
+        let ratio = if i < 2 && kubectl > Duration::ZERO {
+            format!(
+                "{:.2}× the time",
+                medians[i].as_secs_f64() / kubectl.as_secs_f64()
+            )
+        } else {
+            String::new()
+        };
+        list.row(vec![
+            c.label.into(),
+            format!("{:.0} ms", medians[i].as_secs_f64() * 1e3),
+            requests.to_string(),
+            rss.map_or_else(|| "n/a".into(), mib),
+            format!("{:.1} MiB", last.stdout_bytes as f64 / (1024.0 * 1024.0)),
+            ratio,
+        ]);
+    }
+    list.note(format!(
+        "Median of {reps} runs each, alternating; requests counted in the sandbox's request log (kubectl's discovery cache warm). Peak RSS from `/usr/bin/time -f %M`. Goal: the plugin faster than kubectl."
+    ));
+    Ok(vec![list, startup(&plugin, quick, scratch.path(), &home)?])
+}
+
+async fn run_measured_async(
+    program: &Path,
+    args: &[&'static str],
+    envs: &[(&'static str, &Path)],
+    scratch: &Path,
+    rss: bool,
+) -> Result<ProcRun> {
+    let program = program.to_path_buf();
+    let args: Vec<&'static str> = args.to_vec();
+    let envs: Vec<(&'static str, PathBuf)> =
+        envs.iter().map(|(k, v)| (*k, v.to_path_buf())).collect();
+    let scratch = scratch.to_path_buf();
+    tokio::task::spawn_blocking(move || {
+        let envs: Vec<(&str, &Path)> = envs.iter().map(|(k, v)| (*k, v.as_path())).collect();
+        run_measured(&program, &args, &envs, &scratch, rss)
+    })
+    .await
+    .context("runner panicked")?
+}
+
+fn startup(plugin: &Path, quick: bool, scratch: &Path, home: &Path) -> Result<Section> {
+    let runs = if quick { 5 } else { 31 };
+    let mut s = Section::new(
+        "Plugin start-up",
+        &["command", "median", "fastest", "peak RSS", "< 10 ms"],
+    );
+    let missing = scratch.join("no-kubeconfig");
+    for args in [vec!["--help"], vec!["version", "--client"]] {
+        let envs: Vec<(&str, &Path)> = vec![("KUBECONFIG", &missing), ("HOME", home)];
+        let mut walls = Vec::with_capacity(runs);
+        for _ in 0..runs {
+            let r = run_measured(plugin, &args, &envs, scratch, false)?;
+            if r.code != Some(0) {
+                bail!(
+                    "kubectl-savepoint {} failed: {}",
+                    args.join(" "),
+                    r.stderr.trim()
+                );
+            }
+            walls.push(r.wall);
+        }
+        let rss = run_measured(plugin, &args, &envs, scratch, true)?.maxrss_kib;
+        let med = median_duration(&walls);
+        let fastest = walls.iter().min().copied().unwrap_or_default();
+        s.row(vec![
+            format!("`kubectl-savepoint {}`", args.join(" ")),
+            format!("{:.2} ms", med.as_secs_f64() * 1e3),
+            format!("{:.2} ms", fastest.as_secs_f64() * 1e3),
+            rss.map_or_else(|| "n/a".into(), mib),
+            if med < Duration::from_millis(10) {
+                "yes".into()
+            } else {
+                "**no**".into()
+            },
+        ]);
+    }
+    s.note(format!(
+        "Median of {runs} runs, spawn to exit, measured from the harness (no KUBECONFIG needed)."
+    ));
+    Ok(s)
+}

@@ -1,0 +1,104 @@
+//! Webhook vs floor over HTTPS keep-alive: closed-loop throughput and latency at fixed
+//! concurrency levels, an open-loop run at a fixed rate, and peak memory.
+
+use std::{path::Path, sync::Arc, time::Duration};
+
+use anyhow::Result;
+
+use crate::{
+    client::{Payload, RunConfig, RunResult, Target, run},
+    procinfo,
+    server::Server,
+    stats::{Summary, median},
+};
+
+/// One measured configuration for one server (medians over repetitions).
+#[derive(Debug, Clone, Default)]
+pub struct Measured {
+    /// Successful requests per second.
+    pub rps: f64,
+    /// Median of the per-run percentiles.
+    pub p50_us: f64,
+    /// 99th percentile, µs.
+    pub p99_us: f64,
+    /// 99.9th percentile, µs.
+    pub p999_us: f64,
+    /// Peak RSS during the runs, KiB (max over repetitions).
+    pub hwm_kib: u64,
+    /// Failed requests over all repetitions.
+    pub errors: usize,
+    /// Successful requests over all repetitions.
+    pub requests: usize,
+}
+
+/// Measures `servers` alternately (same conditions for each), `reps` times each.
+pub async fn measure(
+    servers: &[&Server],
+    target_of: impl Fn(&Server) -> Target,
+    payloads: &Arc<Vec<Payload>>,
+    config: RunConfig,
+    reps: usize,
+) -> Result<Vec<Measured>> {
+    let mut runs: Vec<Vec<(RunResult, u64)>> = servers.iter().map(|_| Vec::new()).collect();
+    for _ in 0..reps {
+        for (i, server) in servers.iter().enumerate() {
+            procinfo::reset_hwm(server.pid());
+            let result = run(&target_of(server), payloads.clone(), config).await?;
+            let hwm = procinfo::vm_hwm_kib(server.pid()).unwrap_or(0);
+            runs[i].push((result, hwm));
+        }
+    }
+    Ok(runs.into_iter().map(summarise).collect())
+}
+
+fn summarise(runs: Vec<(RunResult, u64)>) -> Measured {
+    let mut m = Measured::default();
+    let mut rps = Vec::new();
+    let mut p50 = Vec::new();
+    let mut p99 = Vec::new();
+    let mut p999 = Vec::new();
+    for (result, hwm) in runs {
+        rps.push(result.throughput());
+        m.errors += result.failures.len();
+        m.hwm_kib = m.hwm_kib.max(hwm);
+        let s: Summary = result.samples.summary();
+        m.requests += s.count;
+        p50.push(s.p50.as_secs_f64() * 1e6);
+        p99.push(s.p99.as_secs_f64() * 1e6);
+        p999.push(s.p999.as_secs_f64() * 1e6);
+    }
+    m.rps = median(&rps);
+    m.p50_us = median(&p50);
+    m.p99_us = median(&p99);
+    m.p999_us = median(&p999);
+    m
+}
+
+/// Writes a fresh leaf certificate pair into `dir` and returns the paths.
+pub fn write_pair(
+    ca: &crate::certs::Ca,
+    dir: &Path,
+) -> Result<(std::path::PathBuf, std::path::PathBuf)> {
+    let cert = dir.join("tls.crt");
+    let key = dir.join("tls.key");
+    ca.leaf()?.write_atomically(&cert, &key)?;
+    Ok((cert, key))
+}
+
+/// A short closed-loop warm-up (connections, allocator, caches).
+pub async fn warm_up(target: &Target, payloads: &Arc<Vec<Payload>>) -> Result<()> {
+    let config = RunConfig {
+        connections: 8,
+        duration: Duration::from_millis(500),
+        max_requests: 20_000,
+        rate: None,
+        verify: true,
+    };
+    let result = run(target, payloads.clone(), config).await?;
+    anyhow::ensure!(
+        result.failures.is_empty(),
+        "warm-up failed: {:?}",
+        result.failures.first()
+    );
+    Ok(())
+}

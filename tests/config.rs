@@ -1,14 +1,11 @@
 //! `flinkConfiguration` semantics: flattening, alias precedence, session-job layering, writes.
 
-use std::collections::BTreeMap;
-
 use flink_savepoint::config::{
     ConfigOption, FlatConfig, Found, Layered, TypedValue, ValueSource, WriteError,
     effective_session_job_config, escape_pointer_token, flatten, flatten_value, json_pointer_for,
     locate_option, options, remove_option, set_option,
 };
 use flink_savepoint::grammar::PeriodicInterval;
-use proptest::prelude::*;
 use rstest::rstest;
 use serde_json::{Map, Value, json};
 
@@ -33,6 +30,7 @@ fn fixture_conf(name: &str) -> Value {
 }
 
 const SP: &ConfigOption = &options::SAVEPOINT_DIR;
+const INTERVAL: &ConfigOption = &options::PERIODIC_SAVEPOINT_INTERVAL;
 
 #[rstest]
 #[case::flat(json!({"state.savepoints.dir": "s3://x/sp"}))]
@@ -292,271 +290,6 @@ fn nested_session_cluster_example_resolves_through_aliases() {
     );
 }
 
-const INTERVAL: &ConfigOption = &options::PERIODIC_SAVEPOINT_INTERVAL;
-
-fn compact(map: &Map<String, Value>) -> String {
-    serde_json::to_string(map).unwrap()
-}
-
-/// (input, option, value, expected JSON text, expected pointer, previous value)
-#[rstest]
-#[case::absent_adds_flat_string(
-    json!({"taskmanager.numberOfTaskSlots": "2"}), INTERVAL, "6h",
-    r#"{"taskmanager.numberOfTaskSlots":"2","kubernetes.operator.periodic.savepoint.interval":"6h"}"#,
-    "/kubernetes.operator.periodic.savepoint.interval", None)]
-#[case::flat_replaced_in_place(
-    json!({"a": "x", "kubernetes.operator.periodic.savepoint.interval": "1h", "z": 1}), INTERVAL, "6h",
-    r#"{"a":"x","kubernetes.operator.periodic.savepoint.interval":"6h","z":1}"#,
-    "/kubernetes.operator.periodic.savepoint.interval", Some(json!("1h")))]
-#[case::nested_replaced_in_place(
-    json!({"kubernetes": {"operator": {"periodic": {"savepoint": {"interval": "1h"}}, "x": "y"}}}), INTERVAL, "6h",
-    r#"{"kubernetes":{"operator":{"periodic":{"savepoint":{"interval":"6h"}},"x":"y"}}}"#,
-    "/kubernetes/operator/periodic/savepoint/interval", Some(json!("1h")))]
-#[case::mixed_number_becomes_string(
-    json!({"kubernetes.operator": {"periodic.savepoint.interval": 3600000}}), INTERVAL, "6h",
-    r#"{"kubernetes.operator":{"periodic.savepoint.interval":"6h"}}"#,
-    "/kubernetes.operator/periodic.savepoint.interval", Some(json!(3600000)))]
-#[case::alias_spelling_kept(
-    json!({"state.savepoints.dir": "old"}), SP, "new",
-    r#"{"state.savepoints.dir":"new"}"#, "/state.savepoints.dir", Some(json!("old")))]
-#[case::canonical_written_when_both_present(
-    json!({"state": {"savepoints.dir": "b"}, "execution": {"checkpointing": {"savepoint-dir": "a"}}}), SP, "new",
-    r#"{"state":{"savepoints.dir":"b"},"execution":{"checkpointing":{"savepoint-dir":"new"}}}"#,
-    "/execution/checkpointing/savepoint-dir", Some(json!("a")))]
-#[case::duplicate_writes_effective_later_one(
-    json!({"state": {"savepoints.dir": "1"}, "state.savepoints.dir": "2"}), SP, "new",
-    r#"{"state":{"savepoints.dir":"1"},"state.savepoints.dir":"new"}"#, "/state.savepoints.dir", Some(json!("2")))]
-#[case::empty_object_at_key_replaced(
-    json!({"kubernetes.operator.periodic.savepoint.interval": {}}), INTERVAL, "6h",
-    r#"{"kubernetes.operator.periodic.savepoint.interval":"6h"}"#,
-    "/kubernetes.operator.periodic.savepoint.interval", Some(json!({})))]
-fn set_option_keeps_spelling_and_shape(
-    #[case] input: Value,
-    #[case] opt: &ConfigOption,
-    #[case] value: &str,
-    #[case] expected: &str,
-    #[case] pointer: &str,
-    #[case] previous: Option<Value>,
-) {
-    let mut conf = obj(input);
-    let written = set_option(&mut conf, opt, value).expect("written");
-    assert_eq!(compact(&conf), expected);
-    assert_eq!(written.location.pointer, pointer);
-    assert_eq!(written.previous, previous);
-    assert_eq!(flatten(&conf).lookup(opt).map(|f| f.value), Some(value));
-    assert_eq!(Value::Object(conf).pointer(pointer), Some(&json!(value)));
-}
-
-#[test]
-fn set_option_refuses_to_clobber_object_at_canonical_key() {
-    let mut conf = obj(json!({"kubernetes.operator.periodic.savepoint.interval": {"x": "1"}}));
-    let before = conf.clone();
-    let err = set_option(&mut conf, INTERVAL, "6h").unwrap_err();
-    assert_eq!(
-        err,
-        WriteError::KeyIsObject {
-            key: "kubernetes.operator.periodic.savepoint.interval".into()
-        }
-    );
-    assert!(err.to_string().contains("already has an object"), "{err}");
-    assert_eq!(conf, before);
-}
-
-#[test]
-fn remove_option_removes_every_spelling_everywhere_and_nothing_else() {
-    let mut conf = obj(json!({
-        "state": {"savepoints.dir": "B", "checkpoints.dir": "keep"},
-        "keep": "1",
-        "execution.checkpointing.savepoint-dir": "A",
-        "savepoints": {"state": {"backend.fs.dir": "C"}},
-        "last": true
-    }));
-    let removed = remove_option(&mut conf, SP);
-    let pointers: Vec<_> = removed.iter().map(|l| l.pointer.as_str()).collect();
-    assert_eq!(
-        pointers,
-        [
-            "/state/savepoints.dir",
-            "/execution.checkpointing.savepoint-dir",
-            "/savepoints/state/backend.fs.dir"
-        ]
-    );
-    assert_eq!(
-        compact(&conf),
-        r#"{"state":{"checkpoints.dir":"keep"},"keep":"1","savepoints":{"state":{}},"last":true}"#
-    );
-    assert!(flatten(&conf).find_all_spellings(SP).is_empty());
-    assert!(remove_option(&mut conf, SP).is_empty());
-}
-
-#[test]
-fn pointers_address_the_value_and_escape_tokens() {
-    assert_eq!(escape_pointer_token("a/b~c"), "a~1b~0c");
-    let conf = obj(json!({
-        "": {"state.savepoints.dir": "quirk"},
-        "savepoints": {"state.backend.fs.dir": "C"},
-        "state.savepoints": {"dir": "B"}
-    }));
-    let locations = locate_option(&conf, SP);
-    let keys: Vec<_> = locations
-        .iter()
-        .map(|l| (l.key.as_str(), l.pointer.as_str()))
-        .collect();
-    assert_eq!(
-        keys,
-        [
-            ("state.savepoints.dir", "//state.savepoints.dir"),
-            (
-                "savepoints.state.backend.fs.dir",
-                "/savepoints/state.backend.fs.dir"
-            ),
-            ("state.savepoints.dir", "/state.savepoints/dir"),
-        ]
-    );
-    // The operator keeps the later duplicate; the pointer names that one.
-    assert_eq!(
-        json_pointer_for(&conf, SP).as_deref(),
-        Some("/state.savepoints/dir")
-    );
-    let whole = Value::Object(conf.clone());
-    let values: Vec<_> = locations
-        .iter()
-        .map(|l| whole.pointer(&l.pointer))
-        .collect();
-    assert_eq!(
-        values,
-        [Some(&json!("quirk")), Some(&json!("C")), Some(&json!("B"))]
-    );
-    assert_eq!(json_pointer_for(&obj(json!({"other": "x"})), SP), None);
-}
-
-// ---------- property tests ----------
-
-fn dotted_key() -> impl Strategy<Value = String> {
-    prop::collection::vec("[a-z]{1,3}", 1..5).prop_map(|segments| segments.join("."))
-}
-
-/// Drops keys that are a dotted prefix of another key (they cannot all be nested).
-fn prefix_free(map: BTreeMap<String, String>) -> BTreeMap<String, String> {
-    let keys: Vec<String> = map.keys().cloned().collect();
-    map.into_iter()
-        .filter(|(k, _)| {
-            !keys.iter().any(|o| {
-                o != k && (o.starts_with(&format!("{k}.")) || k.starts_with(&format!("{o}.")))
-            })
-        })
-        .collect()
-}
-
-/// Renders `key` with its segments grouped into nested objects according to `cuts` bits.
-fn insert_rendered(map: &mut Map<String, Value>, key: &str, value: &str, cuts: u32) {
-    let segments: Vec<&str> = key.split('.').collect();
-    let mut path = vec![segments[0].to_owned()];
-    for (i, segment) in segments.iter().enumerate().skip(1) {
-        if cuts & (1 << i) != 0 {
-            path.push((*segment).to_owned());
-        } else {
-            let last = path.last_mut().unwrap();
-            last.push('.');
-            last.push_str(segment);
-        }
-    }
-    let (leaf, parents) = path.split_last().unwrap();
-    let mut current = map;
-    for parent in parents {
-        current = current
-            .entry(parent.clone())
-            .or_insert_with(|| Value::Object(Map::new()))
-            .as_object_mut()
-            .expect("prefix-free keys never collide with leaves");
-    }
-    current.insert(leaf.clone(), Value::String(value.to_owned()));
-}
-
-fn render(pairs: &BTreeMap<String, String>, cuts: &[u32]) -> Map<String, Value> {
-    let mut map = Map::new();
-    for ((key, value), cut) in pairs.iter().zip(cuts.iter().cycle()) {
-        insert_rendered(&mut map, key, value, *cut);
-    }
-    map
-}
-
-const SP_SPELLINGS: [&str; 3] = [
-    "execution.checkpointing.savepoint-dir",
-    "state.savepoints.dir",
-    "savepoints.state.backend.fs.dir",
-];
-
-fn config_with_spellings() -> impl Strategy<Value = BTreeMap<String, String>> {
-    (
-        prop::collection::btree_map(dotted_key(), "[a-z0-9:/ ]{0,8}", 0..6),
-        prop::collection::vec(
-            (prop::sample::select(&SP_SPELLINGS[..]), "[a-z0-9:/]{1,8}"),
-            0..3,
-        ),
-    )
-        .prop_map(|(mut map, spellings)| {
-            map.extend(spellings.into_iter().map(|(k, v)| (k.to_owned(), v)));
-            prefix_free(map)
-        })
-}
-
-proptest! {
-    #[test]
-    fn flat_string_map_flattens_to_itself(map in prop::collection::btree_map(any::<String>(), any::<String>(), 0..12)) {
-        let raw: Map<String, Value> = map.iter().map(|(k, v)| (k.clone(), Value::String(v.clone()))).collect();
-        let expected: FlatConfig = map.into_iter().collect();
-        prop_assert_eq!(flatten(&raw), expected);
-    }
-
-    #[test]
-    fn nested_mixed_and_flat_renderings_flatten_equal(
-        map in prop::collection::btree_map(dotted_key(), "[ -~]{0,10}", 0..10).prop_map(prefix_free),
-        cuts in prop::collection::vec(any::<u32>(), 1..10),
-    ) {
-        let expected: FlatConfig = map.clone().into_iter().collect();
-        prop_assert_eq!(flatten(&render(&map, &[0])), expected.clone());
-        prop_assert_eq!(flatten(&render(&map, &[u32::MAX])), expected.clone());
-        prop_assert_eq!(flatten(&render(&map, &cuts)), expected);
-    }
-
-    #[test]
-    fn layered_resolution_equals_lookup_on_merged_config(
-        cluster in config_with_spellings(),
-        job in config_with_spellings(),
-    ) {
-        let cluster: FlatConfig = cluster.into_iter().collect();
-        let job: FlatConfig = job.into_iter().collect();
-        let merged = effective_session_job_config(&cluster, &job);
-        let resolved = Layered::session_job(&job, &cluster).resolve_explicit(SP);
-        prop_assert_eq!(resolved.map(|r| (r.key, r.value)), merged.lookup(SP).map(|f| (f.key, f.value)));
-        if let Some(r) = resolved {
-            let from = if r.source == ValueSource::Resource { &job } else { &cluster };
-            prop_assert_eq!(from.get(r.key), Some(r.value));
-        }
-    }
-
-    #[test]
-    fn set_then_remove_touch_only_the_option(
-        map in config_with_spellings(),
-        cuts in prop::collection::vec(any::<u32>(), 1..8),
-        value in "[a-z0-9:/]{1,12}",
-    ) {
-        let mut conf = render(&map, &cuts);
-        let before = flatten(&conf);
-        let written = set_option(&mut conf, SP, &value).expect("no object at canonical key");
-        let after = flatten(&conf);
-        let mut expected = before.clone();
-        expected.set(written.location.key.clone(), value.clone());
-        prop_assert_eq!(&after, &expected);
-        prop_assert_eq!(after.lookup(SP).map(|f| f.value), Some(value.as_str()));
-
-        remove_option(&mut conf, SP);
-        let removed: FlatConfig = before.iter().filter(|(k, _)| !SP.has_spelling(k)).collect();
-        prop_assert_eq!(flatten(&conf), removed);
-    }
-}
-
 #[rstest]
 #[case(&options::HISTORY_MAX_AGE, "72 h", TypedValue::Duration(std::time::Duration::from_secs(72 * 3600)))]
 #[case(&options::HISTORY_MAX_COUNT, "5", TypedValue::Integer(5))]
@@ -591,3 +324,9 @@ fn parse_value_errors_name_the_key_and_the_problem(
     );
     assert!(msg.contains(reason), "{msg}");
 }
+
+#[path = "config/write.rs"]
+mod write;
+
+#[path = "config/props.rs"]
+mod props;

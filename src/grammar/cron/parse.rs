@@ -183,6 +183,10 @@ fn value(text: &str, field: CronField) -> Result<u16, String> {
     if let Some(pos) = names.iter().position(|n| *n == text) {
         return Ok(pos as u16 + 1);
     }
+    if !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()) && parse_number(text).is_none()
+    {
+        return Err(format!("value {text} is out of range {min}-{max}"));
+    }
     let number = parse_number(text).ok_or_else(|| match field {
         CronField::Month => format!("\"{text}\" is not a number 1-12 or a month name JAN-DEC"),
         CronField::DayOfWeek => {

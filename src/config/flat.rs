@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::options::ConfigOption;
@@ -11,7 +11,7 @@ use super::options::ConfigOption;
 ///
 /// Built with [`flatten`] / [`flatten_value`] (mirroring the operator's
 /// `ConfigObjectNode#asFlatMap`) or collected from `(key, value)` pairs.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct FlatConfig(BTreeMap<String, String>);
 

@@ -3,8 +3,10 @@
 //! * [`nonce`]: choosing a fresh `savepointTriggerNonce` and the guarded patch that sets it.
 //! * [`snapshot`]: FlinkStateSnapshot objects the plugin creates (`<job>-sp-<epoch ms>`).
 //! * [`plan`]: whether a trigger may proceed ([`Refusal`]s, warnings) and what to send.
+//! * [`listing`]: `list` rows across jobs (filters, newest-first order, orphaned snapshots).
 //! * [`wait`]: where a requested savepoint is in its life cycle, in both operator modes.
 
+pub mod listing;
 pub mod nonce;
 pub mod plan;
 pub mod snapshot;

@@ -98,8 +98,10 @@ fn non_object_flattens_to_empty(#[case] value: Value) {
 }
 
 #[test]
-fn flat_config_serializes_as_string_map() {
+fn flat_config_round_trips_as_string_map() {
     let conf = flat(&[("b", "2"), ("a", "1")]);
+    let back: FlatConfig = serde_json::from_value(json!({"b": "2", "a": "1"})).unwrap();
+    assert_eq!(back, conf);
     assert_eq!(
         serde_json::to_value(&conf).unwrap(),
         json!({"a": "1", "b": "2"})

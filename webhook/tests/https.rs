@@ -1,0 +1,369 @@
+//! The running binary over HTTPS: decisions, patches, warnings, malformed input, TLS versions,
+//! health, metrics and logs.
+
+mod common;
+
+use common::*;
+use serde_json::{Value, json};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+const READY_NOW: &[&str] = &["--cache-sync-timeout", "0s"];
+
+#[tokio::test]
+async fn validate_denies_a_session_job_savepoint_dir_with_403_naming_key_and_cluster() {
+    let ca = Ca::new("test-ca");
+    let hook = start_with(&ca, READY_NOW);
+    let client = https_client(&[ca.der()]);
+    let (status, body) = post_json(
+        &client,
+        &hook.url("/validate"),
+        fixture("007-validate-FlinkSessionJob-CREATE-rogue-job.json"),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(body["apiVersion"], "admission.k8s.io/v1");
+    assert_eq!(body["kind"], "AdmissionReview");
+    let response = &body["response"];
+    assert_eq!(response["uid"], "63378d74-4928-48cc-b94c-4dd774761a8a");
+    assert_eq!(response["allowed"], false);
+    assert_eq!(response["status"]["code"], 403);
+    let message = response["status"]["message"].as_str().expect("message");
+    assert!(
+        message.contains("state.savepoints.dir") && message.contains("shared-session"),
+        "{message}"
+    );
+}
+
+#[tokio::test]
+async fn validate_allows_a_clean_job_with_a_warning_while_the_cache_is_unknown() {
+    let ca = Ca::new("test-ca");
+    let hook = start_with(&ca, READY_NOW);
+    let client = https_client(&[ca.der()]);
+    let (status, body) = post_json(
+        &client,
+        &hook.url("/validate"),
+        fixture("005-validate-FlinkSessionJob-CREATE-clicks-job.json"),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(body["response"]["allowed"], true);
+    let warnings = body["response"]["warnings"].as_array().expect("warnings");
+    assert!(
+        warnings[0]
+            .as_str()
+            .expect("text")
+            .contains("cache is not ready"),
+        "{warnings:?}"
+    );
+}
+
+#[tokio::test]
+async fn mutate_returns_a_base64_json_patch_with_the_retention_defaults() {
+    let ca = Ca::new("test-ca");
+    let hook = start_with(
+        &ca,
+        &[
+            "--cache-sync-timeout",
+            "0s",
+            "--default-history-max-count",
+            "7",
+        ],
+    );
+    let client = https_client(&[ca.der()]);
+    let (status, body) = post_json(
+        &client,
+        &hook.url("/mutate"),
+        fixture("028-mutate-FlinkDeployment-CREATE-bare-app.json"),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let response = &body["response"];
+    assert_eq!(response["allowed"], true);
+    assert_eq!(response["patchType"], "JSONPatch");
+    let patch: Value = serde_json::from_slice(&base64_decode(
+        response["patch"].as_str().expect("base64 patch"),
+    ))
+    .expect("patch is JSON");
+    assert_eq!(
+        patch,
+        json!([
+            {"op": "add", "path": "/spec/flinkConfiguration", "value": {}},
+            {"op": "add", "path": "/spec/flinkConfiguration/kubernetes.operator.savepoint.history.max.age", "value": "72 h"},
+            {"op": "add", "path": "/spec/flinkConfiguration/kubernetes.operator.savepoint.history.max.count", "value": "7"},
+        ])
+    );
+}
+
+#[tokio::test]
+async fn warn_enforcement_admits_violations_with_a_warning() {
+    let ca = Ca::new("test-ca");
+    let hook = start_with(
+        &ca,
+        &["--cache-sync-timeout", "0s", "--enforcement", "warn"],
+    );
+    let client = https_client(&[ca.der()]);
+    let (_, body) = post_json(
+        &client,
+        &hook.url("/validate"),
+        fixture("009-validate-FlinkSessionJob-CREATE-nested-job.json"),
+    )
+    .await;
+    assert_eq!(body["response"]["allowed"], true);
+    let first = body["response"]["warnings"][0].as_str().expect("warning");
+    assert!(
+        first.contains("policy violation")
+            && first.contains("execution.checkpointing.savepoint-dir"),
+        "{first}"
+    );
+}
+
+#[tokio::test]
+async fn malformed_requests_get_a_4xx_with_a_message_and_the_server_survives() {
+    let ca = Ca::new("test-ca");
+    let hook = start_with(&ca, READY_NOW);
+    let client = https_client(&[ca.der()]);
+    let get = client.get(hook.url("/validate")).send().await.expect("GET");
+    assert_eq!(get.status().as_u16(), 405);
+    assert_eq!(get.headers()["allow"], "POST");
+    let text = client
+        .post(hook.url("/validate"))
+        .header("content-type", "text/plain")
+        .body(fixture(
+            "005-validate-FlinkSessionJob-CREATE-clicks-job.json",
+        ))
+        .send()
+        .await
+        .expect("text/plain");
+    assert_eq!(text.status().as_u16(), 415);
+    let huge = format!("{{\"pad\":\"{}\"}}", "x".repeat(4 * 1024 * 1024));
+    let cases: Vec<(&str, String, u16, &str)> = vec![
+        ("/validate", "{not json".into(), 400, "not a valid AdmissionReview"),
+        ("/mutate", "[]".into(), 400, "not a valid AdmissionReview"),
+        ("/validate", json!({"apiVersion": "admission.k8s.io/v1", "kind": "AdmissionReview"}).to_string(), 400, "no `request`"),
+        ("/validate", fixture("005-validate-FlinkSessionJob-CREATE-clicks-job.json").replace("admission.k8s.io/v1", "admission.k8s.io/v1beta1"), 400, "apiVersion"),
+        ("/validate", json!({"apiVersion": "admission.k8s.io/v1", "kind": "AdmissionReview", "request": {"uid": 5}}).to_string(), 400, "not a valid AdmissionReview"),
+        ("/elsewhere", "{}".into(), 404, "no such endpoint"),
+        ("/validate", huge, 413, ""),
+    ];
+    for (path, body, expected, needle) in cases {
+        let (status, json) = post_json(&client, &hook.url(path), body).await;
+        assert_eq!(status, expected, "{path} {json}");
+        assert!(
+            json["message"].as_str().unwrap_or("").contains(needle),
+            "{path}: {json}"
+        );
+    }
+    let health = reqwest::get(hook.admin_url("/healthz"))
+        .await
+        .expect("healthz");
+    assert_eq!(health.status().as_u16(), 200);
+    assert!(!hook.logs().iter().any(|l| l.contains("panicked")));
+}
+
+#[tokio::test]
+async fn tls_1_2_and_1_3_are_accepted() {
+    let ca = Ca::new("test-ca");
+    let hook = start_with(&ca, READY_NOW);
+    for version in [&rustls::version::TLS12, &rustls::version::TLS13] {
+        let stream = tls_connect(hook.https, &[ca.der()], &[version])
+            .await
+            .expect("handshake");
+        assert_eq!(stream.get_ref().1.protocol_version(), Some(version.version));
+    }
+}
+
+/// A ClientHello with `client_version` and no supported_versions extension, otherwise acceptable
+/// to a TLS 1.2 server (GCM suites, groups, point formats, signature algorithms).
+fn client_hello(client_version: u8) -> Vec<u8> {
+    let mut body = vec![0x03, client_version];
+    body.extend([0x5a; 32]); // random
+    body.push(0); // session id
+    body.extend([0x00, 0x04, 0xc0, 0x2b, 0xc0, 0x2f]); // ECDHE-{ECDSA,RSA}-AES128-GCM-SHA256
+    body.extend([0x01, 0x00]); // null compression
+    let extensions: Vec<u8> = [
+        &[0x00, 0x0a, 0x00, 0x06, 0x00, 0x04, 0x00, 0x1d, 0x00, 0x17][..], // groups x25519, P-256
+        &[0x00, 0x0b, 0x00, 0x02, 0x01, 0x00][..],                         // point formats
+        &[
+            0x00, 0x0d, 0x00, 0x08, 0x00, 0x06, 0x04, 0x03, 0x08, 0x04, 0x04, 0x01,
+        ][..], // sig algs
+    ]
+    .concat();
+    body.extend([(extensions.len() >> 8) as u8, extensions.len() as u8]);
+    body.extend(extensions);
+    let mut handshake = vec![0x01, 0x00, (body.len() >> 8) as u8, body.len() as u8];
+    handshake.extend(body);
+    let mut record = vec![
+        0x16,
+        0x03,
+        0x01,
+        (handshake.len() >> 8) as u8,
+        handshake.len() as u8,
+    ];
+    record.extend(handshake);
+    record
+}
+
+async fn first_reply(addr: std::net::SocketAddr, hello: &[u8]) -> Vec<u8> {
+    let mut tcp = tokio::net::TcpStream::connect(addr).await.expect("connect");
+    tcp.write_all(hello).await.expect("hello");
+    let mut reply = vec![0u8; 16];
+    let mut got = 0;
+    while got < 7 {
+        match tokio::time::timeout(HANG_GUARD, tcp.read(&mut reply[got..])).await {
+            Ok(Ok(0)) | Err(_) => break,
+            Ok(Ok(n)) => got += n,
+            Ok(Err(_)) => break,
+        }
+    }
+    reply.truncate(got);
+    reply
+}
+
+#[tokio::test]
+async fn tls_1_1_clients_are_refused_with_a_protocol_version_alert() {
+    let ca = Ca::new("test-ca");
+    let hook = start_with(&ca, READY_NOW);
+    // Control: the same hello claiming TLS 1.2 gets a ServerHello.
+    let tls12 = first_reply(hook.https, &client_hello(0x03)).await;
+    assert_eq!(
+        (tls12[0], tls12[5]),
+        (0x16, 0x02),
+        "expected a ServerHello, got {tls12:?}"
+    );
+    let tls11 = first_reply(hook.https, &client_hello(0x02)).await;
+    assert_eq!(tls11.len(), 7, "expected one alert record, got {tls11:?}");
+    assert_eq!(tls11[0], 0x15, "record type must be alert, got {tls11:?}");
+    assert_eq!(
+        tls11[6], 70,
+        "alert must be protocol_version, got {tls11:?}"
+    );
+}
+
+#[tokio::test]
+async fn readiness_waits_for_the_cache_and_liveness_does_not() {
+    let ca = Ca::new("test-ca");
+    let waiting = start_with(&ca, &["--cache-sync-timeout", "1h"]);
+    let ready = reqwest::get(waiting.admin_url("/readyz"))
+        .await
+        .expect("readyz");
+    assert_eq!(ready.status().as_u16(), 503);
+    assert!(ready.text().await.expect("text").contains("cache"));
+    let live = reqwest::get(waiting.admin_url("/healthz"))
+        .await
+        .expect("healthz");
+    assert_eq!(live.status().as_u16(), 200);
+    let gave_up = start_with(&ca, READY_NOW);
+    gave_up.wait_readyz(200).await;
+}
+
+#[tokio::test]
+async fn metrics_count_reviews_by_kind_operation_and_decision_with_sub_ms_buckets() {
+    let ca = Ca::new("test-ca");
+    let hook = start_with(&ca, READY_NOW);
+    let client = https_client(&[ca.der()]);
+    post_json(
+        &client,
+        &hook.url("/validate"),
+        fixture("007-validate-FlinkSessionJob-CREATE-rogue-job.json"),
+    )
+    .await;
+    post_json(
+        &client,
+        &hook.url("/mutate"),
+        fixture("000-mutate-FlinkDeployment-CREATE-orders-app.json"),
+    )
+    .await;
+    post_json(&client, &hook.url("/validate"), "{".into()).await;
+    let text = reqwest::get(hook.admin_url("/metrics"))
+        .await
+        .expect("metrics")
+        .text()
+        .await
+        .expect("text");
+    for needle in [
+        r#"savepoint_webhook_admission_requests_total{endpoint="validate",kind="FlinkSessionJob",operation="CREATE",decision="denied"} 1"#,
+        r#"savepoint_webhook_admission_requests_total{endpoint="mutate",kind="FlinkDeployment",operation="CREATE",decision="patched"} 1"#,
+        r#"savepoint_webhook_admission_requests_total{endpoint="validate",kind="unknown",operation="unknown",decision="rejected"} 1"#,
+        r#"savepoint_webhook_admission_duration_seconds_bucket{le="0.0001","#,
+        "savepoint_webhook_cache_synced 0",
+    ] {
+        assert!(text.contains(needle), "missing {needle} in\n{text}");
+    }
+}
+
+#[tokio::test]
+async fn each_review_is_logged_with_uid_kind_operation_decision_but_no_object_contents() {
+    let ca = Ca::new("test-ca");
+    let hook = start_with(&ca, READY_NOW);
+    let client = https_client(&[ca.der()]);
+    post_json(
+        &client,
+        &hook.url("/validate"),
+        fixture("007-validate-FlinkSessionJob-CREATE-rogue-job.json"),
+    )
+    .await;
+    let logs = hook.logs();
+    let line = logs
+        .iter()
+        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+        .find(|l| l["message"] == "admission review")
+        .expect("a review log line");
+    assert_eq!(line["uid"], "63378d74-4928-48cc-b94c-4dd774761a8a");
+    assert_eq!(line["kind"], "FlinkSessionJob");
+    assert_eq!(line["operation"], "CREATE");
+    assert_eq!(line["decision"], "denied");
+    assert_eq!(line["namespace"], "analytics");
+    assert_eq!(line["name"], "rogue-job");
+    assert!(line["latency_us"].is_u64());
+    assert!(
+        !logs.iter().any(|l| l.contains("s3://other-bucket/mine")),
+        "object contents leaked into info logs"
+    );
+}
+
+#[test]
+fn invalid_policy_defaults_stop_the_process_at_startup_with_a_clear_error() {
+    let ca = Ca::new("test-ca");
+    let dir = tempfile::tempdir().expect("tempdir");
+    write_leaf(dir.path(), &ca.leaf());
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_savepoint-webhook"))
+        .args([
+            "--listen",
+            "127.0.0.1:0",
+            "--admin-listen",
+            "127.0.0.1:0",
+            "--default-history-max-count",
+            "0",
+        ])
+        .arg("--tls-cert")
+        .arg(dir.path().join("cert.pem"))
+        .arg("--tls-key")
+        .arg(dir.path().join("key.pem"))
+        .output()
+        .expect("run");
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("kubernetes.operator.savepoint.history.max.count"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_key_that_does_not_match_the_certificate_stops_the_process_at_startup() {
+    let ca = Ca::new("test-ca");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (a, b) = (ca.leaf(), ca.leaf());
+    std::fs::write(dir.path().join("cert.pem"), &a.cert_pem).expect("cert");
+    std::fs::write(dir.path().join("key.pem"), &b.key_pem).expect("key");
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_savepoint-webhook"))
+        .args(["--listen", "127.0.0.1:0", "--admin-listen", "127.0.0.1:0"])
+        .arg("--tls-cert")
+        .arg(dir.path().join("cert.pem"))
+        .arg("--tls-key")
+        .arg(dir.path().join("key.pem"))
+        .output()
+        .expect("run");
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("do not form a usable pair"));
+}

@@ -22,6 +22,8 @@ pub struct ResourceDef {
     /// True for custom resources (generation/status semantics, sorted-key JSON, 415 on strategic merge).
     pub custom: bool,
     pub status_subresource: bool,
+    /// The CRD declares `subresources.scale` (listed in discovery; requests to it answer 404).
+    pub scale_subresource: bool,
     /// The CRD's `openAPIV3Schema`, when the kind is validated.
     pub schema: Option<Value>,
     /// The CRD's `additionalPrinterColumns`.
@@ -102,6 +104,7 @@ impl ResourceDef {
             namespaced: s(spec.get("scope")) != "Cluster",
             custom: true,
             status_subresource: version.pointer("/subresources/status").is_some(),
+            scale_subresource: version.pointer("/subresources/scale").is_some(),
             schema: version.pointer("/schema/openAPIV3Schema").cloned(),
             printer_columns: version
                 .get("additionalPrinterColumns")
@@ -123,6 +126,7 @@ impl ResourceDef {
             namespaced,
             custom: false,
             status_subresource: plural == "namespaces",
+            scale_subresource: false,
             schema: None,
             printer_columns: Vec::new(),
         }
@@ -148,6 +152,17 @@ impl ResourceDef {
                 "singularName": "",
                 "namespaced": self.namespaced,
                 "kind": self.kind,
+                "verbs": ["get", "patch", "update"],
+            }));
+        }
+        if self.scale_subresource {
+            out.push(json!({
+                "name": format!("{}/scale", self.plural),
+                "singularName": "",
+                "namespaced": self.namespaced,
+                "group": "autoscaling",
+                "version": "v1",
+                "kind": "Scale",
                 "verbs": ["get", "patch", "update"],
             }));
         }

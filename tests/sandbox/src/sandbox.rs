@@ -164,6 +164,44 @@ impl SandboxBuilder {
     }
 }
 
+/// A small HTTPS server for tests (e.g. an in-test admission webhook), with a freshly generated CA.
+pub struct TlsServer {
+    /// `https://127.0.0.1:PORT`
+    pub url: String,
+    pub cert: TestCert,
+    shutdown: watch::Sender<bool>,
+}
+
+impl TlsServer {
+    /// Serve `router` over HTTPS on 127.0.0.1 (certificate valid for `localhost` and `127.0.0.1`).
+    pub async fn start(router: Router) -> anyhow::Result<Self> {
+        let cert = TestCert::generate(&["localhost", "127.0.0.1"])?;
+        let listener = TcpListener::bind("127.0.0.1:0")
+            .await
+            .context("binding TLS test server")?;
+        let addr = listener.local_addr().context("local address")?;
+        let (tx, rx) = watch::channel(false);
+        let acceptor = tokio_rustls::TlsAcceptor::from(cert.server_config()?);
+        tokio::spawn(serve(listener, Some(acceptor), router, rx));
+        Ok(Self {
+            url: format!("https://{addr}"),
+            cert,
+            shutdown: tx,
+        })
+    }
+
+    /// The CA as base64 PEM, ready for a webhook `clientConfig.caBundle`.
+    pub fn ca_bundle(&self) -> String {
+        self.cert.ca_bundle_b64()
+    }
+}
+
+impl Drop for TlsServer {
+    fn drop(&mut self) {
+        let _ = self.shutdown.send(true);
+    }
+}
+
 async fn serve(
     listener: TcpListener,
     acceptor: Option<tokio_rustls::TlsAcceptor>,

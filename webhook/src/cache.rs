@@ -150,7 +150,13 @@ pub async fn start(
             metrics.cache_deployments.set(reader.len() as i64);
         }
     });
-    spawn_reflector(jobs_api, jobs_writer, stop, || {});
+    spawn_reflector(jobs_api, jobs_writer, stop, {
+        let metrics = metrics.clone();
+        let reader = jobs.clone();
+        move || {
+            metrics.cache_session_jobs.set(reader.len() as i64);
+        }
+    });
 
     let synced = async {
         let (a, b) = futures::join!(deployments.wait_until_ready(), jobs.wait_until_ready());

@@ -39,6 +39,8 @@ pub struct Metrics {
     pub cache_synced: Gauge,
     /// FlinkDeployments currently in the cache.
     pub cache_deployments: Gauge,
+    /// FlinkSessionJobs currently in the cache.
+    pub cache_session_jobs: Gauge,
     /// 1 while the process is ready.
     pub ready: Gauge,
 }
@@ -85,6 +87,12 @@ impl Metrics {
             "FlinkDeployments in the session-cluster cache",
             cache_deployments.clone(),
         );
+        let cache_session_jobs = Gauge::default();
+        registry.register(
+            "cache_flinksessionjobs",
+            "FlinkSessionJobs in the session-cluster cache",
+            cache_session_jobs.clone(),
+        );
         let ready = Gauge::default();
         registry.register("ready", "1 while /readyz answers 200", ready.clone());
         Self {
@@ -94,6 +102,7 @@ impl Metrics {
             cert_reloads,
             cache_synced,
             cache_deployments,
+            cache_session_jobs,
             ready,
         }
     }

@@ -108,6 +108,13 @@ commands! {
     Trigger(commands::trigger::TriggerArgs),
     List(commands::list::ListArgs),
     Wait(commands::wait::WaitArgs),
+    Schedule(commands::schedule::ScheduleArgs),
+    Restore(commands::restore::RestoreArgs),
+    Delete(commands::delete::DeleteArgs),
+    Prune(commands::prune::PruneArgs),
+    Describe(commands::describe::DescribeArgs),
+    Version(commands::version::VersionArgs),
+    Completion(commands::completion::CompletionArgs),
 }
 
 /// The name to show in usage lines: `kubectl savepoint` when invoked as `kubectl-savepoint`

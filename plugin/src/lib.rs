@@ -5,7 +5,10 @@
 pub mod api;
 pub mod cli;
 pub mod commands;
+pub mod complete;
 pub mod exit;
+pub mod fetch;
+pub mod follow;
 pub mod kube;
 pub mod output;
 pub mod progress;

@@ -9,6 +9,10 @@ fn main() -> std::process::ExitCode {
                 .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
         )
         .init();
+    let argv0 = std::env::args_os().next().unwrap_or_default();
+    if kubectl_savepoint::complete::is_entry_point(&argv0.to_string_lossy()) {
+        return complete_main();
+    }
     let cli = kubectl_savepoint::cli::parse_from(std::env::args_os());
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -22,4 +26,21 @@ fn main() -> std::process::ExitCode {
         }
     };
     runtime.block_on(kubectl_savepoint::run(cli)).into()
+}
+
+/// `kubectl_complete-savepoint WORDS…`: print Cobra completion output; never fails loudly.
+fn complete_main() -> std::process::ExitCode {
+    let words: Vec<String> = std::env::args_os()
+        .skip(1)
+        .map(|w| w.to_string_lossy().into_owned())
+        .collect();
+    let output = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime.block_on(kubectl_savepoint::complete::run(&words)),
+        Err(_) => ":4\n".to_owned(),
+    };
+    print!("{output}");
+    std::process::ExitCode::SUCCESS
 }

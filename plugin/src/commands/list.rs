@@ -1,10 +1,22 @@
 //! `list [TARGET]`: savepoints from every source the operator records, newest first.
 
-use anyhow::Result;
+use ::kube::Client;
+use anyhow::{Result, anyhow};
 use clap::{Args, ValueEnum};
+use flink_savepoint::crd::{
+    FlinkDeployment, FlinkSessionJob, FlinkStateSnapshot, SnapshotTriggerType,
+};
+use flink_savepoint::savepoint::listing::{ListFilter, STATE_VALUES, collect_entries, parse_state};
+use jiff::Timestamp;
 
+use super::list_render::{RenderOptions, render, table};
+use super::list_watch::watch;
+use crate::api::{discover_flink, list_all, missing_crd_message};
+use crate::exit::usage;
+use crate::fetch::{get_deployment, get_session_job};
 use crate::kube::Context;
 use crate::output::OutputFormat;
+use crate::target::{Target, TargetKind, parse_target};
 
 /// List savepoints, newest first: requested, pending, in progress, completed, failed and
 /// abandoned; manual, periodic and upgrade; from FlinkStateSnapshots and legacy status.
@@ -53,7 +65,182 @@ pub enum TypeFilter {
 impl ListArgs {
     /// Runs the command.
     pub async fn run(self, ctx: &Context) -> Result<()> {
-        let _ = ctx;
-        Err(anyhow::anyhow!("list is being implemented"))
+        let target = if self.target.is_empty() {
+            None
+        } else {
+            Some(parse_target(&self.target, TargetKind::JOBS_AND_SESSIONS)?)
+        };
+        if target.is_some() && self.all_namespaces {
+            return Err(usage(
+                "a TARGET cannot be combined with -A/--all-namespaces",
+            ));
+        }
+        let filter = self.filter()?;
+        let client = ctx.client().await?;
+        let ns = ctx.namespace().await?;
+        let scope_ns = (!self.all_namespaces).then_some(ns.as_str());
+        let crds = discover_flink(&client).await?;
+        if !crds.has("flinkdeployments") {
+            return Err(anyhow!(missing_crd_message(
+                "FlinkDeployment",
+                "flinkdeployments"
+            )));
+        }
+        let selection = Selection {
+            target: target.clone(),
+            selector: self.selector.clone(),
+            session_jobs: crds.has("flinksessionjobs"),
+            snapshots: crds.has("flinkstatesnapshots"),
+        };
+        let (deployments, jobs, snapshots) = selection.fetch(&client, scope_ns).await?;
+        let opts = RenderOptions {
+            format: self.output,
+            no_headers: self.no_headers,
+            all_namespaces: self.all_namespaces,
+            now: Timestamp::now(),
+        };
+        let (deployments, jobs) = selection.select(deployments, jobs);
+        let entries = collect_entries(&deployments, &jobs, &snapshots, &filter);
+        let scope = match (&target, scope_ns) {
+            (Some(t), Some(ns)) => format!("for {t} in namespace {ns}"),
+            (None, Some(ns)) => format!("in namespace {ns}"),
+            _ => "in any namespace".to_owned(),
+        };
+        ctx.out.write(&render(&entries, &opts, &scope)?)?;
+        if !self.watch {
+            return Ok(());
+        }
+        let widths = table(&entries, &opts).widths(opts.no_headers || entries.is_empty());
+        watch(
+            ctx, &client, scope_ns, &selection, &filter, opts, widths, &entries,
+        )
+        .await
+    }
+
+    fn filter(&self) -> Result<ListFilter> {
+        let states = self
+            .states
+            .iter()
+            .map(|s| {
+                parse_state(s).ok_or_else(|| {
+                    usage(format!("unknown --state {s:?}; accepted: {STATE_VALUES}"))
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let types = self
+            .types
+            .iter()
+            .map(|t| match t {
+                TypeFilter::Manual => SnapshotTriggerType::Manual,
+                TypeFilter::Periodic => SnapshotTriggerType::Periodic,
+                TypeFilter::Upgrade => SnapshotTriggerType::Upgrade,
+            })
+            .collect();
+        Ok(ListFilter {
+            types,
+            states,
+            include_orphans: self.target.is_empty() && self.selector.is_none(),
+        })
+    }
+}
+
+/// Which objects a listing covers.
+#[derive(Debug, Clone)]
+pub struct Selection {
+    /// `app/`, `job/` or `session/` target; `None` = everything in scope.
+    pub target: Option<Target>,
+    /// `-l` for FlinkDeployments and FlinkSessionJobs.
+    pub selector: Option<String>,
+    /// Whether FlinkSessionJobs are served.
+    pub session_jobs: bool,
+    /// Whether FlinkStateSnapshots are served.
+    pub snapshots: bool,
+}
+
+type Objects = (
+    Vec<FlinkDeployment>,
+    Vec<FlinkSessionJob>,
+    Vec<FlinkStateSnapshot>,
+);
+
+impl Selection {
+    /// One GET for a single target (404 explains), else one paginated LIST per kind.
+    pub async fn fetch(&self, client: &Client, ns: Option<&str>) -> Result<Objects> {
+        let selector = self.selector.as_deref();
+        let snapshots = if self.snapshots {
+            list_all::<FlinkStateSnapshot>(client, ns, None).await?
+        } else {
+            Vec::new()
+        };
+        let ns_name = ns.unwrap_or("default");
+        let (deployments, jobs) = match &self.target {
+            Some(t) if t.kind == TargetKind::FlinkSessionJob => (
+                Vec::new(),
+                vec![get_session_job(client, ns_name, &t.name).await?],
+            ),
+            Some(t) if t.kind == TargetKind::FlinkDeployment => {
+                let d = get_deployment(client, ns_name, &t.name).await?;
+                if d.is_session_cluster() && self.session_jobs {
+                    (vec![d], list_all(client, ns, selector).await?)
+                } else {
+                    (vec![d], Vec::new())
+                }
+            }
+            Some(t) => {
+                let d = get_deployment(client, ns_name, &t.name).await?;
+                let jobs = if self.session_jobs {
+                    list_all(client, ns, selector).await?
+                } else {
+                    Vec::new()
+                };
+                (vec![d], jobs)
+            }
+            None => {
+                let jobs = if self.session_jobs {
+                    list_all(client, ns, selector).await?
+                } else {
+                    Vec::new()
+                };
+                (list_all(client, ns, selector).await?, jobs)
+            }
+        };
+        Ok((deployments, jobs, snapshots))
+    }
+
+    /// Keeps the objects the target designates (`session/` and a session cluster given as
+    /// `app/` mean: its session jobs).
+    pub fn select(
+        &self,
+        deployments: Vec<FlinkDeployment>,
+        jobs: Vec<FlinkSessionJob>,
+    ) -> (Vec<FlinkDeployment>, Vec<FlinkSessionJob>) {
+        let Some(t) = &self.target else {
+            return (deployments, jobs);
+        };
+        let named = |n: &Option<String>| n.as_deref() == Some(t.name.as_str());
+        match t.kind {
+            TargetKind::FlinkSessionJob => (
+                Vec::new(),
+                jobs.into_iter()
+                    .filter(|j| named(&j.metadata.name))
+                    .collect(),
+            ),
+            _ => {
+                let deployments: Vec<FlinkDeployment> = deployments
+                    .into_iter()
+                    .filter(|d| named(&d.metadata.name))
+                    .collect();
+                let session = t.kind == TargetKind::Session
+                    || deployments.iter().any(FlinkDeployment::is_session_cluster);
+                let jobs = if session {
+                    jobs.into_iter()
+                        .filter(|j| j.deployment_name() == Some(t.name.as_str()))
+                        .collect()
+                } else {
+                    Vec::new()
+                };
+                (deployments, jobs)
+            }
+        }
     }
 }

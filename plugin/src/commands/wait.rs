@@ -2,11 +2,17 @@
 
 use std::time::Duration;
 
-use anyhow::Result;
+use anyhow::{Result, anyhow};
 use clap::Args;
+use flink_savepoint::savepoint::WaitSubject;
+use flink_savepoint::savepoint::wait::latest_subject;
 
+use crate::api::{discover_flink, missing_crd_message};
 use crate::cli::parse_duration;
+use crate::fetch::{fetch_target, get_snapshot, snapshots_in};
+use crate::follow::{FollowSpec, follow, report};
 use crate::kube::Context;
+use crate::target::{TargetKind, parse_target};
 
 /// Wait for the latest savepoint of a job, or for a named FlinkStateSnapshot, to finish.
 ///
@@ -25,7 +31,53 @@ pub struct WaitArgs {
 impl WaitArgs {
     /// Runs the command.
     pub async fn run(self, ctx: &Context) -> Result<()> {
-        let _ = ctx;
-        Err(anyhow::anyhow!("wait is being implemented"))
+        let target = parse_target(&self.target, TargetKind::JOBS_AND_SNAPSHOTS)?;
+        let client = ctx.client().await?;
+        let ns = ctx.namespace().await?;
+        let crds = discover_flink(&client).await?;
+        let snapshot_crd = crds.has("flinkstatesnapshots");
+        let (followed, subject, describe) = match target.kind {
+            TargetKind::FlinkStateSnapshot => {
+                if !snapshot_crd {
+                    return Err(anyhow!(missing_crd_message(
+                        "FlinkStateSnapshot",
+                        "flinkstatesnapshots"
+                    )));
+                }
+                get_snapshot(&client, &ns, &target.name).await?;
+                (
+                    None,
+                    WaitSubject::Snapshot {
+                        name: target.name.clone(),
+                    },
+                    format!("savepoint {}", target.name),
+                )
+            }
+            _ => {
+                let fetched = fetch_target(&client, &ns, &target).await?;
+                let snapshots = snapshots_in(&client, &ns, snapshot_crd).await?;
+                let subject = latest_subject(fetched.history_target(), &snapshots).ok_or_else(|| {
+                    anyhow!(
+                        "{target} in namespace {ns} has no savepoint to wait for; trigger one with: \
+                         kubectl savepoint trigger {target} -n {ns}"
+                    )
+                })?;
+                (
+                    Some(target.clone()),
+                    subject,
+                    format!("latest savepoint of {target}"),
+                )
+            }
+        };
+        let spec = FollowSpec {
+            namespace: ns,
+            target: followed,
+            subject,
+            timeout: self.timeout,
+            snapshot_crd,
+            describe,
+        };
+        let status = follow(&client, &spec).await?;
+        report(Some(&ctx.out), status, &spec.describe)
     }
 }

@@ -1,0 +1,190 @@
+//! `list --watch`: keep watching the listed kinds and print rows that appear or change.
+
+use std::collections::{BTreeMap, HashMap};
+
+use ::kube::runtime::{WatchStreamExt, watcher};
+use ::kube::{Api, Client, Resource};
+use anyhow::{Result, anyhow};
+use flink_savepoint::crd::{FlinkDeployment, FlinkSessionJob, FlinkStateSnapshot};
+use flink_savepoint::history::SavepointEntry;
+use flink_savepoint::savepoint::listing::{ListFilter, collect_entries};
+use futures::{Stream, StreamExt, stream};
+use jiff::Timestamp;
+use serde::de::DeserializeOwned;
+
+use super::list::Selection;
+use super::list_render::{RenderOptions, render_change, row_key};
+use crate::api::ApiOp;
+use crate::kube::Context;
+
+/// Consecutive watch errors tolerated (with backoff) before giving up.
+const MAX_WATCH_ERRORS: u32 = 5;
+
+enum Update {
+    Deployment(Box<watcher::Event<FlinkDeployment>>),
+    SessionJob(Box<watcher::Event<FlinkSessionJob>>),
+    Snapshot(Box<watcher::Event<FlinkStateSnapshot>>),
+}
+
+type Failure = Box<(ApiOp, watcher::Error)>;
+type Updates = std::pin::Pin<Box<dyn Stream<Item = Result<Update, Failure>> + Send>>;
+
+/// A cache of one kind, filled from watch events.
+struct Cache<K> {
+    items: BTreeMap<(String, String), K>,
+    buffer: BTreeMap<(String, String), K>,
+    ready: bool,
+}
+
+impl<K: Resource + Clone> Cache<K> {
+    fn new(enabled: bool) -> Self {
+        Cache {
+            items: BTreeMap::new(),
+            buffer: BTreeMap::new(),
+            ready: !enabled,
+        }
+    }
+
+    fn apply(&mut self, event: watcher::Event<K>) {
+        let key = |k: &K| {
+            let m = k.meta();
+            (
+                m.namespace.clone().unwrap_or_default(),
+                m.name.clone().unwrap_or_default(),
+            )
+        };
+        match event {
+            watcher::Event::Init => self.buffer.clear(),
+            watcher::Event::InitApply(k) => {
+                self.buffer.insert(key(&k), k);
+            }
+            watcher::Event::InitDone => {
+                self.items = std::mem::take(&mut self.buffer);
+                self.ready = true;
+            }
+            watcher::Event::Apply(k) => {
+                self.items.insert(key(&k), k);
+            }
+            watcher::Event::Delete(k) => {
+                self.items.remove(&key(&k));
+            }
+        }
+    }
+
+    fn values(&self) -> Vec<K> {
+        self.items.values().cloned().collect()
+    }
+}
+
+fn watch_kind<K>(
+    client: &Client,
+    ns: Option<&str>,
+    labels: Option<&str>,
+) -> impl Stream<Item = Result<Box<watcher::Event<K>>, Failure>> + Send + use<K>
+where
+    K: Resource<DynamicType = (), Scope = ::kube::core::NamespaceResourceScope>
+        + Clone
+        + DeserializeOwned
+        + std::fmt::Debug
+        + Send
+        + 'static,
+{
+    let api: Api<K> = match ns {
+        Some(ns) => Api::namespaced(client.clone(), ns),
+        None => Api::all(client.clone()),
+    };
+    let mut config = watcher::Config::default();
+    if let Some(labels) = labels {
+        config = config.labels(labels);
+    }
+    let op = ApiOp::of::<K>("watch", ns, None);
+    watcher::watcher(api, config)
+        .default_backoff()
+        .map(move |r| r.map(Box::new).map_err(|e| Box::new((op.clone(), e))))
+}
+
+/// Watches until interrupted (or the watch fails), printing new and changed rows.
+#[allow(clippy::too_many_arguments)]
+pub async fn watch(
+    ctx: &Context,
+    client: &Client,
+    ns: Option<&str>,
+    selection: &Selection,
+    filter: &ListFilter,
+    opts: RenderOptions,
+    widths: Vec<usize>,
+    initial: &[SavepointEntry],
+) -> Result<()> {
+    let labels = selection.selector.as_deref();
+    let mut streams: Vec<Updates> = vec![
+        watch_kind::<FlinkDeployment>(client, ns, labels)
+            .map(|r| r.map(Update::Deployment))
+            .boxed(),
+    ];
+    if selection.session_jobs {
+        streams.push(
+            watch_kind::<FlinkSessionJob>(client, ns, labels)
+                .map(|r| r.map(Update::SessionJob))
+                .boxed(),
+        );
+    }
+    if selection.snapshots {
+        streams.push(
+            watch_kind::<FlinkStateSnapshot>(client, ns, None)
+                .map(|r| r.map(Update::Snapshot))
+                .boxed(),
+        );
+    }
+    let mut updates = stream::select_all(streams);
+    let mut deployments = Cache::new(true);
+    let mut jobs = Cache::new(selection.session_jobs);
+    let mut snapshots = Cache::new(selection.snapshots);
+    let mut printed: HashMap<String, String> = initial
+        .iter()
+        .map(|e| (row_key(e), fingerprint(e)))
+        .collect();
+    let mut errors = 0u32;
+    while let Some(update) = updates.next().await {
+        match update {
+            Ok(Update::Deployment(e)) => deployments.apply(*e),
+            Ok(Update::SessionJob(e)) => jobs.apply(*e),
+            Ok(Update::Snapshot(e)) => snapshots.apply(*e),
+            Err(failure) => {
+                let (op, err) = *failure;
+                errors += 1;
+                if errors >= MAX_WATCH_ERRORS {
+                    return Err(match err {
+                        watcher::Error::InitialListFailed(e)
+                        | watcher::Error::WatchStartFailed(e)
+                        | watcher::Error::WatchFailed(e) => op.error(e).into(),
+                        other => anyhow!("watching failed: {other}"),
+                    });
+                }
+                continue;
+            }
+        }
+        errors = 0;
+        if !(deployments.ready && jobs.ready && snapshots.ready) {
+            continue;
+        }
+        let (d, j) = selection.select(deployments.values(), jobs.values());
+        let entries = collect_entries(&d, &j, &snapshots.values(), filter);
+        let now = RenderOptions {
+            now: Timestamp::now(),
+            ..opts
+        };
+        for entry in entries.iter().rev() {
+            let key = row_key(entry);
+            let print = fingerprint(entry);
+            if printed.get(&key) != Some(&print) {
+                ctx.out.write(&render_change(entry, &now, &widths)?)?;
+                printed.insert(key, print);
+            }
+        }
+    }
+    Ok(())
+}
+
+fn fingerprint(entry: &SavepointEntry) -> String {
+    serde_json::to_string(entry).unwrap_or_default()
+}

@@ -1,0 +1,321 @@
+//! Following a savepoint until it finishes: the I/O shell around
+//! [`flink_savepoint::savepoint::wait`].
+//!
+//! Watches (no polling) the target object (`watch_object`, a field-selected watch) and, when the
+//! CRD exists, the namespace's FlinkStateSnapshots; every change re-evaluates the pure
+//! [`evaluate`]. Progress goes to stderr.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use ::kube::runtime::{WatchStreamExt, watcher};
+use ::kube::{Api, Client};
+use anyhow::{Result, anyhow};
+use flink_savepoint::crd::{FlinkDeployment, FlinkSessionJob, FlinkStateSnapshot};
+use flink_savepoint::savepoint::{WaitStatus, WaitSubject, evaluate};
+use futures::{Stream, StreamExt, stream};
+
+use crate::api::{ApiOp, list_all};
+use crate::exit::WaitTimeout;
+use crate::fetch::{Fetched, fetch_target};
+use crate::output::Sink;
+use crate::progress::Progress;
+use crate::target::{Target, TargetKind};
+
+/// What to follow.
+#[derive(Debug, Clone)]
+pub struct FollowSpec {
+    /// Namespace of the target / snapshot.
+    pub namespace: String,
+    /// The app/job target (`None` when following a snapshot by name only).
+    pub target: Option<Target>,
+    /// What is awaited.
+    pub subject: WaitSubject,
+    /// Give up after this long (exit 3).
+    pub timeout: Duration,
+    /// Whether FlinkStateSnapshots are served (else only the target is watched).
+    pub snapshot_crd: bool,
+    /// Human description for progress lines (`savepoint of app/orders`).
+    pub describe: String,
+}
+
+/// Consecutive watch errors tolerated (with backoff) before giving up.
+const MAX_WATCH_ERRORS: u32 = 5;
+
+enum Update {
+    Target(Option<Fetched>),
+    Snapshot(Box<watcher::Event<FlinkStateSnapshot>>),
+}
+
+/// Follows until a final status; `Err(WaitTimeout)` (exit 3) when the timeout passes first.
+pub async fn follow(client: &Client, spec: &FollowSpec) -> Result<WaitStatus> {
+    let mut progress = Progress::start(&format!(
+        "waiting for the {} (Ctrl-C stops waiting; the savepoint continues)",
+        spec.describe
+    ));
+    let mut last = String::from("no status yet");
+    let outcome =
+        tokio::time::timeout(spec.timeout, run(client, spec, &mut progress, &mut last)).await;
+    progress.finish();
+    match outcome {
+        Ok(result) => result,
+        Err(_) => Err(anyhow::Error::new(WaitTimeout(format!(
+            "timed out after {} waiting for the {}; last status: {last}",
+            humantime(spec.timeout),
+            spec.describe
+        )))),
+    }
+}
+
+async fn run(
+    client: &Client,
+    spec: &FollowSpec,
+    progress: &mut Progress,
+    last: &mut String,
+) -> Result<WaitStatus> {
+    let ns = spec.namespace.as_str();
+    let mut updates = stream::select(
+        target_updates(client, ns, spec.target.as_ref()),
+        snapshot_updates(client, ns, spec.snapshot_crd),
+    );
+    let mut target: Option<Fetched> = None;
+    let mut target_ready = spec.target.is_none();
+    let mut snapshots: BTreeMap<String, FlinkStateSnapshot> = BTreeMap::new();
+    let mut buffer: BTreeMap<String, FlinkStateSnapshot> = BTreeMap::new();
+    let mut snapshots_ready = !spec.snapshot_crd;
+    let mut errors = 0u32;
+    while let Some(update) = updates.next().await {
+        match update {
+            Ok(Update::Target(obj)) => {
+                target = obj;
+                target_ready = true;
+            }
+            Ok(Update::Snapshot(event)) => {
+                apply_snapshot_event(*event, &mut snapshots, &mut buffer, &mut snapshots_ready)
+            }
+            Err(err) => {
+                errors += 1;
+                if errors >= MAX_WATCH_ERRORS || is_fatal(&err) {
+                    return Err(watch_error(err));
+                }
+                tracing::debug!(error = %err.err, "watch error, retrying");
+                continue;
+            }
+        }
+        errors = 0;
+        if !(target_ready && snapshots_ready) {
+            continue;
+        }
+        let list: Vec<FlinkStateSnapshot> = snapshots.values().cloned().collect();
+        let status = evaluate(
+            &spec.subject,
+            target.as_ref().map(Fetched::history_target),
+            &list,
+        );
+        match status {
+            WaitStatus::Waiting(text) => {
+                progress.update(&text);
+                *last = text;
+            }
+            WaitStatus::HandledWithoutRecord(text) => return recheck(client, spec, text).await,
+            done => return Ok(done),
+        }
+    }
+    Err(anyhow!(
+        "the watch on the {} ended unexpectedly",
+        spec.describe
+    ))
+}
+
+/// Re-reads everything once with plain GET/LIST: a handled nonce without a record may only be
+/// the snapshot watch lagging behind the target watch.
+async fn recheck(client: &Client, spec: &FollowSpec, text: String) -> Result<WaitStatus> {
+    let ns = spec.namespace.as_str();
+    let snapshots = if spec.snapshot_crd {
+        list_all::<FlinkStateSnapshot>(client, Some(ns), None).await?
+    } else {
+        Vec::new()
+    };
+    let target = match &spec.target {
+        Some(t) => Some(fetch_target(client, ns, t).await?),
+        None => None,
+    };
+    Ok(
+        match evaluate(
+            &spec.subject,
+            target.as_ref().map(Fetched::history_target),
+            &snapshots,
+        ) {
+            WaitStatus::HandledWithoutRecord(_) => WaitStatus::Failed(text),
+            other => other,
+        },
+    )
+}
+
+fn apply_snapshot_event(
+    event: watcher::Event<FlinkStateSnapshot>,
+    snapshots: &mut BTreeMap<String, FlinkStateSnapshot>,
+    buffer: &mut BTreeMap<String, FlinkStateSnapshot>,
+    ready: &mut bool,
+) {
+    let name_of = |s: &FlinkStateSnapshot| s.metadata.name.clone().unwrap_or_default();
+    match event {
+        watcher::Event::Init => buffer.clear(),
+        watcher::Event::InitApply(s) => {
+            buffer.insert(name_of(&s), s);
+        }
+        watcher::Event::InitDone => {
+            *snapshots = std::mem::take(buffer);
+            *ready = true;
+        }
+        watcher::Event::Apply(s) => {
+            snapshots.insert(name_of(&s), s);
+        }
+        watcher::Event::Delete(s) => {
+            snapshots.remove(&name_of(&s));
+        }
+    }
+}
+
+/// A watch error and the watch it came from.
+struct WatchFailure {
+    op: ApiOp,
+    err: watcher::Error,
+}
+
+type Updates = std::pin::Pin<Box<dyn Stream<Item = Result<Update, Box<WatchFailure>>> + Send>>;
+
+fn failure<K: ::kube::Resource<DynamicType = ()>>(
+    ns: &str,
+) -> impl Fn(watcher::Error) -> Box<WatchFailure> + use<K> {
+    let op = ApiOp::of::<K>("watch", Some(ns), None);
+    move |err| {
+        Box::new(WatchFailure {
+            op: op.clone(),
+            err,
+        })
+    }
+}
+
+fn target_updates(client: &Client, ns: &str, target: Option<&Target>) -> Updates {
+    let Some(target) = target else {
+        return stream::empty().boxed();
+    };
+    let name = target.name.as_str();
+    match target.kind {
+        TargetKind::FlinkSessionJob => {
+            let api = Api::<FlinkSessionJob>::namespaced(client.clone(), ns);
+            let fail = failure::<FlinkSessionJob>(ns);
+            watcher::watch_object(api, name)
+                .default_backoff()
+                .map(move |r| {
+                    r.map_err(&fail).map(|o| {
+                        Update::Target(o.map(|job| Fetched::SessionJob {
+                            job: Box::new(job),
+                            cluster: None,
+                        }))
+                    })
+                })
+                .boxed()
+        }
+        _ => {
+            let api = Api::<FlinkDeployment>::namespaced(client.clone(), ns);
+            let fail = failure::<FlinkDeployment>(ns);
+            watcher::watch_object(api, name)
+                .default_backoff()
+                .map(move |r| {
+                    r.map_err(&fail)
+                        .map(|o| Update::Target(o.map(|d| Fetched::Deployment(Box::new(d)))))
+                })
+                .boxed()
+        }
+    }
+}
+
+fn snapshot_updates(client: &Client, ns: &str, enabled: bool) -> Updates {
+    if !enabled {
+        return stream::empty().boxed();
+    }
+    let api = Api::<FlinkStateSnapshot>::namespaced(client.clone(), ns);
+    let fail = failure::<FlinkStateSnapshot>(ns);
+    watcher::watcher(api, watcher::Config::default())
+        .default_backoff()
+        .map(move |r| r.map_err(&fail).map(|e| Update::Snapshot(Box::new(e))))
+        .boxed()
+}
+
+fn is_fatal(failure: &WatchFailure) -> bool {
+    match &failure.err {
+        watcher::Error::InitialListFailed(e) | watcher::Error::WatchStartFailed(e) => {
+            matches!(crate::api::status_code(e), Some(401 | 403 | 404))
+        }
+        _ => false,
+    }
+}
+
+fn watch_error(failure: Box<WatchFailure>) -> anyhow::Error {
+    let WatchFailure { op, err } = *failure;
+    match err {
+        watcher::Error::InitialListFailed(e) => ApiOp { verb: "list", ..op }.error(e).into(),
+        watcher::Error::WatchStartFailed(e) | watcher::Error::WatchFailed(e) => op.error(e).into(),
+        other => anyhow!("watching failed: {other}"),
+    }
+}
+
+/// Turns a final status into the command's result. Completion prints the location on `out`
+/// (when given; alone on its line, for scripts) and a summary on stderr; FAILED and ABANDONED
+/// become errors (exit 1) carrying the operator's message.
+pub fn report(out: Option<&Sink>, status: WaitStatus, describe: &str) -> Result<()> {
+    match status {
+        WaitStatus::Completed { location, snapshot } => {
+            let via = snapshot
+                .map(|s| format!(" (FlinkStateSnapshot {s})"))
+                .unwrap_or_default();
+            match (&location, out) {
+                (Some(location), Some(out)) => {
+                    eprintln!("the {describe} completed{via}; location:");
+                    out.line(location)?;
+                }
+                (None, _) => {
+                    eprintln!("the {describe} completed{via}; the operator recorded no location")
+                }
+                (Some(_), None) => eprintln!("the {describe} completed{via}"),
+            }
+            Ok(())
+        }
+        WaitStatus::Failed(e) | WaitStatus::HandledWithoutRecord(e) => {
+            Err(anyhow!("the {describe} FAILED: {e}"))
+        }
+        WaitStatus::Abandoned(e) => Err(anyhow!("the {describe} was ABANDONED: {e}")),
+        WaitStatus::Waiting(e) => Err(anyhow!("the {describe} did not finish: {e}")),
+    }
+}
+
+/// `90s` → `1m30s`.
+pub fn humantime(d: Duration) -> String {
+    let secs = d.as_secs();
+    let (h, m, s) = (secs / 3600, secs % 3600 / 60, secs % 60);
+    let mut out = String::new();
+    if h > 0 {
+        out.push_str(&format!("{h}h"));
+    }
+    if m > 0 {
+        out.push_str(&format!("{m}m"));
+    }
+    if s > 0 || out.is_empty() {
+        out.push_str(&format!("{s}s"));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_print_like_kubectl() {
+        assert_eq!(humantime(Duration::from_secs(90)), "1m30s");
+        assert_eq!(humantime(Duration::from_secs(3600)), "1h");
+        assert_eq!(humantime(Duration::ZERO), "0s");
+    }
+}

@@ -212,3 +212,94 @@ fn spawn_reflector<K>(
         }
     });
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use kube::runtime::watcher::Event;
+
+    fn stores(
+        deployments: Vec<FlinkDeployment>,
+        jobs: Vec<FlinkSessionJob>,
+    ) -> (Store<FlinkDeployment>, Store<FlinkSessionJob>) {
+        let (d_reader, mut d_writer) = reflector::store();
+        let (j_reader, mut j_writer) = reflector::store();
+        d_writer.apply_watcher_event(&Event::Init);
+        for d in deployments {
+            d_writer.apply_watcher_event(&Event::InitApply(d));
+        }
+        d_writer.apply_watcher_event(&Event::InitDone);
+        j_writer.apply_watcher_event(&Event::Init);
+        for j in jobs {
+            j_writer.apply_watcher_event(&Event::InitApply(j));
+        }
+        j_writer.apply_watcher_event(&Event::InitDone);
+        (d_reader, j_reader)
+    }
+
+    fn parse<T: serde::de::DeserializeOwned>(value: serde_json::Value) -> T {
+        serde_json::from_value(value).expect("valid object")
+    }
+
+    fn fixture_cache(synced: bool) -> SessionCache {
+        let deployment: FlinkDeployment = parse(serde_json::json!({
+            "apiVersion": "flink.apache.org/v1beta1", "kind": "FlinkDeployment",
+            "metadata": {"name": "shared-session", "namespace": "analytics"},
+            "spec": {"flinkConfiguration": {"state.savepoints.dir": "s3://b/sp"}}
+        }));
+        let job: FlinkSessionJob = parse(serde_json::json!({
+            "apiVersion": "flink.apache.org/v1beta1", "kind": "FlinkSessionJob",
+            "metadata": {"name": "clicks-job", "namespace": "analytics"},
+            "spec": {"deploymentName": "shared-session"}
+        }));
+        let (d, j) = stores(vec![deployment], vec![job]);
+        SessionCache::from_stores(d, j, synced)
+    }
+
+    #[test]
+    fn synced_cache_resolves_clusters_directly_and_through_session_jobs() {
+        let cache = fixture_cache(true);
+        let cluster = LookupNeed::SessionCluster {
+            namespace: "analytics".into(),
+            name: "shared-session".into(),
+        };
+        assert!(
+            matches!(cache.resolve(&cluster), Resolved::Found(d) if d.metadata.name.as_deref() == Some("shared-session"))
+        );
+        let via_job = LookupNeed::SessionJobCluster {
+            namespace: "analytics".into(),
+            job: "clicks-job".into(),
+        };
+        assert!(matches!(cache.resolve(&via_job), Resolved::Found(_)));
+        let other_ns = LookupNeed::SessionCluster {
+            namespace: "elsewhere".into(),
+            name: "shared-session".into(),
+        };
+        assert!(matches!(cache.resolve(&other_ns), Resolved::NotFound));
+        let missing_job = LookupNeed::SessionJobCluster {
+            namespace: "analytics".into(),
+            job: "nope".into(),
+        };
+        assert!(matches!(cache.resolve(&missing_job), Resolved::NotFound));
+        assert!(matches!(
+            cache.resolve(&LookupNeed::None),
+            Resolved::NotNeeded
+        ));
+    }
+
+    #[test]
+    fn unsynced_or_unavailable_cache_answers_unknown() {
+        let need = LookupNeed::SessionCluster {
+            namespace: "analytics".into(),
+            name: "shared-session".into(),
+        };
+        assert!(matches!(
+            fixture_cache(false).resolve(&need),
+            Resolved::Unknown
+        ));
+        assert!(matches!(
+            SessionCache::unavailable().resolve(&need),
+            Resolved::Unknown
+        ));
+    }
+}

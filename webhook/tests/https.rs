@@ -161,6 +161,24 @@ async fn malformed_requests_get_a_4xx_with_a_message_and_the_server_survives() {
 }
 
 #[tokio::test]
+async fn a_request_whose_body_never_arrives_gets_408_after_the_request_timeout() {
+    let ca = Ca::new("test-ca");
+    let hook = start_with(
+        &ca,
+        &["--cache-sync-timeout", "0s", "--request-timeout", "1s"],
+    );
+    let mut stream = tls_connect(hook.https, &[ca.der()], rustls::ALL_VERSIONS)
+        .await
+        .expect("connect");
+    stream
+        .write_all(request_head("/validate", 100, "").as_bytes())
+        .await
+        .expect("head");
+    let (status, body) = read_response(&mut stream).await;
+    assert_eq!(status, 408, "{body}");
+}
+
+#[tokio::test]
 async fn tls_1_2_and_1_3_are_accepted() {
     let ca = Ca::new("test-ca");
     let hook = start_with(&ca, READY_NOW);

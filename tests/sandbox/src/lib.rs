@@ -8,13 +8,14 @@
 //!
 //! ```no_run
 //! # async fn demo() -> anyhow::Result<()> {
-//! use flink_sandbox::{Fault, Permissions, Sandbox};
+//! use flink_sandbox::{Fault, Permissions, Sandbox, SimulatorConfig};
 //!
 //! let sb = Sandbox::builder()
 //!     // .shared_dir("/path/to/shared")        // default: $FLINK_SANDBOX_SHARED or <repo>/../shared
 //!     // .tls(false)                           // plain HTTP; default is HTTPS with a generated CA
 //!     // .without_crd("flinkstatesnapshots")   // mimic an operator < 1.10 cluster
 //!     .user("viewer", "viewer-token", Permissions::read_only())
+//!     .simulator(SimulatorConfig { autonomous: false, ..Default::default() })
 //!     .start()
 //!     .await?;
 //!
@@ -29,7 +30,9 @@
 //! let got = sb.store().get("flinkdeployments", "analytics", "orders-app");
 //!
 //! // Deterministic operator simulation (autonomous: false): run reconcile passes / move the clock.
-//! // (simulator step/advance API: see the simulator module)
+//! let sim = sb.simulator().expect("enabled");
+//! sim.step();                                        // reconcile at the current simulated time
+//! sim.advance(std::time::Duration::from_secs(5));    // move simulated time, reconciling on the way
 //!
 //! // Request log and fault injection:
 //! let lists = sb.requests().iter().filter(|r| r.verb.as_deref() == Some("list")).count();

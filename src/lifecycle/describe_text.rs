@@ -8,11 +8,8 @@ use super::settings::{ScheduleView, Setting};
 
 fn field(out: &mut String, indent: usize, key: &str, value: &str) {
     let pad = " ".repeat(indent);
-    let _ = writeln!(
-        out,
-        "{pad}{key:<width$}{value}",
-        width = 24usize.saturating_sub(indent)
-    );
+    let width = 24usize.saturating_sub(indent).max(key.len() + 1);
+    let _ = writeln!(out, "{pad}{key:<width$}{value}");
 }
 
 fn opt(value: &Option<String>) -> &str {

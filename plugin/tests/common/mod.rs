@@ -1,6 +1,7 @@
 //! Shared test helpers: a recording mock API server (tower-test) and Flink object fixtures.
 #![allow(dead_code)]
 
+pub mod e2e;
 pub mod fixtures;
 
 use std::sync::{Arc, Mutex};

@@ -69,6 +69,71 @@ pub fn apply(kind: PatchKind, current: &Value, body: &[u8]) -> Result<Value, Api
     }
 }
 
+/// Apply a strategic merge patch to a built-in object (the kinds the sandbox serves): objects merge
+/// recursively, `null` deletes, lists of objects merge by their `name` key (`$patch: delete` removes an
+/// element), other lists are replaced; `$setElementOrder`/`$retainKeys` directives are ignored and
+/// `$deleteFromPrimitiveList/<key>` removes values.
+pub fn apply_strategic(current: &Value, body: &[u8]) -> Result<Value, ApiError> {
+    let patch = parse_json(body)?;
+    let mut doc = current.clone();
+    strategic_merge(&mut doc, &patch);
+    Ok(doc)
+}
+
+fn strategic_merge(base: &mut Value, patch: &Value) {
+    let Value::Object(p) = patch else {
+        *base = patch.clone();
+        return;
+    };
+    if p.get("$patch").and_then(Value::as_str) == Some("replace") {
+        let mut replaced = p.clone();
+        replaced.remove("$patch");
+        *base = Value::Object(replaced);
+        return;
+    }
+    if !base.is_object() {
+        *base = Value::Object(serde_json::Map::new());
+    }
+    let Value::Object(b) = base else { return };
+    for (k, v) in p {
+        if let Some(list_key) = k.strip_prefix("$deleteFromPrimitiveList/") {
+            if let (Some(Value::Array(items)), Some(remove)) = (b.get_mut(list_key), v.as_array()) {
+                items.retain(|x| !remove.contains(x));
+            }
+            continue;
+        }
+        if k.starts_with('$') {
+            continue;
+        }
+        match (b.get_mut(k), v) {
+            (_, Value::Null) => {
+                b.remove(k);
+            }
+            (Some(existing @ Value::Object(_)), Value::Object(_)) => strategic_merge(existing, v),
+            (Some(Value::Array(existing)), Value::Array(items))
+                if items.iter().all(|i| i.get("name").is_some()) && !items.is_empty() =>
+            {
+                for item in items {
+                    let name = item.get("name");
+                    let pos = existing.iter().position(|e| e.get("name") == name);
+                    let delete = item.get("$patch").and_then(Value::as_str) == Some("delete");
+                    match (pos, delete) {
+                        (Some(i), true) => {
+                            existing.remove(i);
+                        }
+                        (Some(i), false) => strategic_merge(&mut existing[i], item),
+                        (None, false) => existing.push(item.clone()),
+                        (None, true) => {}
+                    }
+                }
+            }
+            _ => {
+                b.insert(k.clone(), v.clone());
+            }
+        }
+    }
+}
+
 /// Merge `overlay` into `base`: objects recursively, everything else (arrays, scalars) replaced.
 pub fn deep_merge(base: &mut Value, overlay: &Value) {
     match (base, overlay) {
@@ -99,6 +164,18 @@ mod tests {
         let body = br#"[{"op":"test","path":"/spec/job/savepointTriggerNonce","value":2}]"#;
         let err = apply(PatchKind::Json, &cur, body).unwrap_err();
         assert_eq!(err.code, 422);
+    }
+
+    #[test]
+    fn strategic_merge_merges_lists_by_name_and_ignores_directives() {
+        let cur =
+            json!({"webhooks": [{"name": "a", "timeoutSeconds": 5, "rules": [1]}, {"name": "b"}]});
+        let body = br#"{"$setElementOrder/webhooks":[{"name":"a"},{"name":"b"}],"webhooks":[{"name":"a","timeoutSeconds":10},{"name":"b","$patch":"delete"}]}"#;
+        let out = apply_strategic(&cur, body).unwrap();
+        assert_eq!(
+            out,
+            json!({"webhooks": [{"name": "a", "timeoutSeconds": 10, "rules": [1]}]})
+        );
     }
 
     #[test]

@@ -255,3 +255,58 @@ async fn kubectl_apply_rejects_schema_violations_and_unknown_fields_server_side(
     let _ = std::fs::remove_dir_all(&dir);
     sb.shutdown().await;
 }
+
+const WEBHOOK_CONFIG: &str = "apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingWebhookConfiguration
+metadata:
+  name: savepoint-webhook
+webhooks:
+  - name: validate.savepoint.flink-savepoint.io
+    admissionReviewVersions: [\"v1\"]
+    sideEffects: None
+    timeoutSeconds: 5
+    failurePolicy: Ignore
+    clientConfig:
+      url: https://127.0.0.1:1/validate
+    rules:
+      - apiGroups: [\"flink.apache.org\"]
+        apiVersions: [\"*\"]
+        resources: [\"flinkdeployments\"]
+        operations: [\"CREATE\", \"UPDATE\"]
+";
+
+#[tokio::test(flavor = "multi_thread")]
+async fn kubectl_apply_twice_updates_webhook_configurations_via_strategic_merge() {
+    let sb = Sandbox::builder().start().await.unwrap();
+    let dir = std::env::temp_dir().join(format!("sbx-kubectl-wh-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("webhook.yaml");
+    std::fs::write(&file, WEBHOOK_CONFIG).unwrap();
+    let o = kubectl(
+        sb.kubeconfig_path(),
+        &["apply", "-f", file.to_str().unwrap()],
+    )
+    .await;
+    assert!(ok(&o).contains("created"));
+    std::fs::write(
+        &file,
+        WEBHOOK_CONFIG.replace("timeoutSeconds: 5", "timeoutSeconds: 9"),
+    )
+    .unwrap();
+    let o = kubectl(
+        sb.kubeconfig_path(),
+        &["apply", "-f", file.to_str().unwrap()],
+    )
+    .await;
+    assert!(ok(&o).contains("configured"));
+    assert!(!o.stderr.contains("warning"), "{}", o.stderr);
+    let cfg = sb
+        .store()
+        .get("validatingwebhookconfigurations", "", "savepoint-webhook")
+        .unwrap();
+    assert_eq!(cfg["webhooks"].as_array().unwrap().len(), 1);
+    assert_eq!(cfg["webhooks"][0]["timeoutSeconds"], 9);
+    assert!(cfg.as_object().unwrap().keys().all(|k| !k.starts_with('$')));
+    let _ = std::fs::remove_dir_all(&dir);
+    sb.shutdown().await;
+}

@@ -54,12 +54,8 @@ pub fn group_version(defs: &[ResourceDef], rest: &str) -> Option<Value> {
         ] {
             patch_types.insert(ct.into(), json!({"schema": {"type": "object"}}));
         }
-        if !d.custom {
-            patch_types.insert(
-                "application/strategic-merge-patch+json".into(),
-                json!({"schema": {"type": "object"}}),
-            );
-        }
+        // Strategic merge is deliberately not advertised: for built-in kinds kubectl then computes it from its
+        // compiled-in types (as it does when a schema lookup fails), for custom resources it uses merge patch.
         let query: Vec<Value> = ["dryRun", "fieldManager", "fieldValidation", "force"]
             .iter()
             .map(|n| param(n, "query"))

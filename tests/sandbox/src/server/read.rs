@@ -174,7 +174,7 @@ fn age(created: Option<&str>) -> String {
 }
 
 /// `meta.k8s.io/v1` `Table` for `kubectl get` (Name, the CRD's printer columns, Age).
-fn table(def: &ResourceDef, items: &[Value], cont: Option<&str>, rv: &str) -> Value {
+pub(super) fn table(def: &ResourceDef, items: &[Value], cont: Option<&str>, rv: &str) -> Value {
     let mut cols = vec![
         json!({"name": "Name", "type": "string", "format": "name", "description": "Name must be unique within a namespace.", "priority": 0}),
     ];

@@ -49,6 +49,28 @@ impl Filter {
     }
 }
 
+/// Encodes watch events, as `Table` rows when the client asked for `as=Table` (`kubectl get -w`); like the
+/// real server only the first Table carries column definitions.
+struct Encoder {
+    def: ResourceDef,
+    table: bool,
+    sent_columns: bool,
+}
+
+impl Encoder {
+    fn event(&mut self, kind: &str, object: &Value) -> Bytes {
+        if !self.table {
+            return line(kind, object);
+        }
+        let mut t = super::read::table(&self.def, std::slice::from_ref(object), None, "");
+        if self.sent_columns {
+            t["columnDefinitions"] = json!([]);
+        }
+        self.sent_columns = true;
+        line(kind, &t)
+    }
+}
+
 fn line(kind: &str, object: &Value) -> Bytes {
     let mut v = serde_json::to_vec(&json!({"type": kind, "object": object})).unwrap_or_default();
     v.push(b'\n');
@@ -86,6 +108,11 @@ pub(super) fn watch(st: &Arc<AppState>, t: &Target, req: &Req) -> Response {
         .unwrap_or(1800)
         .min(3600);
     let rv_param = req.query.get("resourceVersion").unwrap_or("");
+    let mut enc = Encoder {
+        def: t.def.clone(),
+        table: req.wants_table(),
+        sent_columns: false,
+    };
     let mut initial: Vec<Bytes> = Vec::new();
     let (rx, mut last_rv): (broadcast::Receiver<Arc<Change>>, u64) = if send_initial
         || rv_param.is_empty()
@@ -98,7 +125,7 @@ pub(super) fn watch(st: &Arc<AppState>, t: &Target, req: &Req) -> Response {
             items
                 .iter()
                 .filter(|o| filter.matches(o))
-                .map(|o| line("ADDED", o)),
+                .map(|o| enc.event("ADDED", o)),
         );
         if send_initial {
             initial.push(bookmark(&t.def, rv, true));
@@ -112,7 +139,7 @@ pub(super) fn watch(st: &Arc<AppState>, t: &Target, req: &Req) -> Response {
                 for c in changes {
                     last = c.rv;
                     if let Some((k, o)) = filter.event(&c) {
-                        initial.push(line(k, &o));
+                        initial.push(enc.event(k, &o));
                     }
                 }
                 (rx, last.max(from))
@@ -150,7 +177,7 @@ pub(super) fn watch(st: &Arc<AppState>, t: &Target, req: &Req) -> Response {
                         if c.rv <= last_rv { continue; }
                         last_rv = c.rv;
                         if let Some((k, o)) = filter.event(&c)
-                            && tx.send(line(k, &o)).await.is_err()
+                            && tx.send(enc.event(k, &o)).await.is_err()
                         {
                             return;
                         }

@@ -324,13 +324,10 @@ async fn patch_inner(
     t: &Target,
     req: &Req,
 ) -> Result<(u16, Value, Vec<String>), ApiError> {
-    let mut kind = PatchKind::from_content_type(req.content_type())
+    let kind = PatchKind::from_content_type(req.content_type())
         .ok_or_else(ApiError::unsupported_media_type)?;
-    if kind == PatchKind::Strategic {
-        if t.def.custom {
-            return Err(ApiError::unsupported_media_type());
-        }
-        kind = PatchKind::Merge;
+    if kind == PatchKind::Strategic && t.def.custom {
+        return Err(ApiError::unsupported_media_type());
     }
     if kind == PatchKind::Apply && req.query.get("fieldManager").is_none_or(str::is_empty) {
         return Err(ApiError::new(
@@ -354,7 +351,10 @@ async fn patch_inner(
             }
             return Err(ApiError::not_found(&t.def, &name));
         };
-        let patched = patch::apply(kind, &current, &req.body)?;
+        let patched = match kind {
+            PatchKind::Strategic => patch::apply_strategic(&current, &req.body)?,
+            _ => patch::apply(kind, &current, &req.body)?,
+        };
         match write_update(st, t, req, &current, patched).await {
             Err(e) if e.code == 409 && !body_has_rv(req) => continue,
             other => return other,

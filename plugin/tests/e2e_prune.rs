@@ -228,3 +228,27 @@ async fn delete_removes_named_snapshots_with_preconditions_and_protects_the_late
     out.ok();
     assert!(!names(&sb).contains(&"orders-sp-4".to_owned()));
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn prune_and_delete_refuse_without_the_snapshot_crd() {
+    let sb = Sandbox::builder()
+        .without_crd("flinkstatesnapshots")
+        .start()
+        .await
+        .unwrap();
+    sb.store().ensure_namespace(NS);
+    put(
+        &sb,
+        app("orders", json!({"state.savepoints.dir": "s3://b/sp"})),
+    );
+    let out = savepoint(&sb, &["prune", "app/orders", "--keep", "1"]).await;
+    assert_eq!(out.code, 2, "{out:?}");
+    assert!(
+        out.stderr.contains("FlinkStateSnapshot CRD"),
+        "{}",
+        out.stderr
+    );
+    let out = savepoint(&sb, &["delete", "x"]).await;
+    assert_eq!(out.code, 2, "{out:?}");
+    assert_eq!(writes(&sb), 0);
+}

@@ -84,6 +84,18 @@ pub async fn delete_snapshot(
     Ok(())
 }
 
+/// Refuses (exit 2) when the FlinkStateSnapshot CRD is not served: there is nothing to delete.
+pub async fn require_snapshot_crd(client: &::kube::Client) -> Result<()> {
+    if super::lifecycle::snapshot_crd_served(client).await? {
+        return Ok(());
+    }
+    Err(usage(
+        "this cluster does not serve the FlinkStateSnapshot CRD (Flink operator < 1.10): savepoints live only \
+         in the resources' status, whose history the operator trims itself \
+         (kubernetes.operator.savepoint.history.max.age/max.count; see: kubectl savepoint schedule TARGET)",
+    ))
+}
+
 /// ` (dry run)` suffixes.
 pub fn dry_run_suffix(mode: DryRun) -> &'static str {
     match mode {
@@ -103,6 +115,7 @@ impl DeleteArgs {
             .collect::<Result<Vec<_>>>()?;
         let client = ctx.client().await?;
         let namespace = ctx.namespace().await?;
+        require_snapshot_crd(&client).await?;
         let all: Vec<FlinkStateSnapshot> = list_all(&client, Some(&namespace), None).await?;
         let mut chosen = Vec::new();
         let mut missing = Vec::new();

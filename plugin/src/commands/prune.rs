@@ -7,7 +7,7 @@ use clap::Args;
 use flink_savepoint::history::is_savepoint_of;
 use flink_savepoint::lifecycle::{PruneCriteria, SnapshotItem, plan_prune};
 
-use super::delete::{delete_snapshot, disposal_note, dry_run_suffix};
+use super::delete::{delete_snapshot, disposal_note, dry_run_suffix, require_snapshot_crd};
 use super::lifecycle::{ObjectOutput, load, render};
 use crate::api::list_all;
 use crate::cli::{DryRunArg, parse_duration};
@@ -79,6 +79,7 @@ impl PruneArgs {
             )));
         };
         let client = ctx.client().await?;
+        require_snapshot_crd(&client).await?;
         let all = list_all(&client, Some(&loaded.namespace), None).await?;
         let items: Vec<SnapshotItem> = all
             .iter()

@@ -153,7 +153,7 @@ where
 }
 
 /// Parses a kubectl-style duration (`30s`, `5m`, `1h30m`, `250ms`) or a plain number of
-/// seconds, falling back to the Flink duration grammar (`5 min`, `PT5M`) via the library.
+/// seconds, falling back to the Flink duration grammar (`5 min`, `2 h`) via the library.
 pub fn parse_duration(text: &str) -> Result<Duration, String> {
     let trimmed = text.trim();
     if let Ok(secs) = trimmed.parse::<u64>() {
@@ -162,9 +162,8 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
     if let Some(d) = parse_go_duration(trimmed) {
         return Ok(d);
     }
-    Err(format!(
-        "invalid duration {text:?} (use e.g. 30s, 5m, 1h30m)"
-    ))
+    flink_savepoint::grammar::parse_duration(trimmed)
+        .map_err(|e| format!("invalid duration {text:?} (use e.g. 30s, 5m, 1h30m): {e}"))
 }
 
 /// `--request-timeout`: like [`parse_duration`]; `0` means no timeout (stored as `None` by callers).
@@ -228,6 +227,7 @@ mod tests {
         assert_eq!(parse_duration("1h30m"), Ok(Duration::from_secs(5400)));
         assert_eq!(parse_duration("250ms"), Ok(Duration::from_millis(250)));
         assert_eq!(parse_duration("45"), Ok(Duration::from_secs(45)));
+        assert_eq!(parse_duration("5 min"), Ok(Duration::from_secs(300)));
         assert!(parse_duration("soon").is_err());
     }
 

@@ -24,6 +24,14 @@ pub enum Fetched {
 }
 
 impl Fetched {
+    /// The object's name.
+    pub fn name(&self) -> String {
+        match self {
+            Fetched::Deployment(d) => d.metadata.name.clone().unwrap_or_default(),
+            Fetched::SessionJob { job, .. } => job.metadata.name.clone().unwrap_or_default(),
+        }
+    }
+
     /// The view the trigger planner needs.
     pub fn subject(&self) -> TriggerSubject<'_> {
         match self {

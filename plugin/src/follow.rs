@@ -1,7 +1,7 @@
 //! Following a savepoint until it finishes: the I/O shell around
 //! [`flink_savepoint::savepoint::wait`].
 //!
-//! Watches (no polling) the target object (`watch_object`, a field-selected watch) and, when the
+//! Watches (no polling) the target object (a `metadata.name` field-selected watch) and, when the
 //! CRD exists, the namespace's FlinkStateSnapshots; every change re-evaluates the pure
 //! [`evaluate`]. Progress goes to stderr.
 
@@ -37,14 +37,52 @@ pub struct FollowSpec {
     pub snapshot_crd: bool,
     /// Human description for progress lines (`savepoint of app/orders`).
     pub describe: String,
+    /// Server-side timeout of each watch request (see [`crate::kube::watch_timeout`]).
+    pub watch_timeout: Option<u32>,
 }
 
 /// Consecutive watch errors tolerated (with backoff) before giving up.
 const MAX_WATCH_ERRORS: u32 = 5;
 
 enum Update {
-    Target(Option<Fetched>),
+    Target(Box<watcher::Event<Fetched>>),
     Snapshot(Box<watcher::Event<FlinkStateSnapshot>>),
+}
+
+/// Objects of one watch, keyed by name, replaced atomically on (re-)list.
+struct Cache<T> {
+    items: BTreeMap<String, T>,
+    buffer: BTreeMap<String, T>,
+    ready: bool,
+}
+
+impl<T> Cache<T> {
+    fn new(ready: bool) -> Self {
+        Cache {
+            items: BTreeMap::new(),
+            buffer: BTreeMap::new(),
+            ready,
+        }
+    }
+
+    fn apply(&mut self, event: watcher::Event<T>, name_of: impl Fn(&T) -> String) {
+        match event {
+            watcher::Event::Init => self.buffer.clear(),
+            watcher::Event::InitApply(t) => {
+                self.buffer.insert(name_of(&t), t);
+            }
+            watcher::Event::InitDone => {
+                self.items = std::mem::take(&mut self.buffer);
+                self.ready = true;
+            }
+            watcher::Event::Apply(t) => {
+                self.items.insert(name_of(&t), t);
+            }
+            watcher::Event::Delete(t) => {
+                self.items.remove(&name_of(&t));
+            }
+        }
+    }
 }
 
 /// Follows until a final status; `Err(WaitTimeout)` (exit 3) when the timeout passes first.
@@ -74,24 +112,22 @@ async fn run(
     last: &mut String,
 ) -> Result<WaitStatus> {
     let ns = spec.namespace.as_str();
+    let config = match spec.watch_timeout {
+        Some(secs) => watcher::Config::default().timeout(secs),
+        None => watcher::Config::default(),
+    };
     let mut updates = stream::select(
-        target_updates(client, ns, spec.target.as_ref()),
-        snapshot_updates(client, ns, spec.snapshot_crd),
+        target_updates(client, ns, spec.target.as_ref(), &config),
+        snapshot_updates(client, ns, spec.snapshot_crd, &config),
     );
-    let mut target: Option<Fetched> = None;
-    let mut target_ready = spec.target.is_none();
-    let mut snapshots: BTreeMap<String, FlinkStateSnapshot> = BTreeMap::new();
-    let mut buffer: BTreeMap<String, FlinkStateSnapshot> = BTreeMap::new();
-    let mut snapshots_ready = !spec.snapshot_crd;
+    let mut target: Cache<Fetched> = Cache::new(spec.target.is_none());
+    let mut snapshots: Cache<FlinkStateSnapshot> = Cache::new(!spec.snapshot_crd);
     let mut errors = 0u32;
     while let Some(update) = updates.next().await {
         match update {
-            Ok(Update::Target(obj)) => {
-                target = obj;
-                target_ready = true;
-            }
+            Ok(Update::Target(event)) => target.apply(*event, Fetched::name),
             Ok(Update::Snapshot(event)) => {
-                apply_snapshot_event(*event, &mut snapshots, &mut buffer, &mut snapshots_ready)
+                snapshots.apply(*event, |s| s.metadata.name.clone().unwrap_or_default())
             }
             Err(err) => {
                 errors += 1;
@@ -103,15 +139,12 @@ async fn run(
             }
         }
         errors = 0;
-        if !(target_ready && snapshots_ready) {
+        if !(target.ready && snapshots.ready) {
             continue;
         }
-        let list: Vec<FlinkStateSnapshot> = snapshots.values().cloned().collect();
-        let status = evaluate(
-            &spec.subject,
-            target.as_ref().map(Fetched::history_target),
-            &list,
-        );
+        let list: Vec<FlinkStateSnapshot> = snapshots.items.values().cloned().collect();
+        let current = target.items.values().next();
+        let status = evaluate(&spec.subject, current.map(Fetched::history_target), &list);
         match status {
             WaitStatus::Waiting(text) => {
                 progress.update(&text);
@@ -152,31 +185,6 @@ async fn recheck(client: &Client, spec: &FollowSpec, text: String) -> Result<Wai
     )
 }
 
-fn apply_snapshot_event(
-    event: watcher::Event<FlinkStateSnapshot>,
-    snapshots: &mut BTreeMap<String, FlinkStateSnapshot>,
-    buffer: &mut BTreeMap<String, FlinkStateSnapshot>,
-    ready: &mut bool,
-) {
-    let name_of = |s: &FlinkStateSnapshot| s.metadata.name.clone().unwrap_or_default();
-    match event {
-        watcher::Event::Init => buffer.clear(),
-        watcher::Event::InitApply(s) => {
-            buffer.insert(name_of(&s), s);
-        }
-        watcher::Event::InitDone => {
-            *snapshots = std::mem::take(buffer);
-            *ready = true;
-        }
-        watcher::Event::Apply(s) => {
-            snapshots.insert(name_of(&s), s);
-        }
-        watcher::Event::Delete(s) => {
-            snapshots.remove(&name_of(&s));
-        }
-    }
-}
-
 /// A watch error and the watch it came from.
 struct WatchFailure {
     op: ApiOp,
@@ -197,23 +205,30 @@ fn failure<K: ::kube::Resource<DynamicType = ()>>(
     }
 }
 
-fn target_updates(client: &Client, ns: &str, target: Option<&Target>) -> Updates {
+fn target_updates(
+    client: &Client,
+    ns: &str,
+    target: Option<&Target>,
+    config: &watcher::Config,
+) -> Updates {
     let Some(target) = target else {
         return stream::empty().boxed();
     };
-    let name = target.name.as_str();
+    let config = config
+        .clone()
+        .fields(&format!("metadata.name={}", target.name));
     match target.kind {
         TargetKind::FlinkSessionJob => {
             let api = Api::<FlinkSessionJob>::namespaced(client.clone(), ns);
             let fail = failure::<FlinkSessionJob>(ns);
-            watcher::watch_object(api, name)
+            watcher::watcher(api, config)
                 .default_backoff()
                 .map(move |r| {
-                    r.map_err(&fail).map(|o| {
-                        Update::Target(o.map(|job| Fetched::SessionJob {
+                    r.map_err(&fail).map(|e| {
+                        Update::Target(Box::new(map_event(e, |job| Fetched::SessionJob {
                             job: Box::new(job),
                             cluster: None,
-                        }))
+                        })))
                     })
                 })
                 .boxed()
@@ -221,24 +236,35 @@ fn target_updates(client: &Client, ns: &str, target: Option<&Target>) -> Updates
         _ => {
             let api = Api::<FlinkDeployment>::namespaced(client.clone(), ns);
             let fail = failure::<FlinkDeployment>(ns);
-            watcher::watch_object(api, name)
+            watcher::watcher(api, config)
                 .default_backoff()
                 .map(move |r| {
-                    r.map_err(&fail)
-                        .map(|o| Update::Target(o.map(|d| Fetched::Deployment(Box::new(d)))))
+                    r.map_err(&fail).map(|e| {
+                        Update::Target(Box::new(map_event(e, |d| Fetched::Deployment(Box::new(d)))))
+                    })
                 })
                 .boxed()
         }
     }
 }
 
-fn snapshot_updates(client: &Client, ns: &str, enabled: bool) -> Updates {
+fn map_event<K, T>(event: watcher::Event<K>, f: impl Fn(K) -> T) -> watcher::Event<T> {
+    match event {
+        watcher::Event::Apply(k) => watcher::Event::Apply(f(k)),
+        watcher::Event::Delete(k) => watcher::Event::Delete(f(k)),
+        watcher::Event::Init => watcher::Event::Init,
+        watcher::Event::InitApply(k) => watcher::Event::InitApply(f(k)),
+        watcher::Event::InitDone => watcher::Event::InitDone,
+    }
+}
+
+fn snapshot_updates(client: &Client, ns: &str, enabled: bool, config: &watcher::Config) -> Updates {
     if !enabled {
         return stream::empty().boxed();
     }
     let api = Api::<FlinkStateSnapshot>::namespaced(client.clone(), ns);
     let fail = failure::<FlinkStateSnapshot>(ns);
-    watcher::watcher(api, watcher::Config::default())
+    watcher::watcher(api, config.clone())
         .default_backoff()
         .map(move |r| r.map_err(&fail).map(|e| Update::Snapshot(Box::new(e))))
         .boxed()

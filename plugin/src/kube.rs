@@ -147,6 +147,18 @@ pub fn apply_overrides(config: &mut Config, global: &GlobalArgs) -> Result<()> {
     Ok(())
 }
 
+/// The server-side timeout for watch requests: half of `--request-timeout` (at least 1 s), so
+/// the server ends a quiet watch (which the watcher then resumes) before the client's read
+/// timeout would fail it. `None` without a request timeout (the watcher's default applies).
+pub fn watch_timeout(global: &GlobalArgs) -> Option<u32> {
+    let timeout = global.request_timeout.filter(|t| !t.is_zero())?;
+    Some(
+        u32::try_from(timeout.as_secs() / 2)
+            .unwrap_or(u32::MAX)
+            .max(1),
+    )
+}
+
 /// `--kubeconfig`, else `$KUBECONFIG` (merged list), else `~/.kube/config` if it exists.
 fn load_kubeconfig(global: &GlobalArgs) -> Result<Option<Kubeconfig>> {
     if let Some(path) = &global.kubeconfig {
@@ -242,6 +254,16 @@ contexts:
             Some(vec!["ops".to_string()])
         );
         assert_eq!(config.read_timeout, Some(Duration::from_secs(7)));
+    }
+
+    #[test]
+    fn watches_end_before_the_request_timeout() {
+        let mut global = GlobalArgs::default();
+        assert_eq!(watch_timeout(&global), None);
+        global.request_timeout = Some(Duration::from_secs(30));
+        assert_eq!(watch_timeout(&global), Some(15));
+        global.request_timeout = Some(Duration::from_millis(500));
+        assert_eq!(watch_timeout(&global), Some(1));
     }
 
     #[tokio::test]

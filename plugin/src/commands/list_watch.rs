@@ -80,6 +80,7 @@ fn watch_kind<K>(
     client: &Client,
     ns: Option<&str>,
     labels: Option<&str>,
+    timeout: Option<u32>,
 ) -> impl Stream<Item = Result<Box<watcher::Event<K>>, Failure>> + Send + use<K>
 where
     K: Resource<DynamicType = (), Scope = ::kube::core::NamespaceResourceScope>
@@ -94,6 +95,9 @@ where
         None => Api::all(client.clone()),
     };
     let mut config = watcher::Config::default();
+    if let Some(secs) = timeout {
+        config = config.timeout(secs);
+    }
     if let Some(labels) = labels {
         config = config.labels(labels);
     }
@@ -116,21 +120,22 @@ pub async fn watch(
     initial: &[SavepointEntry],
 ) -> Result<()> {
     let labels = selection.selector.as_deref();
+    let timeout = crate::kube::watch_timeout(&ctx.global);
     let mut streams: Vec<Updates> = vec![
-        watch_kind::<FlinkDeployment>(client, ns, labels)
+        watch_kind::<FlinkDeployment>(client, ns, labels, timeout)
             .map(|r| r.map(Update::Deployment))
             .boxed(),
     ];
     if selection.session_jobs {
         streams.push(
-            watch_kind::<FlinkSessionJob>(client, ns, labels)
+            watch_kind::<FlinkSessionJob>(client, ns, labels, timeout)
                 .map(|r| r.map(Update::SessionJob))
                 .boxed(),
         );
     }
     if selection.snapshots {
         streams.push(
-            watch_kind::<FlinkStateSnapshot>(client, ns, None)
+            watch_kind::<FlinkStateSnapshot>(client, ns, None, timeout)
                 .map(|r| r.map(Update::Snapshot))
                 .boxed(),
         );

@@ -162,6 +162,7 @@ impl TriggerArgs {
             timeout: self.timeout,
             snapshot_crd,
             describe: format!("savepoint of {target}"),
+            watch_timeout: crate::kube::watch_timeout(&ctx.global),
         };
         let outcome = follow(&client, &spec).await;
         if let Some(format) = self.output {

@@ -76,6 +76,7 @@ impl WaitArgs {
             timeout: self.timeout,
             snapshot_crd,
             describe,
+            watch_timeout: crate::kube::watch_timeout(&ctx.global),
         };
         let status = follow(&client, &spec).await?;
         report(Some(&ctx.out), status, &spec.describe)

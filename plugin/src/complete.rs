@@ -88,8 +88,8 @@ pub enum Want {
         /// The typed kind word, when candidates are `word/name`.
         qualified: Option<String>,
     },
-    /// `restore --from`: `latest` plus snapshot names.
-    RestoreSources,
+    /// `restore --from`: `latest` plus completed snapshot names (of the target's job, if typed).
+    RestoreSources(Option<String>),
     /// File names (`--kubeconfig`).
     Files,
     /// Nothing.
@@ -200,6 +200,9 @@ pub fn analyze(words: &[String]) -> Analysis {
         }
     }
     let want = match pending {
+        Some(arg) if arg.get_id().as_str() == "from" => {
+            Want::RestoreSources(target_name(&positionals))
+        }
         Some(arg) => value_want(&arg),
         None => position_want(&root, subcommand.as_deref(), &positionals, &current),
     };
@@ -211,12 +214,21 @@ pub fn analyze(words: &[String]) -> Analysis {
     }
 }
 
+/// The object name of a typed target (`app/NAME` or `app NAME`).
+fn target_name(positionals: &[String]) -> Option<String> {
+    match positionals {
+        [one] => one.split_once('/').map(|(_, n)| n.to_owned()),
+        [_, name] => Some(name.clone()),
+        _ => None,
+    }
+}
+
 fn value_want(arg: &clap::Arg) -> Want {
     match arg.get_id().as_str() {
         "namespace" => Want::Namespaces,
         "context" => Want::Contexts,
         "kubeconfig" => Want::Files,
-        "from" => Want::RestoreSources,
+        "from" => Want::RestoreSources(None),
         _ => {
             let values: Vec<String> = arg
                 .get_possible_values()
@@ -366,7 +378,7 @@ pub fn complete_offline(analysis: &Analysis) -> Option<Completion> {
         ),
         Want::Files => Completion::new(Vec::new(), directive::DEFAULT),
         Want::Nothing => Completion::new(Vec::new(), nofile),
-        Want::Namespaces | Want::Names { .. } | Want::RestoreSources => return None,
+        Want::Namespaces | Want::Names { .. } | Want::RestoreSources(_) => return None,
     })
 }
 
@@ -461,13 +473,14 @@ async fn fetch(analysis: &Analysis) -> anyhow::Result<Vec<(String, String)>> {
                 .map(|(n, d)| (format!("{prefix}{n}"), d))
                 .collect()
         }
-        Want::RestoreSources => {
+        Want::RestoreSources(job) => {
             let mut names = vec![("latest".to_owned(), "newest completed savepoint".to_owned())];
+            let of_job = |d: &str| job.as_ref().is_none_or(|j| d.ends_with(&format!(" {j}")));
             names.extend(
                 snapshot_names(&client, ns)
                     .await?
                     .into_iter()
-                    .filter(|(_, s)| s.starts_with("COMPLETED")),
+                    .filter(|(_, d)| d.starts_with("COMPLETED") && of_job(d)),
             );
             names
         }

@@ -110,7 +110,11 @@ fn flag_values_and_flags_complete() {
     assert_eq!(analyze(&words(&["-n", ""])).want, Want::Namespaces);
     assert_eq!(
         analyze(&words(&["restore", "app/x", "--from", ""])).want,
-        Want::RestoreSources
+        Want::RestoreSources(Some("x".into()))
+    );
+    assert_eq!(
+        analyze(&words(&["restore", "--from", ""])).want,
+        Want::RestoreSources(None)
     );
     let c = offline(&["prune", "app/x", "--k"]);
     assert!(values(&c).contains(&"--keep"), "{:?}", values(&c));

@@ -126,6 +126,17 @@ async fn completes_subcommands_kinds_and_names_from_the_cluster() {
     )
     .await;
     assert_eq!(values(&lines), ["latest", "orders-sp-1"]);
+    let (lines, _) = complete(
+        dir.path(),
+        kc,
+        &["restore", "-n", NS, "app/billing", "--from", ""],
+    )
+    .await;
+    assert_eq!(
+        values(&lines),
+        ["latest"],
+        "only savepoints of the target's job"
+    );
     let (lines, _) = complete(dir.path(), kc, &["list", "-n", ""]).await;
     assert!(
         values(&lines).contains(&NS) && values(&lines).contains(&"other"),

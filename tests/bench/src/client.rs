@@ -4,7 +4,10 @@
 
 use std::{
     net::SocketAddr,
-    sync::Arc,
+    sync::{
+        Arc,
+        atomic::{AtomicBool, Ordering},
+    },
     time::{Duration, Instant},
 };
 
@@ -37,6 +40,40 @@ pub struct Target {
     pub addrs: Vec<SocketAddr>,
     /// Client TLS config (trusts the bench CA).
     pub tls: Arc<rustls::ClientConfig>,
+    /// Optional readiness per address (same order), kept up to date by the caller as an
+    /// endpoints controller would: new connections go only to ready addresses, and a connection
+    /// to an address that turned not-ready is closed before its next request (an
+    /// endpoint-aware client).
+    pub ready: Option<Arc<Vec<AtomicBool>>>,
+}
+
+impl Target {
+    /// One address, no readiness tracking.
+    pub fn single(addr: SocketAddr, tls: Arc<rustls::ClientConfig>) -> Self {
+        Self {
+            addrs: vec![addr],
+            tls,
+            ready: None,
+        }
+    }
+
+    fn is_ready(&self, index: usize) -> bool {
+        self.ready
+            .as_ref()
+            .is_none_or(|r| r.get(index).is_none_or(|r| r.load(Ordering::Relaxed)))
+    }
+
+    /// The first ready address at or after `from` (or `from` itself if none is ready).
+    fn pick(&self, from: usize) -> usize {
+        let n = self.addrs.len();
+        match &self.ready {
+            Some(ready) => (0..n)
+                .map(|k| (from + k) % n)
+                .find(|&i| ready.get(i).is_some_and(|r| r.load(Ordering::Relaxed)))
+                .unwrap_or(from % n),
+            None => from % n,
+        }
+    }
 }
 
 /// Shape of a run.
@@ -53,6 +90,9 @@ pub struct RunConfig {
     pub rate: Option<f64>,
     /// Parse each response and check `response.uid` (costs client CPU; off for throughput runs).
     pub verify: bool,
+    /// Close each connection after this many requests and open a new one (exercises TLS
+    /// handshakes during a run); `None` keeps connections for the whole run.
+    pub requests_per_connection: Option<u64>,
 }
 
 /// What went wrong with one request.
@@ -62,8 +102,12 @@ pub enum Failure {
     Refused,
     /// Any other failure to connect or complete the TLS handshake.
     Connect(String),
-    /// The request failed on an established connection.
+    /// The request failed on an established connection after (part of) it was written.
     Request(String),
+    /// The connection closed before any of the request was written; hyper hands the request
+    /// back and it is re-sent on a new connection, as hyper-util's pool and Go's transport do.
+    /// Never counted as a failure (nothing reached the server).
+    NotSent,
     /// A non-200 status.
     Status(u16),
     /// A 200 whose body is not the matching AdmissionReview.
@@ -88,6 +132,8 @@ pub struct RunResult {
     pub failures: Vec<FailureAt>,
     /// Measured time.
     pub elapsed: Duration,
+    /// When the clock started (failure offsets count from here).
+    pub started: Option<Instant>,
 }
 
 impl RunResult {
@@ -136,10 +182,16 @@ pub async fn send(sender: &mut Sender, payload: &Payload, verify: bool) -> Resul
         .header(hyper::header::ACCEPT, "application/json")
         .body(Full::new(payload.body.clone()))
         .map_err(|e| Failure::Request(format!("building request: {e}")))?;
-    let response = sender
-        .send_request(request)
-        .await
-        .map_err(|e| Failure::Request(e.to_string()))?;
+    let response = match sender.try_send_request(request).await {
+        Ok(response) => response,
+        Err(mut e) => {
+            return Err(if e.take_message().is_some() {
+                Failure::NotSent
+            } else {
+                Failure::Request(e.into_error().to_string())
+            });
+        }
+    };
     let status = response.status().as_u16();
     let body = response
         .into_body()
@@ -187,7 +239,10 @@ pub async fn run(
     barrier.wait().await;
     let start = Instant::now();
     let _ = start_cell.set(start);
-    let mut result = RunResult::default();
+    let mut result = RunResult {
+        started: Some(start),
+        ..RunResult::default()
+    };
     for handle in handles {
         let (samples, failures) = handle.await.context("load worker panicked")?;
         result.samples.merge(samples);
@@ -210,7 +265,8 @@ async fn worker(
     let per_worker = config.max_requests.div_ceil(workers as u64);
     let mut samples = Samples::with_capacity(per_worker.min(2_000_000) as usize);
     let mut failures = Vec::new();
-    let mut addr_index = w % target.addrs.len();
+    let mut addr_index = target.pick(w);
+    let mut on_connection = 0u64;
     // Connect before the clock starts (a failure here is retried in the loop).
     let mut sender = connect(target.addrs[addr_index], target.tls.clone())
         .await
@@ -222,6 +278,7 @@ async fn worker(
         .rate
         .map(|r| Duration::from_secs_f64(workers as f64 / r.max(1e-3)));
     let mut i: u64 = 0;
+    let mut retries = 0u32;
     while i < per_worker {
         let scheduled = match period {
             // Staggered schedule: worker w sends its k-th request at start + (k*workers + w)/rate.
@@ -241,6 +298,17 @@ async fn worker(
         {
             sender = None;
         }
+        if config
+            .requests_per_connection
+            .is_some_and(|limit| on_connection >= limit)
+            || !target.is_ready(addr_index)
+        {
+            sender = None;
+        }
+        if sender.is_none() {
+            addr_index = target.pick(addr_index);
+            on_connection = 0;
+        }
         let conn = match sender.as_mut() {
             Some(conn) => conn,
             None => match connect(target.addrs[addr_index], target.tls.clone()).await {
@@ -251,7 +319,7 @@ async fn worker(
                         failure,
                     });
                     sender = None;
-                    addr_index = (addr_index + 1) % target.addrs.len();
+                    addr_index = target.pick(addr_index + 1);
                     // Do not spin on a dead address.
                     tokio::time::sleep(Duration::from_millis(1)).await;
                     continue;
@@ -259,7 +327,17 @@ async fn worker(
             },
         };
         match send(conn, payload, config.verify).await {
-            Ok(()) => samples.record(scheduled.elapsed()),
+            Ok(()) => {
+                retries = 0;
+                on_connection += 1;
+                samples.record(scheduled.elapsed());
+            }
+            Err(Failure::NotSent) if retries < 3 => {
+                // Re-send the same payload on a fresh connection.
+                retries += 1;
+                i -= 1;
+                sender = None;
+            }
             Err(failure) => {
                 failures.push(FailureAt {
                     at: start.elapsed(),

@@ -22,6 +22,22 @@ pub fn built_binary(profile: &str, name: &str) -> PathBuf {
     target_dir().join(profile).join(name)
 }
 
+/// The debug build of `bin` from `package`, built on demand (`make unit` builds every binary
+/// first, so this is normally a no-op).
+pub fn debug_binary(package: &str, bin: &str) -> Result<PathBuf> {
+    let path = built_binary("debug", bin);
+    if !path.exists() {
+        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+        let status = Command::new(cargo)
+            .args(["build", "-p", package, "--bin", bin])
+            .status()
+            .with_context(|| format!("building {bin}"))?;
+        anyhow::ensure!(status.success(), "cargo build -p {package} failed");
+    }
+    anyhow::ensure!(path.exists(), "{} missing after the build", path.display());
+    Ok(path)
+}
+
 /// A loopback port nobody is listening on right now.
 pub fn free_port() -> Result<SocketAddr> {
     let listener = TcpListener::bind("127.0.0.1:0").context("binding an ephemeral port")?;
@@ -51,6 +67,8 @@ pub struct WebhookOptions<'a> {
     pub cert_reload_interval: &'a str,
     /// RUST_LOG.
     pub log: &'a str,
+    /// Further flags.
+    pub extra: &'a [&'a str],
 }
 
 impl Server {
@@ -73,6 +91,7 @@ impl Server {
             .arg("10s")
             .arg("--shutdown-grace")
             .arg("10s")
+            .args(opts.extra)
             .env("KUBECONFIG", opts.kubeconfig)
             .env("RUST_LOG", opts.log)
             .stdin(Stdio::null())

@@ -85,14 +85,15 @@ pub fn write_pair(
     Ok((cert, key))
 }
 
-/// A short closed-loop warm-up (connections, allocator, caches).
-pub async fn warm_up(target: &Target, payloads: &Arc<Vec<Payload>>) -> Result<()> {
+/// A short closed-loop warm-up (connections, allocator, caches); `verify` checks every answer's uid.
+pub async fn warm_up(target: &Target, payloads: &Arc<Vec<Payload>>, verify: bool) -> Result<()> {
     let config = RunConfig {
         connections: 8,
         duration: Duration::from_millis(500),
         max_requests: 20_000,
         rate: None,
-        verify: true,
+        verify,
+        requests_per_connection: None,
     };
     let result = run(target, payloads.clone(), config).await?;
     anyhow::ensure!(
@@ -101,4 +102,17 @@ pub async fn warm_up(target: &Target, payloads: &Arc<Vec<Payload>>) -> Result<()
         result.failures.first()
     );
     Ok(())
+}
+
+/// A sandbox API server holding namespace `analytics` and the captures' session cluster, for
+/// the webhook's session-cluster cache.
+pub async fn start_sandbox_with_session() -> Result<flink_sandbox::Sandbox> {
+    let sandbox = flink_sandbox::Sandbox::builder().start().await?;
+    let session = crate::decision::session_cluster_json()?;
+    sandbox.store().ensure_namespace("analytics");
+    sandbox
+        .store()
+        .create("flinkdeployments", "analytics", session)
+        .map_err(|e| anyhow::anyhow!("loading the session cluster: {e}"))?;
+    Ok(sandbox)
 }

@@ -30,7 +30,12 @@ fuzz_target!(|data: &[u8]| {
         let mut written = conf.clone();
         if set_option(&mut written, opt, "fuzz-value").is_ok() {
             let found = flatten(&written).lookup(opt).map(|f| f.value.to_owned());
-            assert_eq!(found.as_deref(), Some("fuzz-value"), "{} not readable after set_option", opt.key);
+            assert_eq!(
+                found.as_deref(),
+                Some("fuzz-value"),
+                "{} not readable after set_option",
+                opt.key
+            );
         }
         let mut removed = conf.clone();
         remove_option(&mut removed, opt);

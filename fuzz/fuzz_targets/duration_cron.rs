@@ -13,12 +13,19 @@ fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);
     if let Ok(d) = parse_duration(&text) {
         let formatted = format_duration(d);
-        assert_eq!(parse_duration(&formatted).ok(), Some(d), "{text:?} → {formatted:?} does not round-trip");
+        assert_eq!(
+            parse_duration(&formatted).ok(),
+            Some(d),
+            "{text:?} → {formatted:?} does not round-trip"
+        );
     }
     let reference = Timestamp::from_second(1_763_900_000).expect("fixed timestamp");
     if let Ok(cron) = CronExpr::parse(&text) {
         if let Some(next) = cron.next_after(reference) {
-            assert!(next > reference, "{text:?}: next fire {next} not after {reference}");
+            assert!(
+                next > reference,
+                "{text:?}: next fire {next} not after {reference}"
+            );
         }
     }
     if let Ok(interval) = PeriodicInterval::parse(&text) {

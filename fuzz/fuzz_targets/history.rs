@@ -7,7 +7,10 @@
 
 use flink_savepoint::{
     crd::{FlinkDeployment, FlinkSessionJob, FlinkStateSnapshot},
-    history::{EntryState, HistoryTarget, find_nonce_snapshot, is_savepoint_of, latest_completed, savepoint_history},
+    history::{
+        EntryState, HistoryTarget, find_nonce_snapshot, is_savepoint_of, latest_completed,
+        savepoint_history,
+    },
 };
 use jiff::Timestamp;
 use libfuzzer_sys::fuzz_target;
@@ -28,22 +31,35 @@ fuzz_target!(|data: &[u8]| {
     let job;
     let target = match first["kind"].as_str() {
         Some("FlinkSessionJob") => {
-            let Ok(j) = serde_json::from_value::<FlinkSessionJob>(first.clone()) else { return };
+            let Ok(j) = serde_json::from_value::<FlinkSessionJob>(first.clone()) else {
+                return;
+            };
             job = j;
             HistoryTarget::SessionJob(&job)
         }
         _ => {
-            let Ok(d) = serde_json::from_value::<FlinkDeployment>(first.clone()) else { return };
+            let Ok(d) = serde_json::from_value::<FlinkDeployment>(first.clone()) else {
+                return;
+            };
             deployment = d;
             HistoryTarget::Deployment(&deployment)
         }
     };
     let entries = savepoint_history(target, &snapshots);
-    let requested: Vec<bool> = entries.iter().map(|e| e.state == EntryState::Requested).collect();
-    assert!(requested.windows(2).all(|w| w[0] >= w[1]), "requested entries must come first");
+    let requested: Vec<bool> = entries
+        .iter()
+        .map(|e| e.state == EntryState::Requested)
+        .collect();
+    assert!(
+        requested.windows(2).all(|w| w[0] >= w[1]),
+        "requested entries must come first"
+    );
     let _ = latest_completed(&entries);
     let tref = target.target_ref();
-    assert!(entries.iter().all(|e| e.target == tref), "an entry of another target");
+    assert!(
+        entries.iter().all(|e| e.target == tref),
+        "an entry of another target"
+    );
     let since = Timestamp::from_second(0).expect("epoch");
     if let Some(s) = find_nonce_snapshot(&tref, &snapshots, since) {
         assert!(is_savepoint_of(s, &tref));

@@ -45,3 +45,12 @@ install: ## Install kubectl-savepoint and its completion entry point into $(BIND
 	install -m 0755 target/release/kubectl-savepoint $(BINDIR)/kubectl-savepoint
 	ln -sf kubectl-savepoint $(BINDIR)/kubectl_complete-savepoint
 	@echo "installed $(BINDIR)/kubectl-savepoint (+ kubectl_complete-savepoint); make sure $(BINDIR) is on PATH"
+
+.PHONY: bench
+bench: ## Benchmarks in release mode (webhook vs floor, decision function, plugin list -A vs kubectl, start-up); table also in target/bench/results.md
+	$(CARGO) build --release --locked -p savepoint-webhook -p kubectl-savepoint -p flink-savepoint-bench
+	target/release/flink-savepoint-bench
+
+.PHONY: fuzz
+fuzz: ## Fuzz every target for FUZZ_SECONDS (default 30) each, seeded from the fixtures (stable toolchain via RUSTC_BOOTSTRAP=1)
+	fuzz/scripts/run.sh

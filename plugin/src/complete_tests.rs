@@ -1,4 +1,5 @@
 use super::*;
+use crate::target::TargetKind;
 
 fn words(items: &[&str]) -> Vec<String> {
     items.iter().map(|s| s.to_string()).collect()

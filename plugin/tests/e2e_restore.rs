@@ -252,3 +252,77 @@ async fn legacy_mode_latest_comes_from_the_status_history() {
         "s3://b/sp/legacy-2"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn session_job_restores_in_place_and_as_a_copy_on_the_same_cluster() {
+    let sb = sandbox().await;
+    put(
+        &sb,
+        session("shared", json!({"state.savepoints.dir": "s3://b/sp"})),
+    );
+    put(&sb, session_job("clicks", "shared", None));
+    put(
+        &sb,
+        snapshot(
+            "clicks-sp-1",
+            "FlinkSessionJob",
+            "clicks",
+            "COMPLETED",
+            "2025-01-01T00:00:00Z",
+            true,
+        ),
+    );
+    let out = savepoint(
+        &sb,
+        &[
+            "restore",
+            "job",
+            "clicks",
+            "--from",
+            "flinkstatesnapshot/clicks-sp-1",
+            "--yes",
+        ],
+    )
+    .await;
+    out.ok();
+    let job = &get(&sb, "flinksessionjobs", "clicks")["spec"]["job"];
+    assert_eq!(job["initialSavepointPath"], "s3://b/sp/clicks-sp-1");
+    assert!(job["savepointRedeployNonce"].is_i64(), "{job}");
+
+    let out = savepoint(
+        &sb,
+        &[
+            "restore",
+            "job/clicks",
+            "--from",
+            "latest",
+            "--new-name",
+            "clicks-v2",
+            "-o",
+            "json",
+        ],
+    )
+    .await;
+    let printed: serde_json::Value = serde_json::from_str(out.ok()).unwrap();
+    assert_eq!(printed["metadata"]["name"], "clicks-v2");
+    let copy = get(&sb, "flinksessionjobs", "clicks-v2");
+    assert_eq!(copy["spec"]["deploymentName"], "shared");
+    assert_eq!(
+        copy["spec"]["job"]["initialSavepointPath"],
+        "s3://b/sp/clicks-sp-1"
+    );
+    assert!(
+        copy["spec"]["job"].get("savepointRedeployNonce").is_none(),
+        "{copy}"
+    );
+
+    let out = savepoint(
+        &sb,
+        &["restore", "session/shared", "--from", "latest", "--yes"],
+    )
+    .await;
+    assert_eq!(
+        out.code, 2,
+        "a session cluster is not a restore target: {out:?}"
+    );
+}

@@ -99,6 +99,25 @@ impl ApiError {
         )
     }
 
+    /// 409 for a failed DELETE precondition (`what` = `UID` or `ResourceVersion`).
+    pub fn precondition_failed(
+        def: &ResourceDef,
+        name: &str,
+        what: &str,
+        wanted: &str,
+        actual: &str,
+    ) -> Self {
+        Self::new(
+            409,
+            "Conflict",
+            format!(
+                "Operation cannot be fulfilled on {} \"{name}\": Precondition failed: {what} in precondition: {wanted}, {what} in object meta: {actual}",
+                def.qualified_plural()
+            ),
+            Some(Self::details(def, Some(name))),
+        )
+    }
+
     /// 403 naming user, verb, resource (with subresource), group and namespace like RBAC does.
     pub fn forbidden(
         def: &ResourceDef,

@@ -481,3 +481,42 @@ async fn generate_name_dry_run_and_delete_behave_like_the_apiserver() {
     );
     sb.shutdown().await;
 }
+
+#[tokio::test]
+async fn delete_preconditions_fail_with_the_apiserver_conflict_message() {
+    let sb = sandbox_with_orders_app().await;
+    let http = Http::admin(&sb);
+    let cur = http.get(&format!("{FD}/orders-app")).await.body;
+    let uid = cur["metadata"]["uid"].as_str().unwrap();
+    let body = json!({"kind": "DeleteOptions", "apiVersion": "v1", "preconditions": {"uid": "0000", "resourceVersion": cur["metadata"]["resourceVersion"]}});
+    let r = http
+        .send(
+            "DELETE",
+            &format!("{FD}/orders-app"),
+            Some("application/json"),
+            Some(body.to_string()),
+        )
+        .await;
+    assert_eq!(r.status, 409);
+    assert_eq!(
+        r.body["message"],
+        format!(
+            "Operation cannot be fulfilled on flinkdeployments.flink.apache.org \"orders-app\": Precondition failed: UID in precondition: 0000, UID in object meta: {uid}"
+        )
+    );
+    assert_eq!(
+        r.body["details"],
+        json!({"name": "orders-app", "group": "flink.apache.org", "kind": "flinkdeployments"})
+    );
+    let body = json!({"preconditions": {"uid": uid, "resourceVersion": cur["metadata"]["resourceVersion"]}});
+    let r = http
+        .send(
+            "DELETE",
+            &format!("{FD}/orders-app"),
+            Some("application/json"),
+            Some(body.to_string()),
+        )
+        .await;
+    assert_eq!(r.status, 200);
+    sb.shutdown().await;
+}

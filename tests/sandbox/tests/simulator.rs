@@ -577,3 +577,83 @@ async fn autonomous_mode_deploys_and_completes_savepoints_without_manual_steps()
     .await;
     sb.shutdown().await;
 }
+
+#[tokio::test]
+async fn deletion_goes_through_the_operator_finalizers() {
+    let sb = sandbox(SimulatorConfig::default(), false).await;
+    let sim = sb.simulator().unwrap();
+    sb.store()
+        .create("flinkdeployments", "analytics", app_with(json!({})))
+        .unwrap();
+    sim.step();
+    assert_eq!(
+        fd(&sb, "orders-app")["metadata"]["finalizers"],
+        json!(["flinkdeployments.flink.apache.org/finalizer"])
+    );
+    let mut snap = manifest("flinkstatesnapshot-manual.yaml");
+    snap["spec"]["savepoint"]["disposeOnDelete"] = json!(true);
+    sb.store()
+        .create("flinkstatesnapshots", "analytics", snap)
+        .unwrap();
+    sim.advance(Duration::from_secs(6));
+    let http = Http::admin(&sb);
+    let mut o = fd(&sb, "orders-app");
+    o["spec"]["job"]["state"] = json!("suspended");
+    o["spec"]["job"]["upgradeMode"] = json!("stateless");
+    sb.store()
+        .update("flinkdeployments", "analytics", o, None)
+        .unwrap();
+    sim.step();
+
+    let before = sb
+        .store()
+        .get("flinkstatesnapshots", "analytics", "orders-app-manual-1")
+        .unwrap();
+    assert_eq!(before["status"]["state"], "COMPLETED", "{before}");
+    assert_eq!(
+        fd(&sb, "orders-app")["status"]["jobStatus"]["state"],
+        "SUSPENDED"
+    );
+    let r = http.delete(&format!("{SNAP}/orders-app-manual-1")).await;
+    assert_eq!(r.status, 202, "{}", r.text);
+    sim.step();
+    assert!(
+        sb.store()
+            .get("flinkstatesnapshots", "analytics", "orders-app-manual-1")
+            .is_some(),
+        "disposal needs a running job"
+    );
+    sim.step();
+    assert_eq!(
+        events(&sb, "CleanupFailed").len(),
+        1,
+        "one event, not one per pass"
+    );
+
+    let mut o = fd(&sb, "orders-app");
+    o["spec"]["job"]["state"] = json!("running");
+    sb.store()
+        .update("flinkdeployments", "analytics", o, None)
+        .unwrap();
+    sim.step();
+    assert!(
+        sb.store()
+            .get("flinkstatesnapshots", "analytics", "orders-app-manual-1")
+            .is_none(),
+        "disposed once the job runs"
+    );
+
+    assert_eq!(http.delete(&format!("{FD}/orders-app")).await.status, 202);
+    assert!(
+        sb.store()
+            .get("flinkdeployments", "analytics", "orders-app")
+            .is_some()
+    );
+    sim.step();
+    assert!(
+        sb.store()
+            .get("flinkdeployments", "analytics", "orders-app")
+            .is_none()
+    );
+    sb.shutdown().await;
+}

@@ -384,17 +384,17 @@ async fn delete_inner(
         .get(&def.plural, &ns, &name)
         .ok_or_else(|| ApiError::not_found(def, &name))?;
     let body: Value = serde_json::from_slice(&req.body).unwrap_or(Value::Null);
-    if let Some(rv) = body
-        .pointer("/preconditions/resourceVersion")
-        .and_then(Value::as_str)
-        && rv != meta_str(&current, "resourceVersion")
-    {
-        return Err(ApiError::conflict(def, &name));
-    }
-    if let Some(uid) = body.pointer("/preconditions/uid").and_then(Value::as_str)
-        && uid != meta_str(&current, "uid")
-    {
-        return Err(ApiError::conflict(def, &name));
+    for (field, what) in [("uid", "UID"), ("resourceVersion", "ResourceVersion")] {
+        let actual = meta_str(&current, field);
+        if let Some(wanted) = body
+            .pointer(&format!("/preconditions/{field}"))
+            .and_then(Value::as_str)
+            && wanted != actual
+        {
+            return Err(ApiError::precondition_failed(
+                def, &name, what, wanted, &actual,
+            ));
+        }
     }
     let dry_run = is_dry_run(req)
         || body

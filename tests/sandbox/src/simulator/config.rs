@@ -19,6 +19,10 @@ pub struct SimulatorConfig {
     pub fail_savepoints: bool,
     /// Operator-wide `kubernetes.operator.snapshot.resource.enabled` (forced off when the CRD is not served).
     pub snapshot_resources: bool,
+    /// Add the operator's finalizers (`<plural>.flink.apache.org/finalizer`) and process deletions like it
+    /// does (a COMPLETED `disposeOnDelete` snapshot whose job is not running keeps its finalizer and gets a
+    /// `CleanupFailed` event). Deletes then complete on the simulator's next pass.
+    pub finalizers: bool,
 }
 
 impl Default for SimulatorConfig {
@@ -30,6 +34,7 @@ impl Default for SimulatorConfig {
             savepoint_duration: Duration::from_secs(2),
             fail_savepoints: false,
             snapshot_resources: true,
+            finalizers: true,
         }
     }
 }

@@ -87,7 +87,9 @@ fn upgrade_savepoint(
 /// Reconcile one FlinkDeployment or FlinkSessionJob; returns whether it was written.
 pub(super) fn reconcile(ctx: &Ctx, obj: &Value) -> bool {
     if obj.pointer("/metadata/deletionTimestamp").is_some() {
-        return false;
+        let plural =
+            super::support::plural_of(obj.get("kind").and_then(Value::as_str).unwrap_or(""));
+        return super::finalizer::release(ctx, obj, plural);
     }
     let kind = obj
         .get("kind")
@@ -267,11 +269,14 @@ fn triggers(
 }
 
 fn write(ctx: &Ctx, obj: &Value, plural: &str, ns: &str, status: Value) -> bool {
-    if obj.get("status") == Some(&status) {
-        return false;
-    }
     let mut updated = obj.clone();
     updated["status"] = status;
+    if ctx.cfg.finalizers {
+        super::finalizer::ensure(&mut updated, plural);
+    }
+    if updated == *obj {
+        return false;
+    }
     let rv = s(obj, "/metadata/resourceVersion").map(str::to_string);
     match ctx.store.update(plural, ns, updated, rv.as_deref()) {
         Ok(_) => true,

@@ -22,6 +22,7 @@
 //! call [`Simulator::step`] / [`Simulator::advance`]. Simulator writes go straight to the store (no admission).
 
 mod config;
+mod finalizer;
 mod history;
 mod job;
 mod legacy;

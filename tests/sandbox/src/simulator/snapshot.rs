@@ -18,7 +18,7 @@ fn job_running(target: &Value) -> bool {
 /// Reconcile one snapshot; returns whether it was written.
 pub(super) fn reconcile(ctx: &Ctx, snap: &Value) -> bool {
     if snap.pointer("/metadata/deletionTimestamp").is_some() {
-        return false;
+        return super::finalizer::cleanup_snapshot(ctx, snap);
     }
     let ns = s(snap, "/metadata/namespace")
         .unwrap_or_default()
@@ -166,14 +166,15 @@ pub(super) fn reconcile(ctx: &Ctx, snap: &Value) -> bool {
         labels["job-reference.kind"] = json!(kind);
         labels["job-reference.name"] = json!(target_name);
     }
-    let changed_status = snap.get("status") != Some(&status);
-    let changed_labels = snap.pointer("/metadata/labels") != Some(&labels);
-    if !changed_status && !changed_labels {
-        return false;
-    }
     let mut obj = snap.clone();
     obj["status"] = status;
     obj["metadata"]["labels"] = labels;
+    if ctx.cfg.finalizers {
+        super::finalizer::ensure(&mut obj, "flinkstatesnapshots");
+    }
+    if obj == *snap {
+        return false;
+    }
     let rv = s(snap, "/metadata/resourceVersion").map(str::to_string);
     match ctx
         .store

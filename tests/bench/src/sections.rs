@@ -69,6 +69,7 @@ pub async fn webhook(quick: bool) -> Result<Vec<Section>> {
         cert_reload_interval: "5s",
         log: &log,
         extra: &[],
+        output: None,
     })?;
     let floor = Server::floor(&built_binary("release", "bench-floor"), &cert, &key)?;
     let tls = ca.client_config()?;

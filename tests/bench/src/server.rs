@@ -69,6 +69,8 @@ pub struct WebhookOptions<'a> {
     pub log: &'a str,
     /// Further flags.
     pub extra: &'a [&'a str],
+    /// File receiving the process's stdout and stderr (logs); `None` discards them.
+    pub output: Option<&'a Path>,
 }
 
 impl Server {
@@ -95,8 +97,8 @@ impl Server {
             .env("KUBECONFIG", opts.kubeconfig)
             .env("RUST_LOG", opts.log)
             .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
+            .stdout(log_sink(opts.output)?)
+            .stderr(log_sink(opts.output)?)
             .spawn()
             .with_context(|| format!("starting {}", opts.binary.display()))?;
         let mut server = Self {
@@ -188,6 +190,19 @@ impl Drop for Server {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+fn log_sink(path: Option<&Path>) -> Result<Stdio> {
+    Ok(match path {
+        Some(path) => Stdio::from(
+            std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(path)
+                .with_context(|| format!("opening {}", path.display()))?,
+        ),
+        None => Stdio::null(),
+    })
 }
 
 /// Status code of a plain-HTTP GET, or `None` when the server does not answer.

@@ -64,6 +64,7 @@ async fn sustained_load_survives_certificate_rotation_and_sigterm_of_one_instanc
         log: "warn",
         // Not ready first, keep serving while the endpoint is withdrawn, then drain.
         extra: &["--shutdown-delay", "3s"],
+        output: None,
     };
     let mut a = Server::webhook(&options).expect("instance A");
     let b = Server::webhook(&options).expect("instance B");

@@ -172,7 +172,12 @@ impl RestoreArgs {
             return ctx.out.write(&render(&doc, format)?);
         }
         let mut text = format!(
-            "{shown}: redeploying from {path} (savepointRedeployNonce {}){}\n",
+            "{shown}: {} from {path} (savepointRedeployNonce {}){}\n",
+            if mode == DryRun::None {
+                "redeploying"
+            } else {
+                "would redeploy"
+            },
             plan.nonce,
             self.suffix()
         );
@@ -225,7 +230,12 @@ impl RestoreArgs {
             return ctx.out.write(&render(&plan.object, format)?);
         }
         let mut text = format!(
-            "{prefix}/{new_name} created from {shown}, starting from {path}{}\n",
+            "{prefix}/{new_name} {} from {shown}, starting from {path}{}\n",
+            if mode == DryRun::None {
+                "created"
+            } else {
+                "would be created"
+            },
             self.suffix()
         );
         if mode == DryRun::Client {

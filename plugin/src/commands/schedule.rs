@@ -135,7 +135,12 @@ impl ScheduleArgs {
             let doc = json!({"target": target, "dryRun": mode != DryRun::None, "patchType": "merge", "patch": patch, "changes": changes});
             return ctx.out.write(&render(&doc, format)?);
         }
-        let mut text = format!("{target}: schedule updated{suffix}\n");
+        let verb = if mode == DryRun::None {
+            "updated"
+        } else {
+            "would be updated"
+        };
+        let mut text = format!("{target}: schedule {verb}{suffix}\n");
         for c in &plan.changes {
             let before = c
                 .previous

@@ -38,6 +38,11 @@ unit: ## Run the whole test suite only (no fmt/clippy)
 .PHONY: test
 test: fmt-check lint unit ## fmt check + clippy + every test (what CI runs)
 
+.PHONY: demo
+demo: ## Show the product working: sandbox API server + operator simulator + webhook + plugin via real kubectl
+	$(CARGO) build --locked -p flink-sandbox -p savepoint-webhook -p kubectl-savepoint
+	./target/debug/flink-demo
+
 .PHONY: install
 install: ## Install kubectl-savepoint and its completion entry point into $(BINDIR)
 	$(CARGO) build --release --locked -p kubectl-savepoint

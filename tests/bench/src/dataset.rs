@@ -39,7 +39,7 @@ pub struct Loaded {
     pub snapshots: usize,
 }
 
-fn ns_name(i: usize) -> String {
+pub fn ns_name(i: usize) -> String {
     format!("team-{i:02}")
 }
 

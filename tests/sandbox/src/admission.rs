@@ -32,6 +32,8 @@ pub struct Attributes<'a> {
     pub dry_run: bool,
     /// `CreateOptions`/`UpdateOptions`/`DeleteOptions` object sent as `request.options`.
     pub options: Value,
+    /// Extra trusted CAs (PEM) for webhook calls.
+    pub extra_ca: &'a [String],
 }
 
 fn strs(v: Option<&Value>) -> Vec<String> {
@@ -140,7 +142,12 @@ fn review(a: &Attributes, uid: &str, object: Option<&Value>, old: Option<&Value>
     json!({"kind": "AdmissionReview", "apiVersion": "admission.k8s.io/v1", "request": req})
 }
 
-async fn call(hook: &Value, body: &Value, timeout: Duration) -> Result<Value, String> {
+async fn call(
+    hook: &Value,
+    body: &Value,
+    timeout: Duration,
+    extra_ca: &[String],
+) -> Result<Value, String> {
     let cc = hook.get("clientConfig").cloned().unwrap_or(Value::Null);
     let base = match (cc.get("url").and_then(Value::as_str), cc.get("service")) {
         (Some(u), _) => u.to_string(),
@@ -174,6 +181,13 @@ async fn call(hook: &Value, body: &Value, timeout: Duration) -> Result<Value, St
             .map_err(|e| format!("invalid caBundle: {e}"))?;
         for cert in reqwest::Certificate::from_pem_bundle(&pem)
             .map_err(|e| format!("invalid caBundle: {e}"))?
+        {
+            builder = builder.add_root_certificate(cert);
+        }
+    }
+    for pem in extra_ca {
+        for cert in reqwest::Certificate::from_pem_bundle(pem.as_bytes())
+            .map_err(|e| format!("invalid extra CA: {e}"))?
         {
             builder = builder.add_root_certificate(cert);
         }
@@ -283,7 +297,7 @@ pub async fn run(
             let uid = uuid_v4();
             let sent = object.clone().map(sort_keys);
             let body = review(a, &uid, sent.as_ref(), old);
-            let outcome = call(&hook, &body, timeout).await.and_then(|r| {
+            let outcome = call(&hook, &body, timeout, a.extra_ca).await.and_then(|r| {
                 let resp = r
                     .get("response")
                     .cloned()

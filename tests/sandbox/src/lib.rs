@@ -67,6 +67,7 @@
 
 pub mod admission;
 pub mod auth;
+mod listen;
 pub mod patch;
 pub mod resources;
 mod sandbox;
@@ -80,7 +81,8 @@ pub mod tls;
 mod util;
 
 pub use auth::{ADMIN_TOKEN, ADMIN_USER, Permissions};
-pub use sandbox::{Sandbox, SandboxBuilder, TlsServer, default_shared_dir};
+pub use listen::TlsServer;
+pub use sandbox::{Sandbox, SandboxBuilder, default_shared_dir};
 pub use server::{Fault, RequestRecord};
 pub use simulator::{Simulator, SimulatorConfig};
 pub use store::{Store, StoreError};

@@ -36,6 +36,9 @@ struct Args {
     /// Simulated seconds per real second.
     #[arg(long, default_value_t = 1.0)]
     time_scale: f64,
+    /// Extra CA certificate (PEM file) trusted for admission webhook calls, besides each `caBundle`.
+    #[arg(long, value_name = "PEM")]
+    webhook_ca: Option<PathBuf>,
     /// Add a read-only token user NAME=TOKEN (repeatable).
     #[arg(long, value_name = "NAME=TOKEN")]
     viewer: Vec<String>,
@@ -64,6 +67,11 @@ async fn main() -> anyhow::Result<()> {
     for v in &args.viewer {
         let (name, token) = v.split_once('=').context("--viewer expects NAME=TOKEN")?;
         b = b.user(name, token, Permissions::read_only());
+    }
+    if let Some(p) = &args.webhook_ca {
+        let pem = std::fs::read_to_string(p)
+            .with_context(|| format!("reading --webhook-ca {}", p.display()))?;
+        b = b.webhook_ca(pem);
     }
     if args.simulate {
         b = b.simulator(SimulatorConfig {

@@ -6,12 +6,10 @@ use std::sync::{Arc, Mutex};
 
 use anyhow::Context;
 use axum::Router;
-use hyper_util::rt::{TokioExecutor, TokioIo};
-use hyper_util::service::TowerToHyperService;
 use serde_json::{Value, json};
 use tokio::net::TcpListener;
 use tokio::sync::watch;
-use tokio::task::{JoinHandle, JoinSet};
+use tokio::task::JoinHandle;
 
 use crate::auth::{ADMIN_TOKEN, ADMIN_USER, Permissions, User};
 use crate::server::{AppState, Fault, RequestRecord};
@@ -36,6 +34,7 @@ pub struct SandboxBuilder {
     listen: SocketAddr,
     kubeconfig_out: Option<PathBuf>,
     simulator: Option<crate::simulator::SimulatorConfig>,
+    webhook_ca: Vec<String>,
 }
 
 impl Default for SandboxBuilder {
@@ -48,6 +47,7 @@ impl Default for SandboxBuilder {
             listen: SocketAddr::from(([127, 0, 0, 1], 0)),
             kubeconfig_out: None,
             simulator: None,
+            webhook_ca: Vec::new(),
         }
     }
 }
@@ -88,6 +88,12 @@ impl SandboxBuilder {
         self.kubeconfig_out = Some(path.into());
         self
     }
+    /// Trust this CA (PEM) for every admission webhook call, in addition to each webhook's `caBundle`
+    /// (like adding it to the apiserver's system trust store).
+    pub fn webhook_ca(mut self, pem: impl Into<String>) -> Self {
+        self.webhook_ca.push(pem.into());
+        self
+    }
     /// Run the Flink operator simulator in-process.
     pub fn simulator(mut self, config: crate::simulator::SimulatorConfig) -> Self {
         self.simulator = Some(config);
@@ -116,6 +122,7 @@ impl SandboxBuilder {
             log: Mutex::new(Vec::new()),
             faults: Mutex::new(Vec::new()),
             shutdown: shutdown_rx.clone(),
+            webhook_ca: self.webhook_ca,
         });
         let listener = TcpListener::bind(self.listen)
             .await
@@ -133,7 +140,12 @@ impl SandboxBuilder {
         let router = Router::new()
             .fallback(crate::server::handle)
             .with_state(state.clone());
-        let server = tokio::spawn(serve(listener, acceptor, router, shutdown_rx));
+        let server = tokio::spawn(crate::listen::serve(
+            listener,
+            acceptor,
+            router,
+            shutdown_rx,
+        ));
         let scheme = if self.tls { "https" } else { "http" };
         let url = format!("{scheme}://{addr}");
         let dir = std::env::temp_dir().join(format!("flink-sandbox-{}", random_hex(12)));
@@ -162,81 +174,6 @@ impl SandboxBuilder {
         tracing::info!(url = %sb.url, kubeconfig = %sb.kubeconfig.display(), "sandbox API server started");
         Ok(sb)
     }
-}
-
-/// A small HTTPS server for tests (e.g. an in-test admission webhook), with a freshly generated CA.
-pub struct TlsServer {
-    /// `https://127.0.0.1:PORT`
-    pub url: String,
-    pub cert: TestCert,
-    shutdown: watch::Sender<bool>,
-}
-
-impl TlsServer {
-    /// Serve `router` over HTTPS on 127.0.0.1 (certificate valid for `localhost` and `127.0.0.1`).
-    pub async fn start(router: Router) -> anyhow::Result<Self> {
-        let cert = TestCert::generate(&["localhost", "127.0.0.1"])?;
-        let listener = TcpListener::bind("127.0.0.1:0")
-            .await
-            .context("binding TLS test server")?;
-        let addr = listener.local_addr().context("local address")?;
-        let (tx, rx) = watch::channel(false);
-        let acceptor = tokio_rustls::TlsAcceptor::from(cert.server_config()?);
-        tokio::spawn(serve(listener, Some(acceptor), router, rx));
-        Ok(Self {
-            url: format!("https://{addr}"),
-            cert,
-            shutdown: tx,
-        })
-    }
-
-    /// The CA as base64 PEM, ready for a webhook `clientConfig.caBundle`.
-    pub fn ca_bundle(&self) -> String {
-        self.cert.ca_bundle_b64()
-    }
-}
-
-impl Drop for TlsServer {
-    fn drop(&mut self) {
-        let _ = self.shutdown.send(true);
-    }
-}
-
-async fn serve(
-    listener: TcpListener,
-    acceptor: Option<tokio_rustls::TlsAcceptor>,
-    router: Router,
-    mut shutdown: watch::Receiver<bool>,
-) {
-    let mut conns = JoinSet::new();
-    loop {
-        tokio::select! {
-            _ = shutdown.changed() => break,
-            accepted = listener.accept() => {
-                let Ok((stream, _)) = accepted else { continue };
-                let svc = TowerToHyperService::new(router.clone());
-                let acceptor = acceptor.clone();
-                conns.spawn(async move {
-                    let builder = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new());
-                    let result = match acceptor {
-                        Some(acc) => match acc.accept(stream).await {
-                            Ok(tls) => builder.serve_connection(TokioIo::new(tls), svc).await,
-                            Err(e) => {
-                                tracing::debug!(error = %e, "TLS handshake failed");
-                                return;
-                            }
-                        },
-                        None => builder.serve_connection(TokioIo::new(stream), svc).await,
-                    };
-                    if let Err(e) = result {
-                        tracing::debug!(error = %e, "connection ended with error");
-                    }
-                });
-            }
-            Some(_) = conns.join_next(), if !conns.is_empty() => {}
-        }
-    }
-    conns.abort_all();
 }
 
 /// A running sandbox API server (and optional operator simulator).

@@ -305,3 +305,41 @@ async fn failure_policy_timeouts_selectors_and_dry_run_are_honoured() {
     );
     sb.shutdown().await;
 }
+
+#[tokio::test]
+async fn webhook_without_ca_bundle_needs_the_sandbox_wide_webhook_ca() {
+    let (wh, _seen) = webhook().await;
+    let trusting = Sandbox::builder()
+        .webhook_ca(wh.cert.ca_pem.clone())
+        .start()
+        .await
+        .unwrap();
+    let plain = Sandbox::builder().start().await.unwrap();
+    for sb in [&trusting, &plain] {
+        sb.store().ensure_namespace("analytics");
+        let http = Http::admin(sb);
+        let mut h = hook(
+            "validate.example.com",
+            format!("{}/validate", wh.url),
+            "",
+            json!({}),
+        );
+        h["clientConfig"]
+            .as_object_mut()
+            .unwrap()
+            .remove("caBundle");
+        configure(&http, "ValidatingWebhookConfiguration", vec![h]).await;
+    }
+    assert_eq!(
+        Http::admin(&trusting).post(FD, &orders_app()).await.status,
+        201
+    );
+    let r = Http::admin(&plain).post(FD, &orders_app()).await;
+    assert_eq!(
+        r.status, 500,
+        "untrusted webhook certificate with failurePolicy Fail: {}",
+        r.text
+    );
+    trusting.shutdown().await;
+    plain.shutdown().await;
+}

@@ -1,5 +1,6 @@
 //! HTTP(S) front: authentication, request log, fault injection and routing to discovery/read/write/watch.
 
+mod delete;
 mod discovery;
 mod openapi;
 mod protobuf;
@@ -57,6 +58,8 @@ pub(crate) struct AppState {
     pub log: Mutex<Vec<RequestRecord>>,
     pub faults: Mutex<Vec<Fault>>,
     pub shutdown: tokio::sync::watch::Receiver<bool>,
+    /// Extra CA certificates (PEM) trusted for every webhook call, besides each webhook's `caBundle`.
+    pub webhook_ca: Vec<String>,
 }
 
 /// A parsed resource request.
@@ -357,7 +360,7 @@ async fn resource(
         "create" => write::create(st, &target, &req).await,
         "update" => write::update(st, &target, &req).await,
         "patch" => write::patch(st, &target, &req).await,
-        "delete" => write::delete(st, &target, &req).await,
+        "delete" => delete::delete(st, &target, &req).await,
         _ => error_response(&ApiError::method_not_allowed()),
     };
     (resp, Some(verb.to_string()))

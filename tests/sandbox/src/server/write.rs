@@ -15,7 +15,7 @@ use crate::status::{ApiError, FieldCause};
 use crate::store::StoreError;
 use crate::util::{now_rfc3339, random_suffix, uuid_v4};
 
-fn store_err(def: &ResourceDef, name: &str, e: StoreError) -> ApiError {
+pub(super) fn store_err(def: &ResourceDef, name: &str, e: StoreError) -> ApiError {
     match e {
         StoreError::NotFound => ApiError::not_found(def, name),
         StoreError::AlreadyExists => ApiError::already_exists(def, name),
@@ -34,14 +34,14 @@ fn store_err(def: &ResourceDef, name: &str, e: StoreError) -> ApiError {
     }
 }
 
-fn respond(r: Result<(u16, Value, Vec<String>), ApiError>) -> Response {
+pub(super) fn respond(r: Result<(u16, Value, Vec<String>), ApiError>) -> Response {
     match r {
         Ok((code, v, w)) => json_response(code, &v, &w),
         Err(e) => error_response(&e),
     }
 }
 
-fn meta_str(obj: &Value, f: &str) -> String {
+pub(super) fn meta_str(obj: &Value, f: &str) -> String {
     obj.pointer(&format!("/metadata/{f}"))
         .and_then(Value::as_str)
         .unwrap_or_default()
@@ -85,7 +85,7 @@ fn options(kind: &str, req: &Req, dry_run: bool) -> Value {
     Value::Object(m)
 }
 
-fn is_dry_run(req: &Req) -> bool {
+pub(super) fn is_dry_run(req: &Req) -> bool {
     req.query.all("dryRun").contains(&"All")
 }
 
@@ -209,6 +209,7 @@ async fn create_object(
         user: &req.user,
         dry_run,
         options: options("CreateOptions", req, dry_run),
+        extra_ca: &st.webhook_ca,
     };
     let (mut obj, warnings) = admit(st, &a, req, obj, None).await?;
     if dry_run {
@@ -289,6 +290,7 @@ async fn write_update(
         user: &req.user,
         dry_run,
         options: options("UpdateOptions", req, dry_run),
+        extra_ca: &st.webhook_ca,
     };
     let (obj, warnings) = admit(st, &a, req, obj, Some(current)).await?;
     if dry_run {
@@ -365,74 +367,4 @@ async fn patch_inner(
 
 fn body_has_rv(req: &Req) -> bool {
     String::from_utf8_lossy(&req.body).contains("resourceVersion")
-}
-
-pub(super) async fn delete(st: &Arc<AppState>, t: &Target, req: &Req) -> Response {
-    respond(delete_inner(st, t, req).await)
-}
-
-async fn delete_inner(
-    st: &Arc<AppState>,
-    t: &Target,
-    req: &Req,
-) -> Result<(u16, Value, Vec<String>), ApiError> {
-    let def = &t.def;
-    let ns = t.namespace.clone().unwrap_or_default();
-    let name = t.name.clone().unwrap_or_default();
-    let current = st
-        .store
-        .get(&def.plural, &ns, &name)
-        .ok_or_else(|| ApiError::not_found(def, &name))?;
-    let body: Value = serde_json::from_slice(&req.body).unwrap_or(Value::Null);
-    for (field, what) in [("uid", "UID"), ("resourceVersion", "ResourceVersion")] {
-        let actual = meta_str(&current, field);
-        if let Some(wanted) = body
-            .pointer(&format!("/preconditions/{field}"))
-            .and_then(Value::as_str)
-            && wanted != actual
-        {
-            return Err(ApiError::precondition_failed(
-                def, &name, what, wanted, &actual,
-            ));
-        }
-    }
-    let dry_run = is_dry_run(req)
-        || body
-            .get("dryRun")
-            .and_then(Value::as_array)
-            .is_some_and(|a| a.iter().any(|x| x == "All"));
-    let mut opts = Map::new();
-    opts.insert("kind".into(), json!("DeleteOptions"));
-    opts.insert("apiVersion".into(), json!("meta.k8s.io/v1"));
-    if dry_run {
-        opts.insert("dryRun".into(), json!(["All"]));
-    }
-    let policy = body
-        .get("propagationPolicy")
-        .and_then(Value::as_str)
-        .unwrap_or("Background");
-    opts.insert("propagationPolicy".into(), json!(policy));
-    let a = Attributes {
-        def,
-        subresource: None,
-        operation: "DELETE",
-        namespace: &ns,
-        name: &name,
-        user: &req.user,
-        dry_run,
-        options: Value::Object(opts),
-    };
-    let (_, mut warnings) =
-        admission::run(&st.store, Phase::Mutating, &a, None, Some(&current)).await?;
-    let (_, w) = admission::run(&st.store, Phase::Validating, &a, None, Some(&current)).await?;
-    warnings.extend(w);
-    if dry_run {
-        return Ok((200, current, warnings));
-    }
-    let out = st
-        .store
-        .delete(&def.plural, &ns, &name)
-        .map_err(|e| store_err(def, &name, e))?;
-    let pending = st.store.get(&def.plural, &ns, &name).is_some();
-    Ok((if pending { 202 } else { 200 }, out, warnings))
 }

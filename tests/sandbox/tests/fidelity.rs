@@ -520,3 +520,18 @@ async fn delete_preconditions_fail_with_the_apiserver_conflict_message() {
     assert_eq!(r.status, 200);
     sb.shutdown().await;
 }
+
+#[tokio::test]
+async fn plain_http_mode_serves_the_same_api_and_writes_an_http_kubeconfig() {
+    let sb = Sandbox::builder().tls(false).start().await.unwrap();
+    assert!(sb.url().starts_with("http://"));
+    assert!(sb.ca_pem().is_none());
+    let kc = std::fs::read_to_string(sb.kubeconfig_path()).unwrap();
+    assert!(
+        kc.contains(sb.url()) && !kc.contains("certificate-authority-data"),
+        "{kc}"
+    );
+    let r = Http::admin(&sb).get("/version").await;
+    assert_eq!((r.status, r.body["major"].clone()), (200, json!("1")));
+    sb.shutdown().await;
+}

@@ -657,3 +657,49 @@ async fn deletion_goes_through_the_operator_finalizers() {
     );
     sb.shutdown().await;
 }
+
+#[tokio::test]
+async fn cron_schedule_triggers_periodic_snapshots() {
+    let sb = sandbox(SimulatorConfig::default(), false).await;
+    let sim = sb.simulator().unwrap();
+    let conf = json!({"kubernetes.operator.periodic.savepoint.interval": "0 * * * * ?", "kubernetes.operator.savepoint.history.max.count": "100"});
+    sb.store()
+        .create("flinkdeployments", "analytics", app_with(conf))
+        .unwrap();
+    sim.step();
+    sim.advance(Duration::from_secs(3 * 60 + 30));
+    let periodic = snapshots(&sb)
+        .into_iter()
+        .filter(|s| s["metadata"]["labels"]["snapshot.trigger-type"] == "PERIODIC")
+        .count();
+    assert!(
+        (2..=4).contains(&periodic),
+        "every minute for 3.5 minutes: {periodic}"
+    );
+    sb.shutdown().await;
+}
+
+#[tokio::test]
+async fn legacy_savepoint_pending_when_the_job_stops_is_cancelled_and_the_nonce_handled() {
+    let sb = sandbox(SimulatorConfig::default(), true).await;
+    let sim = sb.simulator().unwrap();
+    sb.store()
+        .create("flinkdeployments", "analytics", app_with(json!({})))
+        .unwrap();
+    sim.step();
+    set_nonce(&sb, "orders-app", 4);
+    sim.step();
+    assert!(fd(&sb, "orders-app")["status"]["jobStatus"]["savepointInfo"]["triggerId"].is_string());
+    let mut o = fd(&sb, "orders-app");
+    o["spec"]["job"]["state"] = json!("suspended");
+    o["spec"]["job"]["upgradeMode"] = json!("stateless");
+    sb.store()
+        .update("flinkdeployments", "analytics", o, None)
+        .unwrap();
+    sim.step();
+    let o = fd(&sb, "orders-app");
+    assert!(o["status"]["jobStatus"]["savepointInfo"]["triggerId"].is_null());
+    assert_eq!(reconciled(&o)["spec"]["job"]["savepointTriggerNonce"], 4);
+    assert_eq!(events(&sb, "SavepointError").len(), 1);
+    sb.shutdown().await;
+}

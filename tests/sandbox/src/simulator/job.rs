@@ -188,6 +188,8 @@ pub(super) fn reconcile(ctx: &Ctx, obj: &Value) -> bool {
 
     if has_job && s(&status, "/jobStatus/state") == Some("RUNNING") {
         triggers(ctx, obj, &spec, &conf, &mut status, generation);
+    } else if has_job {
+        legacy::cancel_pending(ctx, obj, &spec, &mut status, generation);
     }
     write(ctx, obj, plural, &ns, status)
 }

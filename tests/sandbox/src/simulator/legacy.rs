@@ -31,6 +31,31 @@ fn reset_trigger(status: &mut Value) {
     }
 }
 
+/// The job stopped while a legacy savepoint was pending: cancel it, mark a manual nonce handled, and
+/// record a `SavepointError` event (`SnapshotObserver`: "job not running ⇒ pending savepoint cancelled").
+pub(super) fn cancel_pending(
+    ctx: &Ctx,
+    obj: &Value,
+    spec: &Value,
+    status: &mut Value,
+    generation: i64,
+) {
+    if s(status, "/jobStatus/savepointInfo/triggerId").is_none_or(str::is_empty) {
+        return;
+    }
+    let manual = s(status, "/jobStatus/savepointInfo/triggerType") == Some("MANUAL");
+    reset_trigger(status);
+    let nonce = spec
+        .pointer("/job/savepointTriggerNonce")
+        .filter(|n| !n.is_null())
+        .cloned();
+    if manual {
+        mark_nonce_handled(status, nonce.as_ref(), generation);
+    }
+    let msg = "Savepoint cancelled: the job is not running";
+    emit_event(ctx.store, obj, "Warning", "SavepointError", msg, ctx.now_ms);
+}
+
 /// Record a completed savepoint as `lastSavepoint` and append it to `savepointHistory`.
 pub(super) fn record_savepoint(
     status: &mut Value,

@@ -7,10 +7,21 @@ use flink_savepoint::crd::{FlinkDeployment, FlinkSessionJob, FlinkStateSnapshot}
 use super::{Analysis, Completion, Want, directive};
 use crate::target::TargetKind;
 
+/// Environment variable overriding the lookup time limit (seconds; default 5).
+pub const TIMEOUT_ENV: &str = "KUBECTL_SAVEPOINT_COMPLETION_TIMEOUT";
+
+/// How long a completion may wait for the cluster before answering with no names.
+fn lookup_timeout() -> Duration {
+    std::env::var(TIMEOUT_ENV)
+        .ok()
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .map_or(Duration::from_secs(5), Duration::from_secs)
+}
+
 /// Fetches names from the cluster for `analysis` (errors ⇒ empty).
 pub async fn complete_online(analysis: &Analysis) -> Completion {
     let nofile = directive::NO_FILE_COMP;
-    let fetched = tokio::time::timeout(Duration::from_secs(5), fetch(analysis)).await;
+    let fetched = tokio::time::timeout(lookup_timeout(), fetch(analysis)).await;
     let names = match fetched {
         Ok(Ok(names)) => names,
         Ok(Err(err)) => {

@@ -65,6 +65,7 @@ pub async fn run_kubectl(kubeconfig: &Path, args: &[&str], dir: &Path) -> Out {
         .env("PATH", path_with(dir))
         .env("KUBECONFIG", kubeconfig)
         .env_remove("KUBECTL_SAVEPOINT_LOG")
+        .env("KUBECTL_SAVEPOINT_COMPLETION_TIMEOUT", "120")
         .stdin(Stdio::null())
         .output()
         .await

@@ -74,3 +74,43 @@ async fn injected_error_hits_only_the_matching_verb_and_resource() {
     assert_eq!(http.get(FD).await.status, 200);
     sb.shutdown().await;
 }
+
+#[tokio::test]
+async fn malformed_writes_are_rejected_instead_of_crashing_the_server() {
+    let sb = sandbox_with_orders_app().await;
+    let http = Http::admin(&sb);
+    let path = format!("{FD}/orders-app");
+    let r = http
+        .patch(
+            &path,
+            "application/merge-patch+json",
+            r#"{"metadata":"oops"}"#,
+        )
+        .await;
+    assert_eq!(r.status, 400, "{}", r.text);
+    let r = http
+        .patch(
+            &path,
+            "application/json-patch+json",
+            r#"[{"op":"replace","path":"","value":1}]"#,
+        )
+        .await;
+    assert_eq!(r.status, 400, "{}", r.text);
+    let r = http
+        .patch(
+            &path,
+            "application/merge-patch+json",
+            r#"{"metadata":{"labels":{"a":1}}}"#,
+        )
+        .await;
+    assert_eq!(r.status, 400, "{}", r.text);
+    let r = http
+        .post(
+            FD,
+            &serde_json::json!({"metadata": {"name": "x", "finalizers": "f"}}),
+        )
+        .await;
+    assert_eq!(r.status, 400, "{}", r.text);
+    assert_eq!(http.get(&path).await.status, 200, "server still up");
+    sb.shutdown().await;
+}

@@ -703,3 +703,29 @@ async fn legacy_savepoint_pending_when_the_job_stops_is_cancelled_and_the_nonce_
     assert_eq!(events(&sb, "SavepointError").len(), 1);
     sb.shutdown().await;
 }
+
+#[tokio::test]
+async fn hand_made_objects_with_impossible_status_shapes_are_skipped() {
+    let sb = sandbox(SimulatorConfig::default(), false).await;
+    let mut weird = app_with(json!({}));
+    weird["metadata"]["name"] = json!("weird");
+    weird["status"] = json!({"jobStatus": "RUNNING", "reconciliationStatus": 3});
+    sb.store()
+        .create("flinkdeployments", "analytics", weird)
+        .unwrap();
+    sb.store()
+        .create("flinkdeployments", "analytics", app_with(json!({})))
+        .unwrap();
+    sb.simulator().unwrap().step();
+    assert_eq!(
+        fd(&sb, "weird")["status"]["jobStatus"],
+        "RUNNING",
+        "left untouched"
+    );
+    assert_eq!(
+        fd(&sb, "orders-app")["status"]["jobStatus"]["state"],
+        "RUNNING",
+        "others still reconciled"
+    );
+    sb.shutdown().await;
+}

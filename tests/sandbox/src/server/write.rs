@@ -31,6 +31,7 @@ pub(super) fn store_err(def: &ResourceDef, name: &str, e: StoreError) -> ApiErro
             )],
         ),
         StoreError::UnknownResource(_) => ApiError::unknown_resource(),
+        StoreError::Malformed(m) => ApiError::bad_request(m),
     }
 }
 
@@ -110,6 +111,7 @@ async fn admit(
     let (obj, mut warnings) =
         admission::run(&st.store, Phase::Mutating, a, Some(object), old).await?;
     let mut obj = obj.unwrap_or(Value::Null);
+    crate::store::check_shape(&obj).map_err(|e| store_err(a.def, a.name, e))?;
     if let Some(root) = &a.def.schema {
         let out = schema::validate(&mut obj, root);
         if !out.causes.is_empty() {
@@ -152,6 +154,7 @@ async fn create_object(
     req: &Req,
     mut obj: Value,
 ) -> Result<(u16, Value, Vec<String>), ApiError> {
+    crate::store::check_shape(&obj).map_err(|e| store_err(&t.def, "", e))?;
     let def = &t.def;
     let ns = t.namespace.clone().unwrap_or_default();
     let body_ns = meta_str(&obj, "namespace");
@@ -277,6 +280,7 @@ async fn write_update(
             "the name of the object ({proposed_name}) does not match the name on the URL ({name})"
         )));
     }
+    crate::store::check_shape(&proposed).map_err(|e| store_err(def, &name, e))?;
     let mut obj = merge_for_write(t, current, proposed);
     obj["metadata"]["name"] = json!(name);
     obj["metadata"]["resourceVersion"] = json!(current_rv);

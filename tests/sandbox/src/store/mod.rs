@@ -34,6 +34,41 @@ pub enum StoreError {
     NamespaceNotFound(String),
     #[error("metadata.name: Required value: name or generateName is required")]
     NameRequired,
+    #[error("malformed object: {0}")]
+    Malformed(String),
+}
+
+/// Structural sanity every stored object needs: a JSON object whose `metadata` (if present) is an object
+/// with string-map `labels`/`annotations` and a string-list `finalizers`.
+pub fn check_shape(obj: &Value) -> Result<(), StoreError> {
+    let bad = |m: &str| Err(StoreError::Malformed(m.to_string()));
+    if !obj.is_object() {
+        return bad("the object must be a JSON object");
+    }
+    let Some(meta) = obj.get("metadata") else {
+        return Ok(());
+    };
+    if meta.is_null() {
+        return Ok(());
+    }
+    if !meta.is_object() {
+        return bad("metadata must be an object");
+    }
+    for f in ["labels", "annotations"] {
+        if let Some(v) = meta.get(f).filter(|v| !v.is_null())
+            && !v
+                .as_object()
+                .is_some_and(|m| m.values().all(Value::is_string))
+        {
+            return bad(&format!("metadata.{f} must be a map of strings"));
+        }
+    }
+    if let Some(v) = meta.get("finalizers").filter(|v| !v.is_null())
+        && !v.as_array().is_some_and(|a| a.iter().all(Value::is_string))
+    {
+        return bad("metadata.finalizers must be a list of strings");
+    }
+    Ok(())
 }
 
 type Key = (String, String, String);
@@ -168,6 +203,7 @@ impl Store {
     /// (use [`Store::ensure_namespace`]); `metadata.generateName` is honoured.
     pub fn create(&self, plural: &str, namespace: &str, obj: Value) -> Result<Value, StoreError> {
         let def = self.def(plural)?.clone();
+        check_shape(&obj)?;
         let mut obj = obj;
         let ns = if def.namespaced {
             namespace.to_string()
@@ -241,6 +277,7 @@ impl Store {
         obj: Value,
         expected_rv: Option<&str>,
     ) -> Result<Value, StoreError> {
+        check_shape(&obj)?;
         let def = self.def(plural)?.clone();
         let ns = if def.namespaced {
             namespace.to_string()

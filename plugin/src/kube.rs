@@ -6,6 +6,7 @@
 
 use std::path::PathBuf;
 
+use ::kube::client::ClientBuilder;
 use ::kube::config::{AuthInfo, KubeConfigOptions, Kubeconfig};
 use ::kube::{Client, Config};
 use anyhow::{Context as _, Result};
@@ -74,8 +75,10 @@ impl Context {
             .get_or_try_init(|| async {
                 let config = build_config(&self.global).await?;
                 let namespace = config.default_namespace.clone();
-                let client = Client::try_from(config)
-                    .context("cannot create a Kubernetes client from the configuration")?;
+                let client = ClientBuilder::try_from(config)
+                    .context("cannot create a Kubernetes client from the configuration")?
+                    .with_layer(&crate::warnings::layer())
+                    .build();
                 Ok(Connection { client, namespace })
             })
             .await

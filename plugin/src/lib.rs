@@ -13,6 +13,7 @@ pub mod kube;
 pub mod output;
 pub mod progress;
 pub mod target;
+pub mod warnings;
 
 pub use cli::Cli;
 pub use exit::ExitCode;

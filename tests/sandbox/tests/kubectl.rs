@@ -310,3 +310,47 @@ async fn kubectl_apply_twice_updates_webhook_configurations_via_strategic_merge(
     let _ = std::fs::remove_dir_all(&dir);
     sb.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn kubectl_shows_simulator_events_in_get_events_and_describe() {
+    let cfg = flink_sandbox::SimulatorConfig {
+        autonomous: false,
+        ..Default::default()
+    };
+    let sb = Sandbox::builder().simulator(cfg).start().await.unwrap();
+    sb.store().ensure_namespace("analytics");
+    sb.store()
+        .create(
+            "flinkdeployments",
+            "analytics",
+            manifest("flinkdeployment-no-config.yaml"),
+        )
+        .unwrap();
+    let sim = sb.simulator().unwrap();
+    sim.step();
+    let mut o = sb
+        .store()
+        .get("flinkdeployments", "analytics", "bare-app")
+        .unwrap();
+    o["spec"]["job"]["savepointTriggerNonce"] = serde_json::json!(3);
+    sb.store()
+        .update("flinkdeployments", "analytics", o, None)
+        .unwrap();
+    sim.step();
+    let kc = sb.kubeconfig_path().to_path_buf();
+    let ev = kubectl(&kc, &["get", "events", "-n", "analytics"]).await;
+    let ev = ok(&ev);
+    assert!(
+        ev.contains("REASON")
+            && ev.contains("SavepointError")
+            && ev.contains("flinkdeployment/bare-app"),
+        "{ev}"
+    );
+    let d = kubectl(
+        &kc,
+        &["describe", "flinkdeployment", "bare-app", "-n", "analytics"],
+    )
+    .await;
+    assert!(ok(&d).contains("SavepointError"), "{}", d.stdout);
+    sb.shutdown().await;
+}

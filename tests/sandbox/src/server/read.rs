@@ -174,7 +174,43 @@ fn age(created: Option<&str>) -> String {
 }
 
 /// `meta.k8s.io/v1` `Table` for `kubectl get` (Name, the CRD's printer columns, Age).
+fn col(name: &str, ty: &str, format: &str) -> Value {
+    json!({"name": name, "type": ty, "format": format, "description": name, "priority": 0})
+}
+
+/// core/v1 Event rows as the real server prints them: LAST SEEN, TYPE, REASON, OBJECT, MESSAGE.
+fn event_table(items: &[Value], meta: Map<String, Value>) -> Value {
+    let cols = vec![
+        col("Last Seen", "string", ""),
+        col("Type", "string", ""),
+        col("Reason", "string", ""),
+        col("Object", "string", ""),
+        col("Message", "string", ""),
+    ];
+    let rows: Vec<Value> = items
+        .iter()
+        .map(|e| {
+            let get = |p: &str| e.pointer(p).and_then(Value::as_str).unwrap_or("").to_string();
+            let object = format!("{}/{}", get("/involvedObject/kind").to_lowercase(), get("/involvedObject/name"));
+            let last = e.pointer("/lastTimestamp").and_then(Value::as_str).or_else(|| e.pointer("/metadata/creationTimestamp").and_then(Value::as_str));
+            let cells = json!([age(last), get("/type"), get("/reason"), object, get("/message")]);
+            json!({"cells": cells, "object": {"kind": "PartialObjectMetadata", "apiVersion": "meta.k8s.io/v1", "metadata": e.get("metadata").cloned().unwrap_or(json!({}))}})
+        })
+        .collect();
+    json!({"kind": "Table", "apiVersion": "meta.k8s.io/v1", "metadata": meta, "columnDefinitions": cols, "rows": rows})
+}
+
 pub(super) fn table(def: &ResourceDef, items: &[Value], cont: Option<&str>, rv: &str) -> Value {
+    if def.plural == "events" {
+        let mut meta = Map::new();
+        if let Some(c) = cont.filter(|c| !c.is_empty()) {
+            meta.insert("continue".into(), json!(c));
+        }
+        if !rv.is_empty() {
+            meta.insert("resourceVersion".into(), json!(rv));
+        }
+        return event_table(items, meta);
+    }
     let mut cols = vec![
         json!({"name": "Name", "type": "string", "format": "name", "description": "Name must be unique within a namespace.", "priority": 0}),
     ];

@@ -72,7 +72,7 @@ pub(super) fn cleanup_snapshot(ctx: &Ctx, snap: &Value) -> bool {
             });
             if !already {
                 let msg = "Cannot dispose savepoint: the referenced job is not running";
-                emit_event(ctx.store, snap, "Warning", "CleanupFailed", msg, ctx.now_ms);
+                emit_event(ctx.store, snap, "Warning", "CleanupFailed", msg);
             }
             return false;
         }

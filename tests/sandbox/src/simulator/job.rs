@@ -222,7 +222,7 @@ fn triggers(
                 let msg = "Savepoint directory (execution.checkpointing.savepoint-dir / state.savepoints.dir) is not configured; cannot trigger savepoint".to_string();
                 if s(status, "/error") != Some(msg.as_str()) {
                     status["error"] = json!(msg.clone());
-                    emit_event(ctx.store, obj, "Warning", "SavepointError", &msg, now);
+                    emit_event(ctx.store, obj, "Warning", "SavepointError", &msg);
                 }
             }
             (Some(_), true) => {

@@ -53,7 +53,7 @@ pub(super) fn cancel_pending(
         mark_nonce_handled(status, nonce.as_ref(), generation);
     }
     let msg = "Savepoint cancelled: the job is not running";
-    emit_event(ctx.store, obj, "Warning", "SavepointError", msg, ctx.now_ms);
+    emit_event(ctx.store, obj, "Warning", "SavepointError", msg);
 }
 
 /// Record a completed savepoint as `lastSavepoint` and append it to `savepointHistory`.
@@ -114,14 +114,7 @@ pub(super) fn observe(
             ("MANUAL", Some(n)) => format!("Savepoint failed for savepointTriggerNonce: {n}"),
             _ => "Periodic savepoint failed".to_string(),
         };
-        emit_event(
-            ctx.store,
-            obj,
-            "Warning",
-            "SavepointError",
-            &msg,
-            ctx.now_ms,
-        );
+        emit_event(ctx.store, obj, "Warning", "SavepointError", &msg);
     } else {
         let dir = conf_str(conf, &options::SAVEPOINT_DIR).unwrap_or_default();
         let job_id = s(status, "/jobStatus/jobId")

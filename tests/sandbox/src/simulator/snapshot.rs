@@ -182,7 +182,7 @@ pub(super) fn reconcile(ctx: &Ctx, snap: &Value) -> bool {
     {
         Ok(written) => {
             if let Some((kind, reason, msg)) = event {
-                emit_event(ctx.store, &written, kind, reason, &msg, now);
+                emit_event(ctx.store, &written, kind, reason, &msg);
             }
             true
         }

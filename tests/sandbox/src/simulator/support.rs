@@ -116,20 +116,12 @@ pub fn fail_requested(global: bool, objs: &[Option<&Value>]) -> bool {
         })
 }
 
-/// Emit a core/v1 Event about `involved`, as the operator's EventRecorder does.
-pub fn emit_event(
-    store: &Store,
-    involved: &Value,
-    kind: &str,
-    reason: &str,
-    message: &str,
-    now_ms: i64,
-) {
+/// Emit a core/v1 Event about `involved`, as the operator's EventRecorder does (wall-clock timestamps).
+pub fn emit_event(store: &Store, involved: &Value, kind: &str, reason: &str, message: &str) {
     let ns = s(involved, "/metadata/namespace").unwrap_or("default");
     let name = s(involved, "/metadata/name").unwrap_or_default();
-    let ts = jiff::Timestamp::from_millisecond(now_ms)
-        .map(|t| t.strftime("%Y-%m-%dT%H:%M:%SZ").to_string())
-        .unwrap_or_default();
+    // Event timestamps are wall-clock (what `kubectl get events` ages against), not simulated time.
+    let ts = crate::util::now_rfc3339();
     let event = json!({
         "apiVersion": "v1",
         "kind": "Event",

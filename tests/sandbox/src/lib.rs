@@ -41,6 +41,11 @@
 //! # Ok(()) }
 //! ```
 //!
+//! Other builder options: `.listen(addr)`, `.kubeconfig_out(path)` (also write the admin kubeconfig there),
+//! `.webhook_ca(pem)` (a CA trusted for every webhook call, like the apiserver's system trust store).
+//! Faults: [`Fault::ConflictOnNextWrite`] (409 on the next N PUT/PATCH/DELETE of one object) and
+//! [`Fault::ErrorOnNext`] (status `code` on the next N requests with a verb on a resource).
+//!
 //! With kube-rs: `kube::Config::from_custom_kubeconfig(Kubeconfig::read_from(sb.kubeconfig_path())?, &Default::default())`.
 //! For an in-test HTTPS webhook use [`TlsServer::start`] with an axum `Router` and put
 //! [`TlsServer::ca_bundle`] into the webhook configuration's `clientConfig.caBundle`.
@@ -56,14 +61,20 @@
 //! Schema validation (types, required, enums, pruning with `fieldValidation`), bearer-token users with
 //! per-verb permissions (403s worded like RBAC), mutating then validating admission webhooks over HTTPS.
 //! Errors and bodies are shaped like `shared/fixtures/apiserver-responses/` (see `tests/fidelity.rs`).
-//! Not implemented: managedFields, SSA field ownership/conflicts, deletecollection, protobuf except
-//! `kubectl create namespace`.
+//! Not implemented: managedFields, SSA field ownership/conflicts (apply is a deep merge; fields dropped from
+//! an applied configuration are not removed), deletecollection, aggregated discovery (kubectl falls back to
+//! the legacy documents), protobuf except `kubectl create namespace`, webhook `matchConditions` and
+//! `reinvocationPolicy`. The binary `flink-sandbox --help` lists the command-line equivalents.
 //!
 //! ## Operator simulator
 //!
 //! See [`simulator`]: reacts to FlinkDeployment/FlinkSessionJob/FlinkStateSnapshot changes like the Flink
 //! operator. Failing savepoints on demand: annotate the FlinkDeployment/FlinkSessionJob (or the snapshot)
 //! with `sandbox.flink-savepoint.io/fail-savepoints: "true"`, or set [`SimulatorConfig::fail_savepoints`].
+//! With [`SimulatorConfig::finalizers`] (default) the simulator adds the operator's finalizers, so a DELETE
+//! answers 202 and the object disappears on the simulator's next pass (immediately in autonomous mode,
+//! on `step()` otherwise). Simulated timestamps (status fields, snapshot names) run on the simulated clock,
+//! which is ahead of the wall clock when `time_scale > 1`; metadata and event timestamps are wall-clock.
 
 pub mod admission;
 pub mod auth;

@@ -8,21 +8,16 @@
 //!   `kubectl get` hint; 404 because the CRD is absent → names the CRD and the operator release
 //!   that introduced it.
 //! * 401, 409, other statuses and transport errors get their own sentences.
+//!
+//! Discovery and paginated listing live in [`crate::discovery`] (re-exported here).
 
 use std::fmt;
 
-use ::kube::api::{ListParams, ObjectList};
+use ::kube::Resource;
 use ::kube::core::Status;
-use ::kube::{Api, Client, Resource};
-use serde::de::DeserializeOwned;
 
+pub use crate::discovery::{FLINK_API_VERSION, FlinkCrds, PAGE_SIZE, discover_flink, list_all};
 use crate::target::FLINK_GROUP;
-
-/// The group/version of the Flink operator resources.
-pub const FLINK_API_VERSION: &str = "flink.apache.org/v1beta1";
-
-/// Page size of LIST requests (`?limit=`).
-pub const PAGE_SIZE: u32 = 250;
 
 /// One API request, for error messages.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -227,77 +222,6 @@ fn quoted_after<'a>(text: &'a str, marker: &str) -> Option<&'a str> {
     let start = text.find(marker)? + marker.len();
     let len = text[start..].find('"')?;
     Some(&text[start..start + len])
-}
-
-/// Which Flink resource types the API server serves (one discovery request).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct FlinkCrds {
-    /// Plural names served under `flink.apache.org/v1beta1`.
-    pub plurals: Vec<String>,
-}
-
-impl FlinkCrds {
-    /// Whether `plural` (e.g. `flinkstatesnapshots`) is served.
-    pub fn has(&self, plural: &str) -> bool {
-        self.plurals.iter().any(|p| p == plural)
-    }
-}
-
-/// Discovers the Flink resources (`GET /apis/flink.apache.org/v1beta1`); a 404 means none.
-pub async fn discover_flink(client: &Client) -> anyhow::Result<FlinkCrds> {
-    match client.list_api_group_resources(FLINK_API_VERSION).await {
-        Ok(list) => Ok(FlinkCrds {
-            plurals: list
-                .resources
-                .into_iter()
-                .map(|r| r.name)
-                .filter(|n| !n.contains('/'))
-                .collect(),
-        }),
-        Err(err) if status_code(&err) == Some(404) => Ok(FlinkCrds::default()),
-        Err(err) => Err(anyhow::Error::new(
-            ApiOp {
-                verb: "get",
-                kind: "APIResourceList".into(),
-                plural: "v1beta1".into(),
-                group: FLINK_GROUP.into(),
-                namespace: None,
-                name: None,
-            }
-            .error(err),
-        )),
-    }
-}
-
-/// Lists every object of `K` in `namespace` (or all namespaces), following `continue` pages.
-/// This is one logical LIST: `?limit=PAGE_SIZE` plus continue requests, never per-object GETs.
-pub async fn list_all<K>(
-    client: &Client,
-    namespace: Option<&str>,
-    selector: Option<&str>,
-) -> anyhow::Result<Vec<K>>
-where
-    K: Resource<DynamicType = ()> + Clone + DeserializeOwned + fmt::Debug,
-    K: Resource<Scope = ::kube::core::NamespaceResourceScope>,
-{
-    let api: Api<K> = match namespace {
-        Some(ns) => Api::namespaced(client.clone(), ns),
-        None => Api::all(client.clone()),
-    };
-    let op = ApiOp::of::<K>("list", namespace, None);
-    let mut items = Vec::new();
-    let mut params = ListParams::default().limit(PAGE_SIZE);
-    if let Some(selector) = selector {
-        params = params.labels(selector);
-    }
-    loop {
-        let page: ObjectList<K> = api.list(&params).await.op(op.clone())?;
-        items.extend(page.items);
-        match page.metadata.continue_.filter(|c| !c.is_empty()) {
-            Some(token) => params = params.continue_token(&token),
-            None => return Ok(items),
-        }
-    }
 }
 
 #[cfg(test)]

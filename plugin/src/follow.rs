@@ -5,7 +5,6 @@
 //! CRD exists, the namespace's FlinkStateSnapshots; every change re-evaluates the pure
 //! [`evaluate`]. Progress goes to stderr.
 
-use std::collections::BTreeMap;
 use std::time::Duration;
 
 use ::kube::runtime::{WatchStreamExt, watcher};
@@ -21,6 +20,7 @@ use crate::fetch::{Fetched, fetch_target};
 use crate::output::Sink;
 use crate::progress::Progress;
 use crate::target::{Target, TargetKind};
+use crate::watch_cache::{Cache, map_event};
 
 /// What to follow.
 #[derive(Debug, Clone)]
@@ -47,42 +47,6 @@ const MAX_WATCH_ERRORS: u32 = 5;
 enum Update {
     Target(Box<watcher::Event<Fetched>>),
     Snapshot(Box<watcher::Event<FlinkStateSnapshot>>),
-}
-
-/// Objects of one watch, keyed by name, replaced atomically on (re-)list.
-struct Cache<T> {
-    items: BTreeMap<String, T>,
-    buffer: BTreeMap<String, T>,
-    ready: bool,
-}
-
-impl<T> Cache<T> {
-    fn new(ready: bool) -> Self {
-        Cache {
-            items: BTreeMap::new(),
-            buffer: BTreeMap::new(),
-            ready,
-        }
-    }
-
-    fn apply(&mut self, event: watcher::Event<T>, name_of: impl Fn(&T) -> String) {
-        match event {
-            watcher::Event::Init => self.buffer.clear(),
-            watcher::Event::InitApply(t) => {
-                self.buffer.insert(name_of(&t), t);
-            }
-            watcher::Event::InitDone => {
-                self.items = std::mem::take(&mut self.buffer);
-                self.ready = true;
-            }
-            watcher::Event::Apply(t) => {
-                self.items.insert(name_of(&t), t);
-            }
-            watcher::Event::Delete(t) => {
-                self.items.remove(&name_of(&t));
-            }
-        }
-    }
 }
 
 /// Follows until a final status; `Err(WaitTimeout)` (exit 3) when the timeout passes first.
@@ -245,16 +209,6 @@ fn target_updates(
                 })
                 .boxed()
         }
-    }
-}
-
-fn map_event<K, T>(event: watcher::Event<K>, f: impl Fn(K) -> T) -> watcher::Event<T> {
-    match event {
-        watcher::Event::Apply(k) => watcher::Event::Apply(f(k)),
-        watcher::Event::Delete(k) => watcher::Event::Delete(f(k)),
-        watcher::Event::Init => watcher::Event::Init,
-        watcher::Event::InitApply(k) => watcher::Event::InitApply(f(k)),
-        watcher::Event::InitDone => watcher::Event::InitDone,
     }
 }
 

@@ -6,6 +6,7 @@ pub mod api;
 pub mod cli;
 pub mod commands;
 pub mod complete;
+pub mod discovery;
 pub mod exit;
 pub mod fetch;
 pub mod follow;
@@ -14,6 +15,7 @@ pub mod output;
 pub mod progress;
 pub mod target;
 pub mod warnings;
+pub mod watch_cache;
 
 pub use cli::Cli;
 pub use exit::ExitCode;

@@ -1,6 +1,6 @@
 //! `list --watch`: keep watching the listed kinds and print rows that appear or change.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use ::kube::runtime::{WatchStreamExt, watcher};
 use ::kube::{Api, Client, Resource};
@@ -16,6 +16,7 @@ use super::list::Selection;
 use super::list_render::{RenderOptions, render_change, row_key};
 use crate::api::ApiOp;
 use crate::kube::Context;
+use crate::watch_cache::Cache;
 
 /// Consecutive watch errors tolerated (with backoff) before giving up.
 const MAX_WATCH_ERRORS: u32 = 5;
@@ -29,51 +30,18 @@ enum Update {
 type Failure = Box<(ApiOp, watcher::Error)>;
 type Updates = std::pin::Pin<Box<dyn Stream<Item = Result<Update, Failure>> + Send>>;
 
-/// A cache of one kind, filled from watch events.
-struct Cache<K> {
-    items: BTreeMap<(String, String), K>,
-    buffer: BTreeMap<(String, String), K>,
-    ready: bool,
+/// `namespace/name`, the cache key.
+fn key<K: Resource>(k: &K) -> String {
+    let m = k.meta();
+    format!(
+        "{}/{}",
+        m.namespace.as_deref().unwrap_or(""),
+        m.name.as_deref().unwrap_or("")
+    )
 }
 
-impl<K: Resource + Clone> Cache<K> {
-    fn new(enabled: bool) -> Self {
-        Cache {
-            items: BTreeMap::new(),
-            buffer: BTreeMap::new(),
-            ready: !enabled,
-        }
-    }
-
-    fn apply(&mut self, event: watcher::Event<K>) {
-        let key = |k: &K| {
-            let m = k.meta();
-            (
-                m.namespace.clone().unwrap_or_default(),
-                m.name.clone().unwrap_or_default(),
-            )
-        };
-        match event {
-            watcher::Event::Init => self.buffer.clear(),
-            watcher::Event::InitApply(k) => {
-                self.buffer.insert(key(&k), k);
-            }
-            watcher::Event::InitDone => {
-                self.items = std::mem::take(&mut self.buffer);
-                self.ready = true;
-            }
-            watcher::Event::Apply(k) => {
-                self.items.insert(key(&k), k);
-            }
-            watcher::Event::Delete(k) => {
-                self.items.remove(&key(&k));
-            }
-        }
-    }
-
-    fn values(&self) -> Vec<K> {
-        self.items.values().cloned().collect()
-    }
+fn values<K: Clone>(cache: &Cache<K>) -> Vec<K> {
+    cache.items.values().cloned().collect()
 }
 
 fn watch_kind<K>(
@@ -141,9 +109,9 @@ pub async fn watch(
         );
     }
     let mut updates = stream::select_all(streams);
-    let mut deployments = Cache::new(true);
-    let mut jobs = Cache::new(selection.session_jobs);
-    let mut snapshots = Cache::new(selection.snapshots);
+    let mut deployments = Cache::new(false);
+    let mut jobs = Cache::new(!selection.session_jobs);
+    let mut snapshots = Cache::new(!selection.snapshots);
     let mut printed: HashMap<String, String> = initial
         .iter()
         .map(|e| (row_key(e), fingerprint(e)))
@@ -151,9 +119,9 @@ pub async fn watch(
     let mut errors = 0u32;
     while let Some(update) = updates.next().await {
         match update {
-            Ok(Update::Deployment(e)) => deployments.apply(*e),
-            Ok(Update::SessionJob(e)) => jobs.apply(*e),
-            Ok(Update::Snapshot(e)) => snapshots.apply(*e),
+            Ok(Update::Deployment(e)) => deployments.apply(*e, key),
+            Ok(Update::SessionJob(e)) => jobs.apply(*e, key),
+            Ok(Update::Snapshot(e)) => snapshots.apply(*e, key),
             Err(failure) => {
                 let (op, err) = *failure;
                 errors += 1;
@@ -172,8 +140,8 @@ pub async fn watch(
         if !(deployments.ready && jobs.ready && snapshots.ready) {
             continue;
         }
-        let (d, j) = selection.select(deployments.values(), jobs.values());
-        let entries = collect_entries(&d, &j, &snapshots.values(), filter);
+        let (d, j) = selection.select(values(&deployments), values(&jobs));
+        let entries = collect_entries(&d, &j, &values(&snapshots), filter);
         let now = RenderOptions {
             now: Timestamp::now(),
             ..opts

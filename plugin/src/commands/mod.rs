@@ -14,5 +14,6 @@ pub mod restore;
 pub mod schedule;
 pub mod trigger;
 pub mod trigger_info;
+pub mod trigger_send;
 pub mod version;
 pub mod wait;

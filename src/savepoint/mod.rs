@@ -10,6 +10,7 @@ pub mod listing;
 pub mod nonce;
 pub mod plan;
 pub mod snapshot;
+pub mod subject;
 pub mod wait;
 
 pub use nonce::{choose_nonce, nonce_merge_patch};

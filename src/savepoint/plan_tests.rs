@@ -1,6 +1,7 @@
 use serde_json::json;
 
 use super::*;
+use crate::crd::{FlinkDeployment, FlinkSessionJob};
 
 fn app(config: serde_json::Value, job_state: Option<&str>) -> FlinkDeployment {
     let mut status = json!({

@@ -164,47 +164,66 @@ type Objects = (
 );
 
 impl Selection {
-    /// One GET for a single target (404 explains), else one paginated LIST per kind.
+    /// One GET for a single target (404 explains), else one paginated LIST per kind; the
+    /// kinds are fetched concurrently.
     pub async fn fetch(&self, client: &Client, ns: Option<&str>) -> Result<Objects> {
-        let selector = self.selector.as_deref();
-        let snapshots = if self.snapshots {
-            list_all::<FlinkStateSnapshot>(client, ns, None).await?
+        let (snapshots, (deployments, jobs)) = futures::try_join!(
+            self.fetch_snapshots(client, ns),
+            self.fetch_jobs(client, ns)
+        )?;
+        Ok((deployments, jobs, snapshots))
+    }
+
+    async fn fetch_snapshots(
+        &self,
+        client: &Client,
+        ns: Option<&str>,
+    ) -> Result<Vec<FlinkStateSnapshot>> {
+        if self.snapshots {
+            list_all::<FlinkStateSnapshot>(client, ns, None).await
         } else {
-            Vec::new()
-        };
+            Ok(Vec::new())
+        }
+    }
+
+    async fn fetch_session_jobs(
+        &self,
+        client: &Client,
+        ns: Option<&str>,
+    ) -> Result<Vec<FlinkSessionJob>> {
+        if self.session_jobs {
+            list_all(client, ns, self.selector.as_deref()).await
+        } else {
+            Ok(Vec::new())
+        }
+    }
+
+    async fn fetch_jobs(
+        &self,
+        client: &Client,
+        ns: Option<&str>,
+    ) -> Result<(Vec<FlinkDeployment>, Vec<FlinkSessionJob>)> {
         let ns_name = ns.unwrap_or("default");
-        let (deployments, jobs) = match &self.target {
+        Ok(match &self.target {
             Some(t) if t.kind == TargetKind::FlinkSessionJob => (
                 Vec::new(),
                 vec![get_session_job(client, ns_name, &t.name).await?],
             ),
-            Some(t) if t.kind == TargetKind::FlinkDeployment => {
-                let d = get_deployment(client, ns_name, &t.name).await?;
-                if d.is_session_cluster() && self.session_jobs {
-                    (vec![d], list_all(client, ns, selector).await?)
-                } else {
-                    (vec![d], Vec::new())
-                }
-            }
             Some(t) => {
                 let d = get_deployment(client, ns_name, &t.name).await?;
-                let jobs = if self.session_jobs {
-                    list_all(client, ns, selector).await?
+                let session = t.kind == TargetKind::Session || d.is_session_cluster();
+                let jobs = if session {
+                    self.fetch_session_jobs(client, ns).await?
                 } else {
                     Vec::new()
                 };
                 (vec![d], jobs)
             }
-            None => {
-                let jobs = if self.session_jobs {
-                    list_all(client, ns, selector).await?
-                } else {
-                    Vec::new()
-                };
-                (list_all(client, ns, selector).await?, jobs)
-            }
-        };
-        Ok((deployments, jobs, snapshots))
+            None => futures::try_join!(
+                list_all::<FlinkDeployment>(client, ns, self.selector.as_deref()),
+                self.fetch_session_jobs(client, ns)
+            )?,
+        })
     }
 
     /// Keeps the objects the target designates (`session/` and a session cluster given as

@@ -37,6 +37,10 @@ fn main() -> Result<()> {
             out.push_str(&section.render());
         }
     }
+    out.push_str(&format!(
+        "Load average at the end: {}.\n",
+        sections::load_average()
+    ));
     print!("{out}");
     let dir = flink_savepoint_bench::server::target_dir().join("bench");
     std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;

@@ -25,7 +25,8 @@ pub fn machine() -> String {
         })
         .unwrap_or_else(|| "unknown CPU".to_owned());
     format!(
-        "Machine: {cpus} CPUs ({model}); client and servers share them over loopback. Release builds."
+        "Machine: {cpus} CPUs ({model}); client and servers share them over loopback. Release builds. Load average at start: {}.",
+        load_average()
     )
 }
 
@@ -184,4 +185,12 @@ fn push_pair(section: &mut Section, level: &str, floor: &Measured, webhook: &Mea
 /// Plugin `list -A` vs kubectl, and start-up.
 pub async fn plugin(quick: bool) -> Result<Vec<Section>> {
     flink_savepoint_bench::plugin_bench::run(quick).await
+}
+
+/// `/proc/loadavg`'s 1/5/15-minute figures (other work on the machine skews the numbers).
+pub fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .map(|l| l.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+        .unwrap_or_else(|| "unknown".to_owned())
 }

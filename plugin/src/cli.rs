@@ -28,6 +28,7 @@ pub struct Cli {
 
 /// The standard kubectl flags (kubectl resolves none of them for plugins).
 #[derive(Debug, Clone, Default, Args)]
+#[command(next_help_heading = "Global options (kubectl flags)")]
 pub struct GlobalArgs {
     /// Path to the kubeconfig file (default: $KUBECONFIG, a ':'-separated list, else ~/.kube/config).
     #[arg(long, global = true, value_name = "PATH")]

@@ -37,7 +37,7 @@ pub struct ListArgs {
     /// Only these states (repeatable or comma-separated), e.g. completed,failed.
     #[arg(long = "state", value_delimiter = ',', value_name = "STATE")]
     pub states: Vec<String>,
-    /// Label selector applied to the FlinkDeployments/FlinkSessionJobs (and their snapshots).
+    /// Label selector for the FlinkDeployments/FlinkSessionJobs listed (their snapshots follow).
     #[arg(short = 'l', long, value_name = "SELECTOR")]
     pub selector: Option<String>,
     /// Output format.

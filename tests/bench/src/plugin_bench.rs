@@ -218,6 +218,9 @@ pub async fn run(quick: bool) -> Result<Vec<Section>> {
             ratio,
         ]);
     }
+    list.note(
+        "Both clients page through the sandbox API server, whose LIST handler copies and sorts every object of the kind for each page; wall time is therefore roughly proportional to the number of page requests (see the requests column), not to client work.",
+    );
     list.note(format!(
         "Median of {reps} runs each, alternating; requests counted in the sandbox's request log (kubectl's discovery cache warm). Peak RSS from `/usr/bin/time -f %M`. Goal: the plugin faster than kubectl."
     ));

@@ -9,5 +9,5 @@ pub mod grammar;
 pub mod history;
 pub mod lifecycle;
 pub mod savepoint;
-pub mod time;
 pub mod testing;
+pub mod time;

@@ -12,8 +12,8 @@ use crate::target::FLINK_GROUP;
 /// The group/version of the Flink operator resources.
 pub const FLINK_API_VERSION: &str = "flink.apache.org/v1beta1";
 
-/// Page size of LIST requests (`?limit=`).
-pub const PAGE_SIZE: u32 = 250;
+/// Page size of LIST requests (`?limit=`): 500, the same as kubectl's default `--chunk-size`.
+pub const PAGE_SIZE: u32 = 500;
 
 /// Which Flink resource types the API server serves (one discovery request).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

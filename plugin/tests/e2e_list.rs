@@ -187,7 +187,7 @@ async fn large_namespaces_are_read_in_pages() {
         )
         .unwrap();
     let template = sb.store().get("flinkdeployments", NS, "orders").unwrap();
-    for i in 0..260 {
+    for i in 0..510 {
         let mut d = template.clone();
         d["metadata"] = json!({ "name": format!("app-{i:03}"), "namespace": NS });
         put(&sb, "flinkdeployments", NS, d, running_status(4, json!({})));
@@ -203,7 +203,7 @@ async fn large_namespaces_are_read_in_pages() {
         .collect();
     assert_eq!(pages.len(), 2, "{pages:?}");
     assert!(
-        pages[0].contains("limit=250") && !pages[0].contains("continue"),
+        pages[0].contains("limit=500") && !pages[0].contains("continue"),
         "{pages:?}"
     );
     assert!(pages[1].contains("continue="), "{pages:?}");
@@ -211,7 +211,7 @@ async fn large_namespaces_are_read_in_pages() {
     assert_eq!(list["kind"], "List");
     assert_eq!(
         list["items"].as_array().unwrap().len(),
-        261,
+        511,
         "each app's requested nonce"
     );
 }

@@ -87,34 +87,45 @@ pub(super) fn list(st: &Arc<AppState>, t: &Target, req: &Req) -> Response {
 
 fn list_inner(st: &Arc<AppState>, t: &Target, req: &Req) -> Result<Value, ApiError> {
     let (labels, fields) = selectors(&t.def, req)?;
-    let (items, current_rv) = st.store.list(&t.def.plural, t.namespace.as_deref());
-    let mut keyed: Vec<(String, Value)> = items
-        .into_iter()
-        .filter(|o| labels.matches(o.pointer("/metadata/labels")) && fields.matches(o))
-        .map(|o| (list_key(t, &o), o))
-        .collect();
-    keyed.sort_by(|a, b| a.0.cmp(&b.0));
-    let mut list_rv = current_rv;
-    if let Some(tok) = req.query.get("continue").filter(|c| !c.is_empty()) {
-        let decoded = base64::engine::general_purpose::URL_SAFE_NO_PAD
-            .decode(tok.trim_end_matches('='))
-            .ok()
-            .and_then(|b| serde_json::from_slice::<ContinueToken>(&b).ok())
-            .ok_or_else(|| ApiError::bad_request("continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)"))?;
-        list_rv = decoded.rv;
-        keyed.retain(|(k, _)| *k > decoded.start);
-    }
+    let start = match req.query.get("continue").filter(|c| !c.is_empty()) {
+        Some(tok) => Some(
+            base64::engine::general_purpose::URL_SAFE_NO_PAD
+                .decode(tok.trim_end_matches('='))
+                .ok()
+                .and_then(|b| serde_json::from_slice::<ContinueToken>(&b).ok())
+                .ok_or_else(|| ApiError::bad_request("continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)"))?,
+        ),
+        None => None,
+    };
     let limit = req
         .query
         .get("limit")
         .and_then(|l| l.parse::<usize>().ok())
         .filter(|l| *l > 0);
+    // Select and order by reference; only the returned page is cloned (a LIST page costs the page,
+    // not the whole kind, as on the real server).
+    let (keyed, rest_len, current_rv) =
+        st.store
+            .visit(&t.def.plural, t.namespace.as_deref(), |objs, rv| {
+                let mut refs: Vec<(String, &Value)> = objs
+                    .filter(|o| labels.matches(o.pointer("/metadata/labels")) && fields.matches(o))
+                    .map(|o| (list_key(t, o), o))
+                    .filter(|(k, _)| start.as_ref().is_none_or(|s| *k > s.start))
+                    .collect();
+                refs.sort_by(|a, b| a.0.cmp(&b.0));
+                let take = limit.unwrap_or(refs.len()).min(refs.len());
+                let rest_len = refs.len() - take;
+                let page: Vec<(String, Value)> = refs
+                    .into_iter()
+                    .take(take)
+                    .map(|(k, v)| (k, v.clone()))
+                    .collect();
+                (page, rest_len, rv)
+            });
+    let list_rv = start.as_ref().map_or(current_rv, |s| s.rv);
     let mut cont = String::new();
     let mut remaining = None;
-    if let Some(limit) = limit
-        && keyed.len() > limit
-    {
-        let rest = keyed.split_off(limit);
+    if rest_len > 0 {
         if let Some((last, _)) = keyed.last() {
             let token = ContinueToken {
                 v: "meta.k8s.io/v1".into(),
@@ -125,7 +136,7 @@ fn list_inner(st: &Arc<AppState>, t: &Target, req: &Req) -> Result<Value, ApiErr
             cont = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(raw);
         }
         if labels.is_empty() && req.query.get("fieldSelector").is_none_or(str::is_empty) {
-            remaining = Some(rest.len());
+            remaining = Some(rest_len);
         }
     }
     let items: Vec<Value> = keyed.into_iter().map(|(_, v)| v).collect();

@@ -199,6 +199,24 @@ impl Store {
         (items, inner.rv)
     }
 
+    /// Run `f` over the objects of `plural` (all namespaces when `namespace` is `None`) without
+    /// cloning them, together with the current resourceVersion; the store stays locked meanwhile.
+    /// LIST pages use this so that only the returned page is copied.
+    pub fn visit<R>(
+        &self,
+        plural: &str,
+        namespace: Option<&str>,
+        f: impl FnOnce(&mut dyn Iterator<Item = &Value>, u64) -> R,
+    ) -> R {
+        let inner = self.lock();
+        let mut iter = inner
+            .objects
+            .iter()
+            .filter(|((p, ns, _), _)| p == plural && namespace.is_none_or(|n| n == ns))
+            .map(|(_, v)| v);
+        f(&mut iter, inner.rv)
+    }
+
     /// Create an object, filling server-maintained metadata. Namespaced objects need an existing namespace
     /// (use [`Store::ensure_namespace`]); `metadata.generateName` is honoured.
     pub fn create(&self, plural: &str, namespace: &str, obj: Value) -> Result<Value, StoreError> {

@@ -219,7 +219,7 @@ pub async fn run(quick: bool) -> Result<Vec<Section>> {
         ]);
     }
     list.note(
-        "Both clients page through the sandbox API server, whose LIST handler copies and sorts every object of the kind for each page; wall time is therefore roughly proportional to the number of page requests (see the requests column), not to client work.",
+        "Both clients page through the sandbox API server with 500 objects per page (kubectl's default chunk size); the sandbox copies only the returned page, so the difference is client work: decoding, history merging and rendering vs JSON printing.",
     );
     list.note(format!(
         "Median of {reps} runs each, alternating; requests counted in the sandbox's request log (kubectl's discovery cache warm). Peak RSS from `/usr/bin/time -f %M`. Goal: the plugin faster than kubectl."

@@ -6,6 +6,7 @@
 //! These types derive `kube::CustomResource` for a typed `kube::Api<T>`; the generated CRD is
 //! never installed (the Flink operator owns it).
 
+mod accessors;
 mod deployment;
 mod enums;
 mod job;

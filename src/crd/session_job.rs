@@ -5,6 +5,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+use super::accessors::job_resource_accessors;
 use super::{
     FlinkJobState, JobKind, JobSpec, JobStatus, LifecycleState, ReconciliationStatus, TargetRef,
 };
@@ -66,47 +67,10 @@ pub struct FlinkSessionJobStatus {
 }
 
 impl FlinkSessionJob {
-    /// `spec.job`.
-    pub fn job(&self) -> Option<&JobSpec> {
-        self.spec.job.as_ref()
-    }
-
     /// `spec.deploymentName`.
     pub fn deployment_name(&self) -> Option<&str> {
         self.spec.deployment_name.as_deref()
     }
-
-    /// `status.jobStatus`, if reported.
-    pub fn job_status(&self) -> Option<&JobStatus> {
-        self.status.as_ref()?.job_status.as_ref()
-    }
-
-    /// `status.jobStatus.state`, if reported.
-    pub fn job_state(&self) -> Option<&FlinkJobState> {
-        self.job_status()?.state.as_ref()
-    }
-
-    /// `status.reconciliationStatus`, if reported.
-    pub fn reconciliation_status(&self) -> Option<&ReconciliationStatus> {
-        self.status.as_ref()?.reconciliation_status.as_ref()
-    }
-
-    /// `spec.job.savepointTriggerNonce`.
-    pub fn savepoint_trigger_nonce(&self) -> Option<i64> {
-        self.job()?.savepoint_trigger_nonce
-    }
-
-    /// `spec.flinkConfiguration`, if present.
-    pub fn flink_configuration(&self) -> Option<&Map<String, Value>> {
-        self.spec.flink_configuration.as_ref()
-    }
-
-    /// Reference to this resource (kind, namespace, name).
-    pub fn target_ref(&self) -> TargetRef {
-        TargetRef::new(
-            JobKind::FlinkSessionJob,
-            self.metadata.namespace.clone(),
-            self.metadata.name.clone().unwrap_or_default(),
-        )
-    }
 }
+
+job_resource_accessors!(FlinkSessionJob, JobKind::FlinkSessionJob);

@@ -24,7 +24,7 @@ pub use enums::{
 };
 pub use job::{JobSpec, JobStatus, Savepoint, SavepointInfo};
 pub use names::{OperatorSnapshotName, operator_snapshot_name, parse_operator_snapshot_name};
-pub use reconciliation::{ReconciliationStatus, decode_spec_string};
+pub use reconciliation::{ReconciliationStatus, decode_spec_string, savepoint_nonce_of};
 pub use session_job::{FlinkSessionJob, FlinkSessionJobSpec, FlinkSessionJobStatus};
 pub use snapshot::{
     CheckpointSpec, FlinkStateSnapshot, FlinkStateSnapshotSpec, FlinkStateSnapshotStatus,

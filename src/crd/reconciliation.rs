@@ -59,16 +59,18 @@ impl ReconciliationStatus {
     ///
     /// Read directly from the decoded JSON so that an otherwise odd job spec does not hide it.
     pub fn reconciled_savepoint_nonce(&self) -> Option<i64> {
-        self.last_reconciled_spec_value()?
-            .get("job")?
-            .get("savepointTriggerNonce")?
-            .as_i64()
+        savepoint_nonce_of(&self.last_reconciled_spec_value()?)
     }
 
     /// Whether `lastReconciledSpec` is present and decodable (the resource was deployed at least once).
     pub fn has_reconciled_spec(&self) -> bool {
         self.last_reconciled_spec_value().is_some()
     }
+}
+
+/// `job.savepointTriggerNonce` of a decoded spec object (see [`decode_spec_string`]).
+pub fn savepoint_nonce_of(spec: &Map<String, Value>) -> Option<i64> {
+    spec.get("job")?.get("savepointTriggerNonce")?.as_i64()
 }
 
 /// Decodes a `lastReconciledSpec` / `lastStableSpec` string into the spec object.

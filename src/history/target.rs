@@ -2,6 +2,7 @@
 
 use crate::crd::{
     FlinkDeployment, FlinkSessionJob, JobSpec, JobStatus, ReconciliationStatus, TargetRef,
+    savepoint_nonce_of,
 };
 
 /// A FlinkDeployment (application mode) or a FlinkSessionJob.
@@ -54,15 +55,8 @@ impl<'a> HistoryTarget<'a> {
     /// fires), so there is nothing requested.
     pub fn requested_nonce(&self) -> Option<i64> {
         let nonce = self.job()?.savepoint_trigger_nonce?;
-        let reconciliation = self.reconciliation_status()?;
-        let reconciled = reconciliation.last_reconciled_spec_value()?;
-        let reconciled_nonce = reconciled
-            .get("job")
-            .and_then(|j| j.get("savepointTriggerNonce"));
-        match reconciled_nonce.and_then(serde_json::Value::as_i64) {
-            Some(r) if r == nonce => None,
-            _ => Some(nonce),
-        }
+        let reconciled = self.reconciliation_status()?.last_reconciled_spec_value()?;
+        (savepoint_nonce_of(&reconciled) != Some(nonce)).then_some(nonce)
     }
 }
 

@@ -128,6 +128,16 @@ fn check_object(map: &mut Map<String, Value>, schema: &Value, path: &str, out: &
     let keys: Vec<String> = map.keys().cloned().collect();
     for key in keys {
         let sub = props.and_then(|p| p.get(&key));
+        // Like kube-apiserver (structuraldefaulting.PruneNonNullableNullsWithoutDefaults): a null for a
+        // property that is neither nullable nor defaulted is dropped before validation, not rejected.
+        if let Some(sub) = sub.or(additional)
+            && map.get(&key).is_some_and(Value::is_null)
+            && sub.get("nullable").and_then(Value::as_bool) != Some(true)
+            && sub.get("default").is_none()
+        {
+            map.remove(&key);
+            continue;
+        }
         match (sub, additional) {
             (Some(sub), _) => {
                 if let Some(v) = map.get_mut(&key) {

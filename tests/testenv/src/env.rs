@@ -270,6 +270,33 @@ impl Env {
         Ok(())
     }
 
+    /// Replaces `status` with a PUT to `/status` (the whole object, as controllers write it; unlike a merge
+    /// patch, a `null` in it is a value, not a deletion).
+    pub async fn replace_status(
+        &self,
+        plural: &str,
+        ns: &str,
+        name: &str,
+        status: Value,
+    ) -> anyhow::Result<Value> {
+        let api = self.api(plural, ns).await;
+        let mut current = serde_json::to_value(api.get(name).await.context("reading")?)?;
+        current["status"] = status;
+        let obj: DynamicObject = serde_json::from_value(current)?;
+        let written = api
+            .replace_status(
+                name,
+                &PostParams {
+                    field_manager: Some(FIELD_MANAGER.into()),
+                    ..Default::default()
+                },
+                &obj,
+            )
+            .await
+            .context("PUT status")?;
+        Ok(serde_json::to_value(written)?)
+    }
+
     /// Creates `obj` in `ns` and sets its `status`.
     pub async fn put(&self, plural: &str, ns: &str, obj: Value, status: Value) {
         let name = obj["metadata"]["name"]

@@ -329,8 +329,6 @@ impl Store {
         if def.custom && generation_relevant(&obj) != generation_relevant(&current) {
             generation += 1;
         }
-        inner.rv += 1;
-        let rv = inner.rv;
         let m = meta_mut(&mut obj);
         for f in [
             "uid",
@@ -338,16 +336,30 @@ impl Store {
             "deletionTimestamp",
             "deletionGracePeriodSeconds",
             "namespace",
+            "resourceVersion",
         ] {
             match cur_meta.get(f) {
                 Some(v) => m.insert(f.into(), v.clone()),
                 None => m.remove(f),
             };
         }
-        m.insert("resourceVersion".into(), json!(rv.to_string()));
         if def.custom {
             m.insert("generation".into(), json!(generation));
         }
+        // Like kube-apiserver: an update that changes nothing keeps the resourceVersion and sends no
+        // watch event (GuaranteedUpdate short-circuits identical objects).
+        let unchanged = if def.custom {
+            sort_keys(obj.clone()) == current
+        } else {
+            obj == current
+        };
+        if unchanged {
+            return Ok(current);
+        }
+        inner.rv += 1;
+        let rv = inner.rv;
+        let m = meta_mut(&mut obj);
+        m.insert("resourceVersion".into(), json!(rv.to_string()));
         let being_deleted = m.contains_key("deletionTimestamp");
         let finalizers_empty = m
             .get("finalizers")

@@ -1,16 +1,27 @@
-//! `trigger --wait` and `list` against the sandbox's operator simulator (autonomous), in
-//! snapshot mode, in legacy mode with the CRD served but snapshot resources disabled, and with
-//! failing savepoints. Time limits are hang guards only.
+//! `trigger --wait`, `restore` and `describe` against the operator emulator running as a real controller
+//! (kube-runtime watchers, writes over HTTP with `/status`, Events), on the sandbox and on the real
+//! kube-apiserver (`sandbox::…` / `real::…`). The emulator is scoped to the test's namespace, as an operator
+//! with `watchNamespaces` would be. Snapshot mode, legacy mode (CRD served but snapshot resources disabled),
+//! failing savepoints, and a restore that redeploys without an upgrade savepoint. Time limits are hang
+//! guards only.
 
 mod common;
 
 use std::time::Duration;
 
-use common::e2e::*;
-use flink_sandbox::{Sandbox, SimulatorConfig};
-use serde_json::json;
+use common::env::*;
+use flink_sandbox::{Simulator, SimulatorConfig};
+use serde_json::{Value, json};
 
-async fn simulated(snapshot_resources: bool, fail_savepoints: bool) -> Sandbox {
+on_both_backends!(
+    snapshot_mode_nonce_trigger_waits_for_the_operator_snapshot,
+    legacy_mode_nonce_trigger_waits_for_the_status_record,
+    failing_savepoints_exit_1_with_the_operator_error,
+    restore_redeploys_from_the_savepoint_without_an_upgrade_savepoint,
+);
+
+/// Starts the emulator on `env`'s namespace and an application `orders` it brings to RUNNING.
+async fn simulated(env: &Env, snapshot_resources: bool, fail_savepoints: bool) -> Simulator {
     let config = SimulatorConfig {
         time_scale: 20.0,
         tick: Duration::from_millis(50),
@@ -18,15 +29,11 @@ async fn simulated(snapshot_resources: bool, fail_savepoints: bool) -> Sandbox {
         fail_savepoints,
         ..SimulatorConfig::default()
     };
-    let sb = Sandbox::builder()
-        .simulator(config)
-        .start()
-        .await
-        .expect("sandbox starts");
-    sb.store().ensure_namespace(NS);
+    let sim = Simulator::connect(env.client().await, config, Some(env.ns().to_string()));
+    let ns = env.ns();
     let app = json!({
         "apiVersion": "flink.apache.org/v1beta1", "kind": "FlinkDeployment",
-        "metadata": { "name": "orders", "namespace": NS },
+        "metadata": { "name": "orders", "namespace": ns },
         "spec": {
             "image": "flink:1.20", "flinkVersion": "v1_20", "serviceAccount": "flink",
             "flinkConfiguration": { "state.savepoints.dir": "s3://bucket/savepoints" },
@@ -35,25 +42,41 @@ async fn simulated(snapshot_resources: bool, fail_savepoints: bool) -> Sandbox {
             "job": { "jarURI": "local:///opt/flink/job.jar", "parallelism": 1, "upgradeMode": "savepoint" }
         }
     });
-    sb.store().create("flinkdeployments", NS, app).unwrap();
-    eventually("the simulated job to run", || {
-        let d = sb.store().get("flinkdeployments", NS, "orders")?;
+    env.create("flinkdeployments", ns, app).await;
+    eventually_async("the emulated job to run", || async {
+        let d = env.get("flinkdeployments", ns, "orders").await?;
         (d["status"]["jobStatus"]["state"] == "RUNNING").then_some(())
     })
     .await;
-    sb
+    sim
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn snapshot_mode_nonce_trigger_waits_for_the_operator_snapshot() {
-    let sb = simulated(true, false).await;
+async fn snapshots(env: &Env) -> Vec<Value> {
+    let client = env.client().await;
+    let api: kube::Api<kube::api::DynamicObject> = kube::Api::namespaced_with(
+        client,
+        env.ns(),
+        &flink_sandbox::simulator::HttpApi::resource("flinkstatesnapshots"),
+    );
+    api.list(&Default::default())
+        .await
+        .expect("list snapshots")
+        .items
+        .into_iter()
+        .map(|o| serde_json::to_value(o).unwrap())
+        .collect()
+}
+
+async fn snapshot_mode_nonce_trigger_waits_for_the_operator_snapshot(env: Env) {
+    let _sim = simulated(&env, true, false).await;
+    let ns = env.ns();
     let out = kubectl(
-        sb.kubeconfig_path(),
+        env.kubeconfig(),
         &[
             "trigger",
             "app/orders",
             "-n",
-            NS,
+            ns,
             "--wait",
             "--timeout",
             "2m",
@@ -73,12 +96,12 @@ async fn snapshot_mode_nonce_trigger_waits_for_the_operator_snapshot() {
         out.stderr
     );
     let listed = kubectl(
-        sb.kubeconfig_path(),
+        env.kubeconfig(),
         &[
             "list",
             "app/orders",
             "-n",
-            NS,
+            ns,
             "--state",
             "completed",
             "-o",
@@ -87,20 +110,20 @@ async fn snapshot_mode_nonce_trigger_waits_for_the_operator_snapshot() {
     )
     .await;
     listed.expect(0);
-    let list: serde_json::Value = serde_json::from_str(&listed.stdout).unwrap();
+    let list: Value = serde_json::from_str(&listed.stdout).unwrap();
     assert_eq!(list["items"][0]["location"], location);
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn legacy_mode_nonce_trigger_waits_for_the_status_record() {
-    let sb = simulated(false, false).await;
+async fn legacy_mode_nonce_trigger_waits_for_the_status_record(env: Env) {
+    let _sim = simulated(&env, false, false).await;
+    let ns = env.ns();
     let out = kubectl(
-        sb.kubeconfig_path(),
+        env.kubeconfig(),
         &[
             "trigger",
             "app/orders",
             "-n",
-            NS,
+            ns,
             "--wait",
             "--timeout",
             "2m",
@@ -110,30 +133,28 @@ async fn legacy_mode_nonce_trigger_waits_for_the_status_record() {
     )
     .await;
     out.expect(0);
-    let info: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let info: Value = serde_json::from_str(&out.stdout).unwrap();
     assert_eq!(info["result"]["state"], "COMPLETED");
     let location = info["result"]["location"].as_str().unwrap();
-    let stored = sb.store().get("flinkdeployments", NS, "orders").unwrap();
+    let stored = env.get("flinkdeployments", ns, "orders").await.unwrap();
     let last = &stored["status"]["jobStatus"]["savepointInfo"]["lastSavepoint"];
     assert_eq!(last["location"], location);
     assert_eq!(last["triggerNonce"], info["nonce"]);
-    let (snapshots, _) = sb.store().list("flinkstatesnapshots", Some(NS));
     assert!(
-        snapshots.is_empty(),
+        snapshots(&env).await.is_empty(),
         "legacy mode creates no snapshot objects"
     );
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn failing_savepoints_exit_1_with_the_operator_error() {
-    let sb = simulated(true, true).await;
+async fn failing_savepoints_exit_1_with_the_operator_error(env: Env) {
+    let _sim = simulated(&env, true, true).await;
     let out = kubectl(
-        sb.kubeconfig_path(),
+        env.kubeconfig(),
         &[
             "trigger",
             "app/orders",
             "-n",
-            NS,
+            env.ns(),
             "--method",
             "snapshot",
             "--backoff-limit",
@@ -146,4 +167,77 @@ async fn failing_savepoints_exit_1_with_the_operator_error() {
     .await;
     out.expect(1);
     assert!(out.stderr.contains("FAILED"), "{}", out.stderr);
+}
+
+/// `restore` sets `initialSavepointPath` and a new `savepointRedeployNonce`: the operator cancels the job
+/// statelessly and redeploys from that path (AbstractJobReconciler), so no UPGRADE savepoint appears, the
+/// job gets a new id, and the Events (SpecChanged, Submit) show in `describe`.
+async fn restore_redeploys_from_the_savepoint_without_an_upgrade_savepoint(env: Env) {
+    let _sim = simulated(&env, true, false).await;
+    let ns = env.ns();
+    let out = kubectl(
+        env.kubeconfig(),
+        &[
+            "trigger",
+            "app/orders",
+            "-n",
+            ns,
+            "--wait",
+            "--timeout",
+            "2m",
+        ],
+    )
+    .await;
+    out.expect(0);
+    let location = out.stdout.lines().last().unwrap().to_string();
+    let before = env.get("flinkdeployments", ns, "orders").await.unwrap();
+    let job_id = before["status"]["jobStatus"]["jobId"].clone();
+
+    let out = kubectl(
+        env.kubeconfig(),
+        &[
+            "restore",
+            "app/orders",
+            "-n",
+            ns,
+            "--from",
+            "latest",
+            "--yes",
+        ],
+    )
+    .await;
+    out.expect(0);
+    let after = eventually_async("the redeploy", || async {
+        let d = env.get("flinkdeployments", ns, "orders").await?;
+        (d["status"]["jobStatus"]["jobId"] != job_id
+            && d["status"]["jobStatus"]["state"] == "RUNNING")
+            .then_some(d)
+    })
+    .await;
+    assert_eq!(
+        after["status"]["jobStatus"]["upgradeSavepointPath"], location,
+        "redeployed from the restored savepoint"
+    );
+    let upgrade: Vec<String> = snapshots(&env)
+        .await
+        .iter()
+        .filter(|s| s["metadata"]["labels"]["snapshot.trigger-type"] == "UPGRADE")
+        .map(|s| {
+            s["metadata"]["name"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string()
+        })
+        .collect();
+    assert!(
+        upgrade.is_empty(),
+        "a savepoint redeploy takes no upgrade savepoint: {upgrade:?}"
+    );
+    let described = kubectl(env.kubeconfig(), &["describe", "app/orders", "-n", ns]).await;
+    described.expect(0);
+    assert!(
+        described.stdout.contains("SpecChanged") && described.stdout.contains("Submit"),
+        "{}",
+        described.stdout
+    );
 }

@@ -67,7 +67,7 @@ pub(super) fn cleanup_snapshot(ctx: &Ctx, snap: &Value) -> bool {
             == Some("RUNNING");
         if !running {
             let uid = s(snap, "/metadata/uid").unwrap_or_default();
-            let already = ctx.store.list("events", Some(ns)).0.iter().any(|e| {
+            let already = ctx.store.list("events", Some(ns)).iter().any(|e| {
                 s(e, "/involvedObject/uid") == Some(uid) && s(e, "/reason") == Some("CleanupFailed")
             });
             if !already {

@@ -66,7 +66,7 @@ pub(super) fn cleanup_snapshots(ctx: &Ctx, job: &Value, conf: &FlatConfig) {
     }
     let ns = s(job, "/metadata/namespace").unwrap_or_default();
     let name = s(job, "/metadata/name").unwrap_or_default();
-    let (all, _) = ctx.store.list("flinkstatesnapshots", Some(ns));
+    let all = ctx.store.list("flinkstatesnapshots", Some(ns));
     let mut mine: Vec<Value> = all
         .into_iter()
         .filter(|sn| s(sn, "/spec/jobReference/name") == Some(name))

@@ -118,6 +118,8 @@ pub(super) fn reconcile(ctx: &Ctx, obj: &Value) -> bool {
 
     match reconciled_spec(&status) {
         None => {
+            // First deployment (AbstractFlinkResourceReconciler#reconcile, MSG_SUBMIT).
+            emit_event(ctx.store, obj, "Normal", "Submit", "Starting deployment");
             if has_job {
                 status["jobStatus"]["savepointInfo"] =
                     json!({"savepointHistory": [], "lastPeriodicSavepointTimestamp": 0});
@@ -142,19 +144,42 @@ pub(super) fn reconcile(ctx: &Ctx, obj: &Value) -> bool {
         Some(rspec) if upgrade_relevant(&rspec) != upgrade_relevant(&spec) && has_job => {
             let running = s(&status, "/jobStatus/state") == Some("RUNNING");
             let savepoint_mode = s(&spec, "/job/upgradeMode") == Some("savepoint");
+            // A changed savepointRedeployNonce is not an upgrade: the operator cancels the job statelessly
+            // and redeploys from initialSavepointPath, taking no savepoint first
+            // (AbstractJobReconciler#reconcileSpecChange → redeployWithSavepoint, cancelJob(STATELESS)).
+            let redeploy = spec.pointer("/job/savepointRedeployNonce")
+                != rspec.pointer("/job/savepointRedeployNonce")
+                && spec
+                    .pointer("/job/savepointRedeployNonce")
+                    .is_some_and(|n| !n.is_null());
             if running
                 && savepoint_mode
+                && !redeploy
                 && upgrade_savepoint(ctx, obj, &mut status, &conf).is_none()
             {
                 status["error"] =
                     json!("Cannot take upgrade savepoint: no savepoint directory configured");
                 return write(ctx, obj, plural, &ns, status);
             }
-            let redeploy = spec.pointer("/job/savepointRedeployNonce")
-                != rspec.pointer("/job/savepointRedeployNonce")
-                && spec
-                    .pointer("/job/savepointRedeployNonce")
-                    .is_some_and(|n| !n.is_null());
+            // AbstractFlinkResourceReconciler#reconcile: MSG_SPEC_CHANGED, then Suspended or Submit.
+            emit_event(
+                ctx.store,
+                obj,
+                "Normal",
+                "SpecChanged",
+                "UPGRADE change(s) detected, starting reconciliation.",
+            );
+            if want_suspended {
+                emit_event(
+                    ctx.store,
+                    obj,
+                    "Normal",
+                    "Suspended",
+                    "Suspending existing deployment.",
+                );
+            } else {
+                emit_event(ctx.store, obj, "Normal", "Submit", "Starting deployment");
+            }
             if redeploy {
                 let from = s(&spec, "/job/initialSavepointPath").map(str::to_string);
                 status["jobStatus"]["upgradeSavepointPath"] = json!(from);

@@ -21,6 +21,7 @@
 //! advances it by `tick × time_scale` per tick and reacts to changes; tests wanting determinism disable it and
 //! call [`Simulator::step`] / [`Simulator::advance`]. Simulator writes go straight to the store (no admission).
 
+pub mod api;
 mod config;
 mod finalizer;
 mod history;
@@ -33,15 +34,17 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
-use tokio::sync::watch;
+use futures::StreamExt;
+use tokio::sync::{mpsc, watch};
 use tokio::task::JoinHandle;
 
+pub use api::{ClusterApi, HttpApi};
 pub use config::SimulatorConfig;
 
 use crate::store::Store;
 
 struct Inner {
-    store: Store,
+    store: Arc<dyn ClusterApi>,
     cfg: SimulatorConfig,
     start_ms: i64,
     now_ms: Mutex<i64>,
@@ -55,7 +58,7 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 
 /// What one reconcile pass sees.
 pub(crate) struct Ctx<'a> {
-    pub store: &'a Store,
+    pub store: &'a dyn ClusterApi,
     pub cfg: &'a SimulatorConfig,
     pub now_ms: i64,
     pub start_ms: i64,
@@ -80,10 +83,84 @@ pub struct Simulator {
     inner: Arc<Inner>,
     stop_tx: watch::Sender<bool>,
     task: Option<JoinHandle<()>>,
+    /// Forwards change notifications (store broadcast or API watches) to the loop.
+    forward: Option<JoinHandle<()>>,
 }
 
 impl Simulator {
+    /// In-process against the sandbox's store (deterministic `step`/`advance` when not autonomous).
     pub(crate) fn start(store: Store, cfg: SimulatorConfig) -> Self {
+        let (tx, rx) = mpsc::channel(1);
+        let mut changes = store.subscribe();
+        let forward = async move {
+            loop {
+                match changes.recv().await {
+                    Ok(c) if c.plural == "events" => continue,
+                    Err(tokio::sync::broadcast::error::RecvError::Closed) => return,
+                    _ => {}
+                }
+                if tx.send(()).await.is_err() {
+                    return;
+                }
+            }
+        };
+        let forward = cfg.autonomous.then(|| tokio::spawn(forward));
+        let mut sim = Self::with_api(Arc::new(store), cfg, rx);
+        sim.forward = forward;
+        sim
+    }
+
+    /// A real controller against any API server over HTTP (the real kube-apiserver tier, the sandbox over
+    /// its HTTPS port, a kind cluster): kube-runtime watchers on the three Flink kinds wake reconcile passes,
+    /// which also run every tick. Always autonomous; `step`/`advance` must not be called from async code.
+    /// `namespace` scopes it like the operator's `watchNamespaces` (one emulator per test namespace).
+    pub fn connect(client: kube::Client, cfg: SimulatorConfig, namespace: Option<String>) -> Self {
+        let (tx, rx) = mpsc::channel(1);
+        let watch_client = client.clone();
+        let watch_scope = namespace.clone();
+        let forward = async move {
+            let streams = [
+                "flinkdeployments",
+                "flinksessionjobs",
+                "flinkstatesnapshots",
+            ]
+            .map(|plural| {
+                let ar = HttpApi::resource(plural);
+                let api: kube::Api<kube::api::DynamicObject> = match &watch_scope {
+                    Some(ns) => kube::Api::namespaced_with(watch_client.clone(), ns, &ar),
+                    None => kube::Api::all_with(watch_client.clone(), &ar),
+                };
+                kube::runtime::watcher(api, kube::runtime::watcher::Config::default()).boxed()
+            });
+            let mut all = futures::stream::select_all(streams);
+            while let Some(event) = all.next().await {
+                if let Err(e) = &event {
+                    tracing::debug!(error = %e, "emulator watch error (retrying)");
+                    tokio::time::sleep(Duration::from_millis(500)).await;
+                }
+                // A full channel already holds a wake-up: the next pass sees this change too.
+                let _ = tx.try_send(());
+            }
+        };
+        let forward = Some(tokio::spawn(forward));
+        let api = HttpApi::new(client, tokio::runtime::Handle::current(), namespace);
+        let mut sim = Self::with_api(
+            Arc::new(api),
+            SimulatorConfig {
+                autonomous: true,
+                ..cfg
+            },
+            rx,
+        );
+        sim.forward = forward;
+        sim
+    }
+
+    fn with_api(
+        store: Arc<dyn ClusterApi>,
+        cfg: SimulatorConfig,
+        changes: mpsc::Receiver<()>,
+    ) -> Self {
         let start_ms = jiff::Timestamp::now().as_millisecond();
         let inner = Arc::new(Inner {
             store,
@@ -97,11 +174,12 @@ impl Simulator {
         let task = inner
             .cfg
             .autonomous
-            .then(|| tokio::spawn(run(inner.clone(), stop_rx)));
+            .then(|| tokio::spawn(run(inner.clone(), stop_rx, changes)));
         Self {
             inner,
             stop_tx,
             task,
+            forward: None,
         }
     }
 
@@ -125,6 +203,9 @@ impl Simulator {
     /// Stop the background loop (if any).
     pub async fn stop(mut self) {
         let _ = self.stop_tx.send(true);
+        if let Some(f) = self.forward.take() {
+            f.abort();
+        }
         if let Some(t) = self.task.take() {
             let _ = t.await;
         }
@@ -134,6 +215,9 @@ impl Simulator {
 impl Drop for Simulator {
     fn drop(&mut self) {
         let _ = self.stop_tx.send(true);
+        if let Some(f) = self.forward.take() {
+            f.abort();
+        }
     }
 }
 
@@ -156,18 +240,18 @@ fn step(inner: &Inner) -> usize {
     let _guard = lock(&inner.pass);
     let now_ms = *lock(&inner.now_ms);
     let ctx = Ctx {
-        store: &inner.store,
+        store: inner.store.as_ref(),
         cfg: &inner.cfg,
         now_ms,
         start_ms: inner.start_ms,
         periodic: &inner.periodic,
-        crd_served: inner.store.def("flinkstatesnapshots").is_ok(),
+        crd_served: inner.store.served("flinkstatesnapshots"),
     };
     let mut writes = 0;
     for _ in 0..10 {
         let mut changed = 0;
         for plural in ["flinkdeployments", "flinksessionjobs"] {
-            for obj in inner.store.list(plural, None).0.into_iter().filter(sane) {
+            for obj in inner.store.list(plural, None).into_iter().filter(sane) {
                 changed += usize::from(job::reconcile(&ctx, &obj));
             }
         }
@@ -175,7 +259,6 @@ fn step(inner: &Inner) -> usize {
             for snap in inner
                 .store
                 .list("flinkstatesnapshots", None)
-                .0
                 .into_iter()
                 .filter(sane)
             {
@@ -207,8 +290,7 @@ fn advance(inner: &Inner, d: Duration) -> usize {
     writes
 }
 
-async fn run(inner: Arc<Inner>, mut stop: watch::Receiver<bool>) {
-    let mut changes = inner.store.subscribe();
+async fn run(inner: Arc<Inner>, mut stop: watch::Receiver<bool>, mut changes: mpsc::Receiver<()>) {
     let mut tick = tokio::time::interval(inner.cfg.tick);
     let per_tick = inner.cfg.tick.mul_f64(inner.cfg.time_scale.max(0.0));
     loop {
@@ -221,10 +303,8 @@ async fn run(inner: Arc<Inner>, mut stop: watch::Receiver<bool>) {
                 }
             }
             msg = changes.recv() => {
-                match msg {
-                    Ok(c) if c.plural == "events" => continue,
-                    Err(tokio::sync::broadcast::error::RecvError::Closed) => return,
-                    _ => {}
+                if msg.is_none() {
+                    return;
                 }
                 while changes.try_recv().is_ok() {}
                 let i = inner.clone();

@@ -6,7 +6,7 @@ use flink_savepoint::config::{
 use flink_savepoint::grammar::{parse_bool, parse_duration, parse_int};
 use serde_json::{Value, json};
 
-use crate::store::Store;
+use super::api::ClusterApi;
 use crate::util::random_hex;
 
 /// Annotation (on a FlinkDeployment/FlinkSessionJob or FlinkStateSnapshot) that makes its savepoints fail.
@@ -34,7 +34,7 @@ fn flat_of(obj: &Value) -> FlatConfig {
 
 /// The operator's effective configuration for a FlinkDeployment or FlinkSessionJob (session jobs: the session
 /// cluster's configuration overlaid by the job's, like `FlinkConfigManager#getSessionJobConfig`).
-pub fn effective_config(store: &Store, job: &Value) -> FlatConfig {
+pub fn effective_config(store: &dyn ClusterApi, job: &Value) -> FlatConfig {
     if job.get("kind").and_then(Value::as_str) == Some("FlinkSessionJob") {
         let ns = s(job, "/metadata/namespace").unwrap_or_default();
         let cluster = s(job, "/spec/deploymentName")
@@ -117,7 +117,13 @@ pub fn fail_requested(global: bool, objs: &[Option<&Value>]) -> bool {
 }
 
 /// Emit a core/v1 Event about `involved`, as the operator's EventRecorder does (wall-clock timestamps).
-pub fn emit_event(store: &Store, involved: &Value, kind: &str, reason: &str, message: &str) {
+pub fn emit_event(
+    store: &dyn ClusterApi,
+    involved: &Value,
+    kind: &str,
+    reason: &str,
+    message: &str,
+) {
     let ns = s(involved, "/metadata/namespace").unwrap_or("default");
     let name = s(involved, "/metadata/name").unwrap_or_default();
     // Event timestamps are wall-clock (what `kubectl get events` ages against), not simulated time.

@@ -1,4 +1,5 @@
-//! The demo's moving parts: sandbox + simulator, the webhook process, its registration.
+//! The demo's moving parts: the sandbox API server, the operator emulator connected to it over HTTPS (the
+//! same controller the real kube-apiserver tier runs), the webhook process, its registration.
 
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
@@ -7,7 +8,7 @@ use std::time::Duration;
 
 use anyhow::{Context, bail};
 use flink_sandbox::tls::TestCert;
-use flink_sandbox::{Sandbox, SimulatorConfig};
+use flink_sandbox::{Sandbox, Simulator, SimulatorConfig};
 use tokio::io::AsyncWriteExt;
 use tokio::process::{Child, Command};
 
@@ -17,6 +18,7 @@ const OVERLAY_URL: &str = "https://127.0.0.1:8443/";
 
 pub struct DemoEnv {
     sandbox: Sandbox,
+    emulator: Option<Simulator>,
     webhook: Child,
     /// Directory holding kubectl-savepoint and savepoint-webhook (this binary's own directory).
     pub bin_dir: PathBuf,
@@ -52,13 +54,24 @@ impl DemoEnv {
         let sandbox = Sandbox::builder()
             .shared_dir(&shared)
             .kubeconfig_out(&kubeconfig)
-            .simulator(SimulatorConfig {
-                time_scale: 20.0,
-                ..SimulatorConfig::default()
-            })
             .start()
             .await
             .context("starting the sandbox API server")?;
+        let kube_config = kube::Config::from_custom_kubeconfig(
+            kube::config::Kubeconfig::read_from(&kubeconfig).context("reading the kubeconfig")?,
+            &Default::default(),
+        )
+        .await
+        .context("kubeconfig")?;
+        let client = kube::Client::try_from(kube_config).context("kube client")?;
+        let emulator = Simulator::connect(
+            client,
+            SimulatorConfig {
+                time_scale: 20.0,
+                ..SimulatorConfig::default()
+            },
+            None,
+        );
 
         let cert = TestCert::generate(&["127.0.0.1", "localhost"])?;
         std::fs::write(work.join("tls.crt"), &cert.cert_pem)?;
@@ -82,6 +95,7 @@ impl DemoEnv {
             .context("starting savepoint-webhook")?;
         let env = Self {
             sandbox,
+            emulator: Some(emulator),
             webhook,
             bin_dir,
             repo,
@@ -144,6 +158,9 @@ impl DemoEnv {
     pub async fn stop(mut self) {
         let _ = self.webhook.start_kill();
         let _ = self.webhook.wait().await;
+        if let Some(emulator) = self.emulator.take() {
+            emulator.stop().await;
+        }
         self.sandbox.shutdown().await;
         let _ = std::fs::remove_dir_all(&self.work);
     }

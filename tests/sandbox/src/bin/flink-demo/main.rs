@@ -1,7 +1,7 @@
 #![forbid(unsafe_code)]
 //! `flink-demo` (`make demo`): the whole product on the sandbox, driven with the real `kubectl`.
 //!
-//! Starts the sandbox API server with the operator simulator, runs `savepoint-webhook` on loopback
+//! Starts the sandbox API server and the operator emulator (a controller talking to it over HTTPS), runs `savepoint-webhook` on loopback
 //! with a generated certificate, registers it through `manifests/overlays/local`, then walks
 //! through the plugin. Every step states what it expects; a step that behaves otherwise fails the
 //! demo (exit 1), so `tests/demo.rs` keeps it honest. Ctrl-C stops everything cleanly.
@@ -27,7 +27,7 @@ async fn main() -> ExitCode {
     env.stop().await;
     match outcome {
         Ok(()) => {
-            println!("\nDemo complete: sandbox, simulator and webhook stopped.");
+            println!("\nDemo complete: sandbox, operator emulator and webhook stopped.");
             ExitCode::SUCCESS
         }
         Err(e) => {

@@ -89,7 +89,7 @@ pub async fn run(env: &DemoEnv) -> anyhow::Result<()> {
         "  API server : sandbox on loopback (KUBECONFIG={})",
         env.kubeconfig.display()
     );
-    println!("  operator   : simulator, 20x accelerated");
+    println!("  operator   : emulator (a controller over HTTPS), 20x accelerated");
     println!(
         "  webhook    : savepoint-webhook over HTTPS, registered from manifests/overlays/local"
     );

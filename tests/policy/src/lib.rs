@@ -8,7 +8,7 @@ pub mod cel;
 pub mod messages;
 mod render;
 
-pub use render::{MUTATING, VALIDATING, WARNINGS, render};
+pub use render::{FORBIDDEN_MESSAGE, INVALID_MESSAGE, MUTATING, VALIDATING, WARNINGS, render};
 
 /// `manifests/policy`, relative to this crate.
 pub const POLICY_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../manifests/policy");

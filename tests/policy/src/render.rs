@@ -19,6 +19,12 @@ pub const WARNINGS: &str = "flink-savepoint-warnings";
 /// Name of the MutatingAdmissionPolicy (retention defaults) and its binding.
 pub const MUTATING: &str = "flink-savepoint-defaults";
 
+/// Static message of the 403 validation, sent when the `messageExpression` result is unusable
+/// (the API server drops results over 5 KiB).
+pub const FORBIDDEN_MESSAGE: &str = "a FlinkSessionJob must not set the savepoint directory";
+/// Static message of the 422 validation (same fallback).
+pub const INVALID_MESSAGE: &str = "invalid savepoint retention or schedule value";
+
 /// Java `String#trim` class (every char <= U+0020).
 const JAVA_TRIM: &str = r"\x00-\x20";
 /// Rust `char::is_whitespace` (Unicode White_Space), as used by `str::trim` / `split_whitespace`.
@@ -611,13 +617,13 @@ fn validating_docs(m: &Messages) -> Vec<Value> {
                 {
                     "expression": format!("size({}) == 0", v.forbidden),
                     "messageExpression": format!("({} + {}).join(\"; \")", v.forbidden, v.invalid),
-                    "message": "a FlinkSessionJob must not set the savepoint directory",
+                    "message": FORBIDDEN_MESSAGE,
                     "reason": "Forbidden",
                 },
                 {
                     "expression": format!("size({}) > 0 || size({}) == 0", v.forbidden, v.invalid),
                     "messageExpression": format!("{}.join(\"; \")", v.invalid),
-                    "message": "invalid savepoint retention or schedule value",
+                    "message": INVALID_MESSAGE,
                     "reason": "Invalid",
                 },
             ],

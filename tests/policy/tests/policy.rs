@@ -14,7 +14,9 @@ use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use flink_policy::messages::mirrored_policy;
-use flink_policy::{MUTATING, POLICY_DIR, VALIDATING, WARNINGS};
+use flink_policy::{
+    FORBIDDEN_MESSAGE, INVALID_MESSAGE, MUTATING, POLICY_DIR, VALIDATING, WARNINGS,
+};
 use flink_savepoint::admission::{
     DEFAULT_OPT_OUT_KEY, DEFAULT_OPT_OUT_VALUE, Decision, Phase, ReviewContext, SessionLookup,
     review,
@@ -31,6 +33,9 @@ use tokio::sync::OnceCell;
 
 const SHARED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/fixtures");
 const VARIANTS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../fixtures/admission");
+
+/// The validations' static `message`s (sent when a `messageExpression` result is over 5 KiB).
+const STATIC_MESSAGES: [&str; 2] = [FORBIDDEN_MESSAGE, INVALID_MESSAGE];
 
 // === the cluster ===
 
@@ -373,6 +378,9 @@ enum Match {
     /// Same decision and code; the message equals the webhook's up to `as cron: ` (the policy
     /// names a bad cron field generically, see the README).
     CronFieldMessage,
+    /// Same decision and code; the webhook's message is over the API server's 5 KiB limit for
+    /// `messageExpression`, so the policy's static message is sent instead.
+    StaticMessage,
 }
 
 struct Case {
@@ -644,6 +652,37 @@ fn table() -> Vec<Case> {
             Match::Exact,
         );
     }
+    // CEL cost: a large configuration and long values stay within the runtime budget.
+    let mut big = serde_json::Map::new();
+    for i in 0..2000 {
+        big.insert(format!("user.key.{i}"), json!(format!("value-{i}")));
+        big.insert(format!("nested{i}"), json!({"a": {"b": {"c": i}}}));
+    }
+    big.insert(AGE.into(), json!("1.5h"));
+    big.insert("state.savepoints.dir".into(), json!("s3://b/x"));
+    push(
+        "large configuration".into(),
+        synthetic(
+            "FlinkSessionJob",
+            "large-config",
+            json!({"deploymentName": "s", "flinkConfiguration": big}),
+        ),
+        Match::Exact,
+    );
+    let long = json!({
+        INTERVAL: "0 ".repeat(5000),
+        AGE: format!("{} days", "9".repeat(2000)),
+        COUNT: vec!["1"; 500],
+    });
+    push(
+        "long values".into(),
+        synthetic(
+            "FlinkDeployment",
+            "long-values",
+            json!({"flinkConfiguration": long}),
+        ),
+        Match::StaticMessage,
+    );
     cases
 }
 
@@ -792,6 +831,11 @@ fn compare(case: &Case, req: &AdmissionRequest<DynamicObject>, got: &Outcome) ->
                 (Match::Exact, Some(m)) if m != message => problems.push(format!(
                     "{name}: message\n  policy:  {m}\n  webhook: {message}"
                 )),
+                (Match::StaticMessage, Some(m)) => {
+                    if message.len() <= 5 * 1024 || !STATIC_MESSAGES.contains(&m) {
+                        problems.push(format!("{name}: expected the static message for a webhook message of {} bytes, got {m}", message.len()));
+                    }
+                }
                 (Match::CronFieldMessage, Some(m)) => {
                     let head = |s: &str| s.split_once("as cron: ").map(|(h, _)| h.to_owned());
                     if head(m).is_none() || head(m) != head(message) {

@@ -30,13 +30,22 @@ fmt-check: ## Fail if code is not formatted
 lint: ## clippy on every target, warnings are errors
 	$(CARGO) clippy --workspace --all-targets --locked -- -D warnings
 
+.PHONY: realk8s
+realk8s: ## Build the real kube-apiserver + etcd (pinned Go modules, tests/realk8s) into target/realk8s/bin; only when a pin changed
+	tests/realk8s/build.sh
+
 .PHONY: unit
-unit: ## Run the whole test suite only (no fmt/clippy)
+unit: realk8s ## Run the whole test suite only (no fmt/clippy): library, sandbox tier and real API server tier
 	$(CARGO) build --workspace --locked --bins
-	$(CARGO) test --workspace --locked --no-fail-fast
+	tests/realk8s/summary.sh all $(CARGO) test --workspace --locked --no-fail-fast
+
+.PHONY: e2e-real
+e2e-real: realk8s ## The shared end-to-end suite against the real kube-apiserver only (tests named real::*)
+	$(CARGO) build --workspace --locked --bins
+	tests/realk8s/summary.sh e2e-real $(CARGO) test --workspace --locked --no-fail-fast -- real::
 
 .PHONY: test
-test: fmt-check lint unit ## fmt check + clippy + every test (what CI runs)
+test: fmt-check lint unit ## fmt check + clippy + every test, both tiers (what CI runs)
 
 .PHONY: demo
 demo: ## Show the product working: sandbox API server + operator simulator + webhook + plugin via real kubectl

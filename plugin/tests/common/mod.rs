@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod e2e;
+pub mod env;
 pub mod fixtures;
 
 use std::sync::{Arc, Mutex};

@@ -4,7 +4,8 @@
 //! webhook says. If the library changes a message, the generated YAML changes with it.
 
 use flink_savepoint::admission::{
-    Decision, OptOut, Phase, Policy, ReviewContext, SessionLookup, check_policy, review,
+    DEFAULT_OPT_OUT_KEY, DEFAULT_OPT_OUT_VALUE, Decision, OptOut, Phase, Policy, ReviewContext,
+    SessionLookup, check_policy, review,
 };
 use flink_savepoint::config::options::SAVEPOINT_DIR;
 use flink_savepoint::grammar::{
@@ -67,6 +68,11 @@ pub struct Messages {
     pub interval: String,
     /// Cron messages the policy reproduces exactly.
     pub cron: CronMessages,
+    /// The warning the webhook gives an object that carries the opt-out marker (label or
+    /// annotation), appended after the rules' warnings; `None` when it gives none. Holes: DISPLAY.
+    pub marker_warning: Option<String>,
+    /// Whether an old object carrying the marker grandfathers nothing on UPDATE.
+    pub marker_blocks_grandfathering: bool,
 }
 
 /// `DurationProblem` texts.
@@ -141,6 +147,23 @@ fn request(
     }))
     .expect("synthetic AdmissionReview");
     review.try_into().expect("synthetic request")
+}
+
+/// Puts the opt-out marker into `labels` or `annotations` of the object or the old object.
+fn mark(req: &mut AdmissionRequest<DynamicObject>, old: bool, annotation: bool) {
+    let obj = if old {
+        req.old_object.as_mut()
+    } else {
+        req.object.as_mut()
+    }
+    .expect("object to mark");
+    let map = if annotation {
+        &mut obj.metadata.annotations
+    } else {
+        &mut obj.metadata.labels
+    };
+    map.get_or_insert_with(Default::default)
+        .insert(DEFAULT_OPT_OUT_KEY.into(), DEFAULT_OPT_OUT_VALUE.into());
 }
 
 /// The policy the CEL install mirrors: exemptions only through namespace labels.
@@ -342,7 +365,47 @@ impl Messages {
             ],
         );
 
+        // The object-marker behaviour of the webhook (it exempts nothing; it may warn, and an
+        // old object carrying it may grandfather nothing): probed, so the policy follows.
+        let marker_warnings: Vec<Vec<String>> = [false, true]
+            .into_iter()
+            .map(|annotation| {
+                let mut req = request("FlinkDeployment", "CREATE", json!({}), None);
+                mark(&mut req, false, annotation);
+                let decision = validate(&req);
+                assert!(
+                    decision.is_allowed(),
+                    "a marker alone is no violation: {decision:?}"
+                );
+                decision.warnings().to_vec()
+            })
+            .collect();
+        assert_eq!(
+            marker_warnings[0], marker_warnings[1],
+            "the marker as label and as annotation must be treated alike"
+        );
+        let marker_warning = match marker_warnings[0].as_slice() {
+            [] => None,
+            [one] => Some(holes(one, &[(deployment.as_str(), DISPLAY)])),
+            more => panic!("expected at most one marker warning, got {more:?}"),
+        };
+        let grandfathering: Vec<bool> = [false, true]
+            .into_iter()
+            .map(|annotation| {
+                let spec = json!({"flinkConfiguration": {count_key: VAL}});
+                let mut req = request("FlinkDeployment", "UPDATE", spec.clone(), Some(spec));
+                mark(&mut req, true, annotation);
+                validate(&req).denial().is_some()
+            })
+            .collect();
+        assert_eq!(
+            grandfathering[0], grandfathering[1],
+            "label and annotation alike"
+        );
+
         Self {
+            marker_warning,
+            marker_blocks_grandfathering: grandfathering[0],
             shape,
             dir_forbid,
             dir_unchanged,

@@ -297,8 +297,25 @@ struct Validation {
     max_warnings: usize,
 }
 
-fn unchanged(text: &str, old: &str) -> String {
-    format!("size({old}) > 0 && {old}[0] == {text}[0]")
+fn unchanged(text: &str, old: &str, blocked_by_marker: bool) -> String {
+    let marker = if blocked_by_marker {
+        " && !variables.oldMarker"
+    } else {
+        ""
+    };
+    format!("size({old}) > 0 && {old}[0] == {text}[0]{marker}")
+}
+
+/// Whether `obj` carries the opt-out marker as a label or an annotation.
+fn marker(obj: &str) -> String {
+    let key = lit(DEFAULT_OPT_OUT_KEY);
+    let value = lit(DEFAULT_OPT_OUT_VALUE);
+    let has = |field: &str| {
+        format!(
+            "(has({obj}.metadata.{field}) && {key} in {obj}.metadata.{field} && {obj}.metadata.{field}[{key}] == {value})"
+        )
+    };
+    format!("{} || {}", has("labels"), has("annotations"))
 }
 
 fn common(vars: &mut Vars) {
@@ -328,6 +345,15 @@ fn validation(m: &Messages) -> Validation {
          + (has(object.metadata.name) && object.metadata.name != \"\" ? object.metadata.name\n\
          : has(object.metadata.generateName) ? object.metadata.generateName : request.name)",
     );
+    if m.marker_blocks_grandfathering {
+        vars.add(
+            "oldMarker",
+            format!(
+                "request.operation == \"UPDATE\" && ({})",
+                marker("oldObject")
+            ),
+        );
+    }
     let cluster = vars.add(
         "cluster",
         "has(object.spec) && has(object.spec.deploymentName) && object.spec.deploymentName != \"\"\n\
@@ -347,7 +373,7 @@ fn validation(m: &Messages) -> Validation {
             (VALUE, &format!("{text}[0]")),
             (CLUSTER, cluster.as_str()),
         ];
-        let same = unchanged(&text, &old);
+        let same = unchanged(&text, &old, m.marker_blocks_grandfathering);
         dir_forbid.push(format!(
             "(variables.isJob && size({text}) > 0 && !({same}) ? [{}] : [])",
             template(&m.dir_forbid, &holes)
@@ -404,7 +430,7 @@ fn validation(m: &Messages) -> Validation {
             (PROBLEM, c.problem.as_str()),
         ];
         let bad = format!("size({}) > 0 && {} != \"\"", c.text, c.problem);
-        let same = unchanged(&c.text, &c.old);
+        let same = unchanged(&c.text, &c.old, m.marker_blocks_grandfathering);
         value_invalid.push(format!(
             "({bad} && !({same}) ? [{}] : [])",
             template(&m.value_invalid, &holes)
@@ -455,11 +481,23 @@ fn validation(m: &Messages) -> Validation {
             value_invalid.join("\n+ ")
         ),
     );
-    let max_warnings = dir_warn.len() + value_warn.len() + 1;
+    let marker_warning = m
+        .marker_warning
+        .as_ref()
+        .map(|w| {
+            format!(
+                "\n+ ({} ? [{}] : [])",
+                marker("object"),
+                template(w, &[(DISPLAY, &display)])
+            )
+        })
+        .unwrap_or_default();
+    let max_warnings =
+        dir_warn.len() + value_warn.len() + 1 + usize::from(m.marker_warning.is_some());
     let warnings = vars.add(
         "warnings",
         format!(
-            "variables.shape == \"invalid\" ? [] :\n{}\n+ {}\n+ {missing}",
+            "(variables.shape == \"invalid\" ? [] :\n{}\n+ {}\n+ {missing}){marker_warning}",
             dir_warn.join("\n+ "),
             value_warn.join("\n+ ")
         ),

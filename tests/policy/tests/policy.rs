@@ -832,10 +832,13 @@ fn compare(case: &Case, req: &AdmissionRequest<DynamicObject>, got: &Outcome) ->
                 (Match::Exact, Some(m)) if m != message => problems.push(format!(
                     "{name}: message\n  policy:  {m}\n  webhook: {message}"
                 )),
-                (Match::StaticMessage, Some(m)) => {
-                    if message.len() <= 5 * 1024 || !STATIC_MESSAGES.contains(&m) {
-                        problems.push(format!("{name}: expected the static message for a webhook message of {} bytes, got {m}", message.len()));
-                    }
+                (Match::StaticMessage, Some(m))
+                    if message.len() <= 5 * 1024 || !STATIC_MESSAGES.contains(&m) =>
+                {
+                    problems.push(format!(
+                        "{name}: expected the static message for a webhook message of {} bytes, got {m}",
+                        message.len()
+                    ));
                 }
                 (Match::CronFieldMessage, Some(m)) => {
                     let head = |s: &str| s.split_once("as cron: ").map(|(h, _)| h.to_owned());

@@ -688,6 +688,55 @@ fn table() -> Vec<Case> {
             Match::Exact,
         );
     }
+    // Seeded pseudo-random cron-like texts built from grammar fragments: the decision must match.
+    let sixty: &[&str] = &[
+        "0", "5", "59", "60", "*/5", "/0", "1-5", "5/15", "1,2", "*", "L", "1,",
+    ];
+    let pools: [&[&str]; 7] = [
+        sixty,
+        sixty,
+        &["0", "23", "24", "*/6", "22-2", "*", "1-5", "*/24"],
+        &[
+            "L", "LW", "L-3", "15W", "1", "31", "32", "1-5", "*", "L,1", "W", "1-31/2",
+        ],
+        &[
+            "*", "JAN", "jan-mar", "12", "13", "*/2", "1,2", "?", "JAN/2",
+        ],
+        &[
+            "MON", "FRI-MON", "6L", "FRI#2", "MON#6", "SAT", "7", "0", "*", "L", "1-7/2",
+        ],
+        &["2000", "2100-2000", "1970-2199/7", "*", "1969", "2199"],
+    ];
+    let mut seed: u64 = 0x5eed_cafe;
+    let mut next = |n: usize| {
+        seed = seed
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        ((seed >> 33) as usize) % n
+    };
+    for i in 0..300 {
+        let fields = [5, 6, 6, 6, 7, 7, 7, 8][next(8)];
+        let question = [3, 5][next(2)];
+        let text: Vec<&str> = (0..fields)
+            .map(|f| {
+                let pool = pools[f.min(6)];
+                if f == question && next(5) != 0 {
+                    "?"
+                } else {
+                    pool[next(pool.len())]
+                }
+            })
+            .collect();
+        push(
+            format!("random cron {:?}", text.join(" ")),
+            synthetic(
+                "FlinkDeployment",
+                &format!("random-{i}"),
+                json!({"flinkConfiguration": {INTERVAL: text.join(" "), "state.savepoints.dir": "s3://b"}}),
+            ),
+            Match::CronFieldMessage,
+        );
+    }
     // CEL cost: a large configuration and long values stay within the runtime budget.
     let mut big = serde_json::Map::new();
     for i in 0..2000 {
@@ -1014,6 +1063,16 @@ async fn policy_and_webhook_decide_alike_on_every_admission_case() {
     cases.extend(table());
     let mut problems = Vec::new();
     let (mut compared, mut not_reviewed) = (0, Vec::new());
+    let random_valid = cases
+        .iter()
+        .filter(|c| {
+            c.name.starts_with("random cron") && webhook(&c.req, Phase::Validate).denial().is_none()
+        })
+        .count();
+    assert!(
+        random_valid >= 20,
+        "the random cron texts are almost all invalid: {random_valid} valid"
+    );
     for case in &cases {
         match run_case(env, case).await {
             Some(p) => {
@@ -1033,7 +1092,8 @@ async fn policy_and_webhook_decide_alike_on_every_admission_case() {
         }
     }
     eprintln!(
-        "parity: {compared} cases compared on the API server ({fixtures} fixture files, {} table rows), \
+        "parity: {compared} cases compared on the API server ({fixtures} fixture files, {} table rows; \
+         {random_valid} of the random cron texts are valid), \
          {} DELETE fixtures reviewed by neither: {not_reviewed:?}",
         cases.len() - fixtures,
         not_reviewed.len()

@@ -1142,6 +1142,20 @@ fn webhook_denial(manifest: &str) -> String {
 async fn kubectl_apply_denies_warns_and_defaults_as_the_readme_table_says() {
     let env = &installed().await;
     let ns = namespace(env, "kubectl", false).await;
+    let (ok, webhooks, err) = kubectl(
+        env,
+        &[
+            "get",
+            "validatingwebhookconfigurations,mutatingwebhookconfigurations",
+            "-o",
+            "name",
+        ],
+        None,
+    );
+    assert!(
+        ok && webhooks.trim().is_empty(),
+        "no webhook may be installed: {webhooks}{err}"
+    );
     let prefix = format!(
         "ValidatingAdmissionPolicy '{VALIDATING}' with binding '{VALIDATING}' denied request: "
     );
@@ -1374,6 +1388,83 @@ async fn namespace_label_exempts_and_the_warn_component_turns_denials_into_warni
     let (ok, out, err) = kubectl(env, &["apply", "-f", "-"], Some(&warned));
     assert!(ok && out.contains("created"), "{out}{err}");
     assert!(err.contains(&format!("Warning: {expected}")), "{err}");
+    let (ok, out, err) = kubectl(
+        env,
+        &["delete", "validatingadmissionpolicybinding", &name],
+        None,
+    );
+    assert!(ok, "{out}{err}");
+}
+
+#[tokio::test]
+async fn audit_component_admits_silently_and_counts_the_violation() {
+    let env = &installed().await;
+    let exempt = namespace(env, "audit", true).await;
+    let (ok, rendered, err) = kubectl(
+        env,
+        &[
+            "kustomize",
+            PathBuf::from(POLICY_DIR)
+                .join("../overlays/policy-audit")
+                .to_str()
+                .expect("path"),
+        ],
+        None,
+    );
+    assert!(ok, "{err}");
+    let mut binding: Value = serde_yaml_ng::Deserializer::from_str(&rendered)
+        .map(|d| serde::Deserialize::deserialize(d).expect("doc"))
+        .find(|d: &Value| {
+            d["kind"] == "ValidatingAdmissionPolicyBinding" && d["metadata"]["name"] == VALIDATING
+        })
+        .expect("the flink-savepoint binding");
+    assert_eq!(binding["spec"]["validationActions"], json!(["Audit"]));
+    let name = format!("{VALIDATING}-audit-{exempt}");
+    binding["metadata"]["name"] = json!(name);
+    binding["spec"]["matchResources"]["namespaceSelector"] =
+        json!({"matchLabels": {"kubernetes.io/metadata.name": exempt}});
+    let (ok, out, err) = kubectl(env, &["apply", "-f", "-"], Some(&binding.to_string()));
+    assert!(ok, "{out}{err}");
+    // The only observable effect of Audit without an audit log: the API server's per-binding
+    // check counter, with enforcement_action="audit". Requests are admitted without warnings.
+    let series = "apiserver_validating_admission_policy_check_total{enforcement_action=\"audit\"";
+    let binding_label = format!("policy=\"{VALIDATING}\",policy_binding=\"{name}\"}}");
+    let mut counted = None;
+    for _ in 0..600 {
+        let got = send(
+            env,
+            "POST",
+            &format!(
+                "{}?dryRun=All",
+                flink_collection(&exempt, "flinksessionjobs")
+            ),
+            Some(&rogue_job(&exempt)),
+        )
+        .await;
+        assert_eq!(got.status, 201, "Audit never denies: {:?}", got.body);
+        assert!(
+            got.warnings.is_empty(),
+            "Audit never warns: {:?}",
+            got.warnings
+        );
+        let (ok, metrics, err) = kubectl(env, &["get", "--raw", "/metrics"], None);
+        assert!(ok, "{err}");
+        if let Some(line) = metrics
+            .lines()
+            .find(|l| l.starts_with(series) && l.contains(&binding_label))
+        {
+            counted = Some(line.to_owned());
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let line = counted.unwrap_or_else(|| panic!("{series} never appeared"));
+    let count: f64 = line
+        .rsplit(' ')
+        .next()
+        .and_then(|v| v.parse().ok())
+        .expect("a counter value");
+    assert!(count >= 1.0, "{line}");
     let (ok, out, err) = kubectl(
         env,
         &["delete", "validatingadmissionpolicybinding", &name],

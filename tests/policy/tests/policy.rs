@@ -317,7 +317,6 @@ fn kubectl_kustomize_renders_the_policy_install_and_its_overlays() {
     assert_eq!(binding["spec"]["validationActions"], json!(["Audit"]));
 }
 
-#[tokio::test]
 async fn server_dry_run_apply_of_the_policy_install_passes() {
     let env = Env::real().await;
     let (ok, out, err) = kubectl(&env, &["apply", "--dry-run=server", "-k", POLICY_DIR], None);
@@ -1055,7 +1054,6 @@ async fn run_case(env: &Env, case: &Case) -> Option<Vec<String>> {
     }
 }
 
-#[tokio::test]
 async fn policy_and_webhook_decide_alike_on_every_admission_case() {
     let env = &installed().await;
     let mut cases = fixture_cases();
@@ -1138,7 +1136,6 @@ fn webhook_denial(manifest: &str) -> String {
         .to_owned()
 }
 
-#[tokio::test]
 async fn kubectl_apply_denies_warns_and_defaults_as_the_readme_table_says() {
     let env = &installed().await;
     let ns = namespace(env, "kubectl", false).await;
@@ -1293,7 +1290,6 @@ async fn kubectl_apply_denies_warns_and_defaults_as_the_readme_table_says() {
     assert!(ok, "{err}");
 }
 
-#[tokio::test]
 async fn namespace_label_exempts_and_the_warn_component_turns_denials_into_warnings() {
     let env = &installed().await;
     let exempt = namespace(env, "exempt", true).await;
@@ -1396,7 +1392,6 @@ async fn namespace_label_exempts_and_the_warn_component_turns_denials_into_warni
     assert!(ok, "{out}{err}");
 }
 
-#[tokio::test]
 async fn audit_component_admits_silently_and_counts_the_violation() {
     let env = &installed().await;
     let exempt = namespace(env, "audit", true).await;
@@ -1471,4 +1466,28 @@ async fn audit_component_admits_silently_and_counts_the_violation() {
         None,
     );
     assert!(ok, "{out}{err}");
+}
+
+/// The real kube-apiserver tier (`make e2e-real` runs `real::…`).
+mod real {
+    #[tokio::test]
+    async fn server_dry_run_apply_of_the_policy_install_passes() {
+        super::server_dry_run_apply_of_the_policy_install_passes().await
+    }
+    #[tokio::test]
+    async fn policy_and_webhook_decide_alike_on_every_admission_case() {
+        super::policy_and_webhook_decide_alike_on_every_admission_case().await
+    }
+    #[tokio::test]
+    async fn kubectl_apply_denies_warns_and_defaults_as_the_readme_table_says() {
+        super::kubectl_apply_denies_warns_and_defaults_as_the_readme_table_says().await
+    }
+    #[tokio::test]
+    async fn namespace_label_exempts_and_the_warn_component_turns_denials_into_warnings() {
+        super::namespace_label_exempts_and_the_warn_component_turns_denials_into_warnings().await
+    }
+    #[tokio::test]
+    async fn audit_component_admits_silently_and_counts_the_violation() {
+        super::audit_component_admits_silently_and_counts_the_violation().await
+    }
 }

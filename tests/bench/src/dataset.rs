@@ -43,33 +43,12 @@ pub fn ns_name(i: usize) -> String {
     format!("team-{i:02}")
 }
 
-/// Loads the data set into `store`.
-pub fn load(store: &Store, size: Size) -> Result<Loaded> {
-    let mut loaded = Loaded::default();
-    let put = |plural: &str, ns: &str, mut obj: Value| -> Result<()> {
-        let status = obj.as_object_mut().and_then(|o| o.remove("status"));
-        let name = obj["metadata"]["name"]
-            .as_str()
-            .unwrap_or_default()
-            .to_owned();
-        store
-            .create(plural, ns, obj)
-            .map_err(|e| anyhow!("creating {plural} {ns}/{name}: {e}"))?;
-        if let Some(status) = status {
-            store
-                .set_status(plural, ns, &name, status)
-                .map_err(|e| anyhow!("status of {plural} {ns}/{name}: {e}"))?;
-        }
-        Ok(())
-    };
+/// Every object of the data set in creation order, as `(plural, namespace, object with status)`; the
+/// namespaces are `ns_name(0..size.namespaces)`.
+pub fn objects(size: Size) -> Vec<(&'static str, String, Value)> {
+    let mut out = Vec::new();
     for n in 0..size.namespaces {
-        store.ensure_namespace(&ns_name(n));
-        put(
-            "flinkdeployments",
-            &ns_name(n),
-            session_cluster(&ns_name(n)),
-        )?;
-        loaded.deployments += 1;
+        out.push(("flinkdeployments", ns_name(n), session_cluster(&ns_name(n))));
     }
     let targets = size.applications + size.session_jobs;
     let per_target = size.snapshots.checked_div(targets).unwrap_or(0);
@@ -85,18 +64,55 @@ pub fn load(store: &Store, size: Size) -> Result<Loaded> {
             )
         };
         if kind == "FlinkDeployment" {
-            put("flinkdeployments", &ns, application(&ns, &name, t))?;
-            loaded.deployments += 1;
+            out.push(("flinkdeployments", ns.clone(), application(&ns, &name, t)));
         } else {
-            put("flinksessionjobs", &ns, session_job(&ns, &name, t))?;
-            loaded.session_jobs += 1;
+            out.push(("flinksessionjobs", ns.clone(), session_job(&ns, &name, t)));
         }
         let count = per_target + usize::from(extra > 0);
         extra = extra.saturating_sub(1);
         for k in 0..count {
-            put("flinkstatesnapshots", &ns, snapshot(&ns, kind, &name, t, k))?;
-            loaded.snapshots += 1;
+            out.push((
+                "flinkstatesnapshots",
+                ns.clone(),
+                snapshot(&ns, kind, &name, t, k),
+            ));
         }
+    }
+    out
+}
+
+impl Loaded {
+    /// Counts one object of `plural`.
+    pub fn count(&mut self, plural: &str) {
+        match plural {
+            "flinkdeployments" => self.deployments += 1,
+            "flinksessionjobs" => self.session_jobs += 1,
+            _ => self.snapshots += 1,
+        }
+    }
+}
+
+/// Loads the data set into `store`.
+pub fn load(store: &Store, size: Size) -> Result<Loaded> {
+    let mut loaded = Loaded::default();
+    for n in 0..size.namespaces {
+        store.ensure_namespace(&ns_name(n));
+    }
+    for (plural, ns, mut obj) in objects(size) {
+        let status = obj.as_object_mut().and_then(|o| o.remove("status"));
+        let name = obj["metadata"]["name"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
+        store
+            .create(plural, &ns, obj)
+            .map_err(|e| anyhow!("creating {plural} {ns}/{name}: {e}"))?;
+        if let Some(status) = status {
+            store
+                .set_status(plural, &ns, &name, status)
+                .map_err(|e| anyhow!("status of {plural} {ns}/{name}: {e}"))?;
+        }
+        loaded.count(plural);
     }
     Ok(loaded)
 }

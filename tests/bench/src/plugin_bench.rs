@@ -224,7 +224,144 @@ pub async fn run(quick: bool) -> Result<Vec<Section>> {
     list.note(format!(
         "Median of {reps} runs each, alternating; requests counted in the sandbox's request log (kubectl's discovery cache warm). Peak RSS from `/usr/bin/time -f %M`. Goal: the plugin faster than kubectl."
     ));
-    Ok(vec![list, startup(&plugin, quick, scratch.path(), &home)?])
+    let real = real_list(quick, size, &plugin, scratch.path(), &home).await?;
+    Ok(vec![
+        list,
+        real,
+        startup(&plugin, quick, scratch.path(), &home)?,
+    ])
+}
+
+/// The same `list -A` comparison on the real kube-apiserver tier, with the data set loaded through the API.
+async fn real_list(
+    quick: bool,
+    size: Size,
+    plugin: &Path,
+    scratch: &Path,
+    home: &Path,
+) -> Result<Section> {
+    use futures::StreamExt;
+    let cluster = tokio::task::spawn_blocking(flink_testenv::RealCluster::shared)
+        .await
+        .context("starting the real kube-apiserver")?;
+    let env = flink_testenv::Env::real().await;
+    for n in 0..size.namespaces {
+        env.ensure_namespace(&dataset::ns_name(n)).await;
+    }
+    let load_start = Instant::now();
+    let mut loaded = dataset::Loaded::default();
+    let objects = dataset::objects(size);
+    for (plural, _, _) in &objects {
+        loaded.count(plural);
+    }
+    // Session clusters first (jobs refer to them), then everything else 32 at a time.
+    let env = &env;
+    futures::stream::iter(objects.into_iter().map(|(plural, ns, obj)| async move {
+        let name = obj["metadata"]["name"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
+        let mut obj = obj;
+        let status = obj.as_object_mut().and_then(|o| o.remove("status"));
+        env.create(plural, &ns, obj).await;
+        if let Some(status) = status {
+            env.set_status(plural, &ns, &name, status).await;
+        }
+    }))
+    .buffer_unordered(32)
+    .collect::<Vec<()>>()
+    .await;
+    eprintln!(
+        "   real kube-apiserver {}: loaded {loaded:?} through the API in {:.1?}",
+        cluster.version(),
+        load_start.elapsed()
+    );
+    let kubeconfig = cluster.kubeconfig();
+    let envs: Vec<(&str, &Path)> = vec![("KUBECONFIG", &kubeconfig), ("HOME", home)];
+    let args: [(&str, PathBuf, Vec<&'static str>); 2] = [
+        (
+            "`kubectl savepoint list -A`",
+            plugin.to_path_buf(),
+            vec!["list", "-A"],
+        ),
+        (
+            "`kubectl get flinkdeployments,flinksessionjobs,flinkstatesnapshots -A -o json`",
+            PathBuf::from("kubectl"),
+            vec![
+                "get",
+                "flinkdeployments,flinksessionjobs,flinkstatesnapshots",
+                "-A",
+                "-o",
+                "json",
+            ],
+        ),
+    ];
+    run_measured_async(
+        &PathBuf::from("kubectl"),
+        &["get", "namespaces"],
+        &envs,
+        scratch,
+        false,
+    )
+    .await?;
+    let reps = if quick { 1 } else { 3 };
+    let mut runs: Vec<Vec<ProcRun>> = vec![Vec::new(), Vec::new()];
+    for _ in 0..reps {
+        for (i, (label, program, a)) in args.iter().enumerate() {
+            let r = run_measured_async(program, a, &envs, scratch, true).await?;
+            if r.code != Some(0) {
+                bail!(
+                    "{label} failed on the real API server ({:?}): {}",
+                    r.code,
+                    r.stderr.trim()
+                );
+            }
+            runs[i].push(r);
+        }
+    }
+    let medians: Vec<Duration> = runs
+        .iter()
+        .map(|r| median_duration(&r.iter().map(|p| p.wall).collect::<Vec<_>>()))
+        .collect();
+    let mut s = Section::new(
+        &format!(
+            "Listing everything on the real kube-apiserver {}: the same data set ({} FlinkDeployments, {} session jobs, {} snapshots), loaded through the API",
+            cluster.version(),
+            loaded.deployments,
+            loaded.session_jobs,
+            loaded.snapshots
+        ),
+        &[
+            "command",
+            "wall (median)",
+            "peak RSS",
+            "stdout",
+            "vs kubectl",
+        ],
+    );
+    for (i, (label, _, _)) in args.iter().enumerate() {
+        let rss = runs[i].iter().filter_map(|p| p.maxrss_kib).max();
+        let last = &runs[i][runs[i].len() - 1];
+        let ratio = if i == 0 && medians[1] > Duration::ZERO {
+            format!(
+                "{:.2}× the time",
+                medians[0].as_secs_f64() / medians[1].as_secs_f64()
+            )
+        } else {
+            String::new()
+        };
+        s.row(vec![
+            (*label).into(),
+            format!("{:.0} ms", medians[i].as_secs_f64() * 1e3),
+            rss.map_or_else(|| "n/a".into(), mib),
+            format!("{:.1} MiB", last.stdout_bytes as f64 / (1024.0 * 1024.0)),
+            ratio,
+        ]);
+    }
+    s.note(format!(
+        "Median of {reps} runs each, alternating, against etcd + kube-apiserver on the same 2 cores (the server's own CPU is part of the wall time). No request counts: the real server keeps no request log."
+    ));
+    Ok(s)
 }
 
 async fn run_measured_async(

@@ -5,6 +5,8 @@
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
 
+pub mod api;
+
 use flink_sandbox::Sandbox;
 use serde_json::{Value, json};
 

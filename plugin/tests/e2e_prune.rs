@@ -6,7 +6,6 @@ mod common;
 mod lifecycle_support;
 
 use flink_sandbox::Sandbox;
-use kube::api::{Api, ApiResource, DynamicObject, ListParams};
 use lifecycle_support::api::*;
 use lifecycle_support::{app, snapshot};
 use serde_json::json;
@@ -19,26 +18,8 @@ on_both_backends!(
 );
 
 /// The snapshot names in `env.ns()`, sorted, listed through the API.
-async fn names(env: &Env) -> Vec<String> {
-    let resource = ApiResource {
-        group: "flink.apache.org".into(),
-        version: "v1beta1".into(),
-        api_version: "flink.apache.org/v1beta1".into(),
-        kind: "FlinkStateSnapshot".into(),
-        plural: "flinkstatesnapshots".into(),
-    };
-    let api: Api<DynamicObject> = Api::namespaced_with(env.client().await, env.ns(), &resource);
-    let list = api
-        .list(&ListParams::default())
-        .await
-        .expect("list snapshots");
-    let mut names: Vec<String> = list
-        .items
-        .into_iter()
-        .filter_map(|o| o.metadata.name)
-        .collect();
-    names.sort();
-    names
+async fn snapshot_names(env: &Env) -> Vec<String> {
+    common::env::names(env, "flinkstatesnapshots", env.ns()).await
 }
 
 /// Deletes seen by the sandbox (`None` on the real server, which has no request log).
@@ -151,7 +132,7 @@ async fn prune_keep_removes_older_and_failed_snapshots_of_that_job_only(env: Env
         "{text}"
     );
     assert_eq!(
-        names(&env).await,
+        snapshot_names(&env).await,
         ["orders-sp-4", "orders-sp-5", "other-sp-1"]
     );
     if let Some(n) = deletes(&env) {
@@ -161,7 +142,7 @@ async fn prune_keep_removes_older_and_failed_snapshots_of_that_job_only(env: Env
 
 async fn prune_that_would_delete_the_last_completed_is_refused(env: Env) {
     setup(&env).await;
-    let before = names(&env).await;
+    let before = snapshot_names(&env).await;
     let out = savepoint(&env, &["prune", "app/orders", "--keep", "0"]).await;
     assert_eq!(out.code, 2, "{out:?}");
     assert!(
@@ -173,7 +154,7 @@ async fn prune_that_would_delete_the_last_completed_is_refused(env: Env) {
     assert_eq!(out.code, 2, "{out:?}");
     let out = savepoint(&env, &["prune", "app/orders"]).await;
     assert_eq!(out.code, 2, "{out:?}");
-    assert_eq!(names(&env).await, before);
+    assert_eq!(snapshot_names(&env).await, before);
     if let Some(sb) = env.sandbox_ref() {
         assert_eq!(sandbox_writes(sb), 0, "{:?}", sb.requests());
     }
@@ -184,12 +165,12 @@ async fn prune_that_would_delete_the_last_completed_is_refused(env: Env) {
     )
     .await;
     out.ok();
-    assert_eq!(names(&env).await, ["orders-sp-5", "other-sp-1"]);
+    assert_eq!(snapshot_names(&env).await, ["orders-sp-5", "other-sp-1"]);
 }
 
 async fn prune_dry_run_lists_decisions_and_changes_nothing(env: Env) {
     setup(&env).await;
-    let before = names(&env).await;
+    let before = snapshot_names(&env).await;
     let out = savepoint(
         &env,
         &[
@@ -222,7 +203,7 @@ async fn prune_dry_run_lists_decisions_and_changes_nothing(env: Env) {
         "{}",
         out.stdout
     );
-    assert_eq!(names(&env).await, before);
+    assert_eq!(snapshot_names(&env).await, before);
 }
 
 async fn delete_removes_named_snapshots_with_preconditions_and_protects_the_latest(env: Env) {
@@ -245,7 +226,7 @@ async fn delete_removes_named_snapshots_with_preconditions_and_protects_the_late
         assert_eq!(n, 2);
     }
 
-    let before = names(&env).await;
+    let before = snapshot_names(&env).await;
     let out = savepoint(&env, &["delete", "orders-sp-4"]).await;
     assert_eq!(out.code, 2, "{out:?}");
     assert!(
@@ -255,13 +236,17 @@ async fn delete_removes_named_snapshots_with_preconditions_and_protects_the_late
     );
     let out = savepoint(&env, &["delete", "orders-sp-3", "--dry-run"]).await;
     assert!(out.ok().contains("(dry run)"), "{}", out.stdout);
-    assert_eq!(names(&env).await, before);
+    assert_eq!(snapshot_names(&env).await, before);
     let out = savepoint(&env, &["delete", "missing-one"]).await;
     assert_eq!(out.code, 1, "{out:?}");
     assert!(out.stderr.contains("not found"), "{}", out.stderr);
     let out = savepoint(&env, &["delete", "orders-sp-4", "--include-latest"]).await;
     out.ok();
-    assert!(!names(&env).await.contains(&"orders-sp-4".to_owned()));
+    assert!(
+        !snapshot_names(&env)
+            .await
+            .contains(&"orders-sp-4".to_owned())
+    );
 }
 
 /// Sandbox only: the real tier cannot remove a CRD for one test (an operator < 1.10 is mimicked by a

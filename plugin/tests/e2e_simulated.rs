@@ -1,16 +1,20 @@
 //! `trigger --wait` and `list` against the sandbox's operator simulator (autonomous), in
 //! snapshot mode, in legacy mode with the CRD served but snapshot resources disabled, and with
 //! failing savepoints. Time limits are hang guards only.
+//!
+//! Sandbox only: every test needs the operator simulator, which the real tier does not have. Fixtures go
+//! through the API all the same.
 
 mod common;
 
 use std::time::Duration;
 
-use common::e2e::*;
+use common::env::*;
 use flink_sandbox::{Sandbox, SimulatorConfig};
 use serde_json::json;
 
-async fn simulated(snapshot_resources: bool, fail_savepoints: bool) -> Sandbox {
+/// A sandbox whose simulator runs app `orders`, once the simulated job is RUNNING.
+async fn simulated(snapshot_resources: bool, fail_savepoints: bool) -> Env {
     let config = SimulatorConfig {
         time_scale: 20.0,
         tick: Duration::from_millis(50),
@@ -18,15 +22,11 @@ async fn simulated(snapshot_resources: bool, fail_savepoints: bool) -> Sandbox {
         fail_savepoints,
         ..SimulatorConfig::default()
     };
-    let sb = Sandbox::builder()
-        .simulator(config)
-        .start()
-        .await
-        .expect("sandbox starts");
-    sb.store().ensure_namespace(NS);
+    let env = Env::sandbox_with(Sandbox::builder().simulator(config)).await;
+    let ns = env.ns();
     let app = json!({
         "apiVersion": "flink.apache.org/v1beta1", "kind": "FlinkDeployment",
-        "metadata": { "name": "orders", "namespace": NS },
+        "metadata": { "name": "orders", "namespace": ns },
         "spec": {
             "image": "flink:1.20", "flinkVersion": "v1_20", "serviceAccount": "flink",
             "flinkConfiguration": { "state.savepoints.dir": "s3://bucket/savepoints" },
@@ -35,25 +35,26 @@ async fn simulated(snapshot_resources: bool, fail_savepoints: bool) -> Sandbox {
             "job": { "jarURI": "local:///opt/flink/job.jar", "parallelism": 1, "upgradeMode": "savepoint" }
         }
     });
-    sb.store().create("flinkdeployments", NS, app).unwrap();
-    eventually("the simulated job to run", || {
-        let d = sb.store().get("flinkdeployments", NS, "orders")?;
+    env.create("flinkdeployments", ns, app).await;
+    eventually_async("the simulated job to run", || async {
+        let d = env.get("flinkdeployments", ns, "orders").await?;
         (d["status"]["jobStatus"]["state"] == "RUNNING").then_some(())
     })
     .await;
-    sb
+    env
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn snapshot_mode_nonce_trigger_waits_for_the_operator_snapshot() {
-    let sb = simulated(true, false).await;
+async fn sandbox_only_snapshot_mode_nonce_trigger_waits_for_the_operator_snapshot() {
+    let env = simulated(true, false).await;
+    let ns = env.ns();
     let out = kubectl(
-        sb.kubeconfig_path(),
+        env.kubeconfig(),
         &[
             "trigger",
             "app/orders",
             "-n",
-            NS,
+            ns,
             "--wait",
             "--timeout",
             "2m",
@@ -73,12 +74,12 @@ async fn snapshot_mode_nonce_trigger_waits_for_the_operator_snapshot() {
         out.stderr
     );
     let listed = kubectl(
-        sb.kubeconfig_path(),
+        env.kubeconfig(),
         &[
             "list",
             "app/orders",
             "-n",
-            NS,
+            ns,
             "--state",
             "completed",
             "-o",
@@ -92,15 +93,16 @@ async fn snapshot_mode_nonce_trigger_waits_for_the_operator_snapshot() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn legacy_mode_nonce_trigger_waits_for_the_status_record() {
-    let sb = simulated(false, false).await;
+async fn sandbox_only_legacy_mode_nonce_trigger_waits_for_the_status_record() {
+    let env = simulated(false, false).await;
+    let ns = env.ns();
     let out = kubectl(
-        sb.kubeconfig_path(),
+        env.kubeconfig(),
         &[
             "trigger",
             "app/orders",
             "-n",
-            NS,
+            ns,
             "--wait",
             "--timeout",
             "2m",
@@ -113,11 +115,11 @@ async fn legacy_mode_nonce_trigger_waits_for_the_status_record() {
     let info: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
     assert_eq!(info["result"]["state"], "COMPLETED");
     let location = info["result"]["location"].as_str().unwrap();
-    let stored = sb.store().get("flinkdeployments", NS, "orders").unwrap();
+    let stored = env.get("flinkdeployments", ns, "orders").await.unwrap();
     let last = &stored["status"]["jobStatus"]["savepointInfo"]["lastSavepoint"];
     assert_eq!(last["location"], location);
     assert_eq!(last["triggerNonce"], info["nonce"]);
-    let (snapshots, _) = sb.store().list("flinkstatesnapshots", Some(NS));
+    let snapshots = names(&env, "flinkstatesnapshots", ns).await;
     assert!(
         snapshots.is_empty(),
         "legacy mode creates no snapshot objects"
@@ -125,15 +127,16 @@ async fn legacy_mode_nonce_trigger_waits_for_the_status_record() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn failing_savepoints_exit_1_with_the_operator_error() {
-    let sb = simulated(true, true).await;
+async fn sandbox_only_failing_savepoints_exit_1_with_the_operator_error() {
+    let env = simulated(true, true).await;
+    let ns = env.ns();
     let out = kubectl(
-        sb.kubeconfig_path(),
+        env.kubeconfig(),
         &[
             "trigger",
             "app/orders",
             "-n",
-            NS,
+            ns,
             "--method",
             "snapshot",
             "--backoff-limit",

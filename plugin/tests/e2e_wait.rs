@@ -175,26 +175,6 @@ async fn snapshot_mode_follows_the_operator_created_snapshot_to_completion(env: 
     assert_eq!(info["result"]["snapshot"], name);
 }
 
-/// The names of the snapshots in `env.ns()`, listed through the API.
-async fn snapshot_names(env: &Env) -> Vec<String> {
-    let resource = kube::api::ApiResource {
-        group: "flink.apache.org".into(),
-        version: "v1beta1".into(),
-        api_version: "flink.apache.org/v1beta1".into(),
-        kind: "FlinkStateSnapshot".into(),
-        plural: "flinkstatesnapshots".into(),
-    };
-    let api: kube::Api<kube::api::DynamicObject> =
-        kube::Api::namespaced_with(env.client().await, env.ns(), &resource);
-    api.list(&Default::default())
-        .await
-        .expect("list snapshots")
-        .items
-        .into_iter()
-        .filter_map(|o| o.metadata.name)
-        .collect()
-}
-
 async fn failed_snapshot_prints_the_operator_error_and_exits_1(env: Env) {
     let ns = env.ns();
     put_app(&env, "orders").await;
@@ -215,7 +195,10 @@ async fn failed_snapshot_prints_the_operator_error_and_exits_1(env: Env) {
     .spawn()
     .unwrap();
     let name = eventually_async("the snapshot", || async {
-        snapshot_names(&env).await.into_iter().next()
+        names(&env, "flinkstatesnapshots", env.ns())
+            .await
+            .into_iter()
+            .next()
     })
     .await;
     env.set_status(

@@ -139,3 +139,32 @@ where
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     }
 }
+
+/// The names of the `plural` objects in `ns`, sorted, listed through the API as the admin.
+pub async fn names(env: &Env, plural: &str, ns: &str) -> Vec<String> {
+    let kind = match plural {
+        "flinkdeployments" => "FlinkDeployment",
+        "flinksessionjobs" => "FlinkSessionJob",
+        "flinkstatesnapshots" => "FlinkStateSnapshot",
+        other => panic!("not a Flink resource: {other}"),
+    };
+    let resource = kube::api::ApiResource {
+        group: "flink.apache.org".into(),
+        version: "v1beta1".into(),
+        api_version: "flink.apache.org/v1beta1".into(),
+        kind: kind.into(),
+        plural: plural.into(),
+    };
+    let api: kube::Api<kube::api::DynamicObject> =
+        kube::Api::namespaced_with(env.client().await, ns, &resource);
+    let mut names: Vec<String> = api
+        .list(&Default::default())
+        .await
+        .unwrap_or_else(|e| panic!("listing {plural} in {ns}: {e}"))
+        .items
+        .into_iter()
+        .filter_map(|o| o.metadata.name)
+        .collect();
+    names.sort();
+    names
+}

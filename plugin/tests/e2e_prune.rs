@@ -15,6 +15,7 @@ on_both_backends!(
     prune_that_would_delete_the_last_completed_is_refused,
     prune_dry_run_lists_decisions_and_changes_nothing,
     delete_removes_named_snapshots_with_preconditions_and_protects_the_latest,
+    stale_delete_preconditions_are_a_conflict_on_the_server,
 );
 
 /// The snapshot names in `env.ns()`, sorted, listed through the API.
@@ -30,6 +31,68 @@ fn deletes(env: &Env) -> Option<usize> {
             .filter(|r| r.verb.as_deref() == Some("delete"))
             .count()
     })
+}
+
+/// What `delete`/`prune` rely on, shown against a real concurrent writer: a DELETE whose uid or
+/// resourceVersion precondition no longer matches is refused with 409 Conflict, worded as kube-apiserver
+/// v1.37 words it, and the snapshot stays.
+async fn stale_delete_preconditions_are_a_conflict_on_the_server(env: Env) {
+    setup(&env).await;
+    let ns = env.ns();
+    let read = get(&env, "flinkstatesnapshots", "orders-sp-1").await;
+    let stale = read["metadata"]["resourceVersion"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let uid = read["metadata"]["uid"].as_str().unwrap().to_owned();
+    env.merge_patch(
+        "flinkstatesnapshots",
+        ns,
+        "orders-sp-1",
+        json!({ "metadata": { "labels": { "someone": "else" } } }),
+    )
+    .await;
+    let current = rv(&env, "flinkstatesnapshots", "orders-sp-1").await;
+    let client = env.client().await;
+    let path =
+        format!("/apis/flink.apache.org/v1beta1/namespaces/{ns}/flinkstatesnapshots/orders-sp-1");
+    let cases = [
+        (
+            json!({ "uid": uid, "resourceVersion": stale }),
+            format!(
+                "Operation cannot be fulfilled on FlinkStateSnapshot.flink.apache.org \"orders-sp-1\": the ResourceVersion in the precondition ({stale}) does not match the ResourceVersion in record ({current}). The object might have been modified"
+            ),
+        ),
+        (
+            json!({ "uid": "00000000-0000-0000-0000-000000000000" }),
+            format!(
+                "Operation cannot be fulfilled on FlinkStateSnapshot.flink.apache.org \"orders-sp-1\": the UID in the precondition (00000000-0000-0000-0000-000000000000) does not match the UID in record ({uid}). The object might have been deleted and then recreated"
+            ),
+        ),
+    ];
+    for (preconditions, message) in cases {
+        let body =
+            json!({ "kind": "DeleteOptions", "apiVersion": "v1", "preconditions": preconditions });
+        let request = http::Request::delete(&path)
+            .header("content-type", "application/json")
+            .body(kube::client::Body::from(serde_json::to_vec(&body).unwrap()))
+            .unwrap();
+        let response = client.send(request).await.expect("a response");
+        assert_eq!(response.status(), 409);
+        let bytes = response.into_body().collect_bytes().await.unwrap();
+        let status: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+        assert_eq!(status["reason"], "Conflict", "{status}");
+        assert_eq!(status["message"], message.as_str(), "{status}");
+        assert_eq!(
+            status["details"],
+            json!({ "name": "orders-sp-1", "group": "flink.apache.org", "kind": "FlinkStateSnapshot" })
+        );
+    }
+    assert!(
+        snapshot_names(&env)
+            .await
+            .contains(&"orders-sp-1".to_owned())
+    );
 }
 
 async fn setup(env: &Env) {

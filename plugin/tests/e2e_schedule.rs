@@ -16,7 +16,21 @@ on_both_backends!(
     session_job_gets_no_savepoint_dir_and_show_reports_sources,
     dry_run_changes_nothing,
     enabling_without_savepoint_dir_is_refused_unless_given,
+    a_schedule_already_in_place_changes_nothing,
 );
+
+async fn a_schedule_already_in_place_changes_nothing(env: Env) {
+    put(
+        &env,
+        app("orders", json!({"state.savepoints.dir": "s3://b/sp"})),
+    )
+    .await;
+    let args = ["schedule", "app/orders", "--interval", "6h"];
+    savepoint(&env, &args).await.ok();
+    let before = get(&env, "flinkdeployments", "orders").await;
+    savepoint(&env, &args).await.ok();
+    assert_eq!(get(&env, "flinkdeployments", "orders").await, before);
+}
 
 async fn schedule_sets_interval_and_retention_in_nested_spelling_and_touches_nothing_else(
     env: Env,

@@ -12,6 +12,7 @@ use serde_json::json;
 on_both_backends!(
     nonce_trigger_sets_a_fresh_nonce_with_a_guarded_merge_patch,
     stale_resource_version_is_a_conflict_on_the_server,
+    a_write_that_changes_nothing_keeps_the_resource_version,
     rbac_denial_names_user_verb_and_resource,
     snapshot_method_creates_a_time_sortable_flinkstatesnapshot,
     every_refusal_exits_2_and_writes_nothing,
@@ -115,6 +116,30 @@ async fn stale_resource_version_is_a_conflict_on_the_server(env: Env) {
         spec_nonce(&env, "flinkdeployments", "orders").await,
         Some(5)
     );
+}
+
+/// What "nothing was written" checks rely on: a patch (of the object or of `/status`) that changes nothing
+/// is a no-op on kube-apiserver, with the same resourceVersion and no watch event.
+async fn a_write_that_changes_nothing_keeps_the_resource_version(env: Env) {
+    let ns = env.ns();
+    put_app(&env, "orders").await;
+    let before = env.get("flinkdeployments", ns, "orders").await.unwrap();
+    for patch in [
+        json!({ "metadata": { "labels": { "team": "data" } } }),
+        json!({ "spec": { "job": { "savepointTriggerNonce": 5 } } }),
+    ] {
+        let after = env
+            .merge_patch("flinkdeployments", ns, "orders", patch.clone())
+            .await;
+        assert_eq!(
+            after["metadata"]["resourceVersion"], before["metadata"]["resourceVersion"],
+            "{patch}"
+        );
+    }
+    env.set_status("flinkdeployments", ns, "orders", before["status"].clone())
+        .await;
+    let after = env.get("flinkdeployments", ns, "orders").await.unwrap();
+    assert_eq!(after, before, "a status write that changes nothing");
 }
 
 /// Sandbox only: needs fault injection (a 409 on the next two writes).

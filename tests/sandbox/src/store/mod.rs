@@ -287,7 +287,8 @@ impl Store {
 
     /// Replace an object. `expected_rv` (if `Some` and non-empty) must equal the current resourceVersion.
     /// uid/creationTimestamp are preserved, generation bumped on spec changes (custom resources), and an
-    /// object being deleted is removed once its finalizers are empty.
+    /// object being deleted is removed once its finalizers are empty. An update that changes nothing is a
+    /// no-op, as on kube-apiserver: the current object comes back with its resourceVersion, and no event.
     pub fn update(
         &self,
         plural: &str,
@@ -329,8 +330,6 @@ impl Store {
         if def.custom && generation_relevant(&obj) != generation_relevant(&current) {
             generation += 1;
         }
-        inner.rv += 1;
-        let rv = inner.rv;
         let m = meta_mut(&mut obj);
         for f in [
             "uid",
@@ -344,7 +343,9 @@ impl Store {
                 None => m.remove(f),
             };
         }
-        m.insert("resourceVersion".into(), json!(rv.to_string()));
+        if let Some(current_rv) = cur_meta.get("resourceVersion") {
+            m.insert("resourceVersion".into(), current_rv.clone());
+        }
         if def.custom {
             m.insert("generation".into(), json!(generation));
         }
@@ -353,7 +354,15 @@ impl Store {
             .get("finalizers")
             .and_then(Value::as_array)
             .is_none_or(Vec::is_empty);
-        let obj = if def.custom { sort_keys(obj) } else { obj };
+        let mut obj = if def.custom { sort_keys(obj) } else { obj };
+        // Like kube-apiserver: a write that changes nothing is not written (same resourceVersion, no
+        // watch event).
+        if obj == current && !(being_deleted && finalizers_empty) {
+            return Ok(current);
+        }
+        inner.rv += 1;
+        let rv = inner.rv;
+        meta_mut(&mut obj).insert("resourceVersion".into(), json!(rv.to_string()));
         if being_deleted && finalizers_empty {
             inner.objects.remove(&key);
             let change = Change {

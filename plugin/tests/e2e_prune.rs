@@ -16,7 +16,41 @@ on_both_backends!(
     prune_dry_run_lists_decisions_and_changes_nothing,
     delete_removes_named_snapshots_with_preconditions_and_protects_the_latest,
     stale_delete_preconditions_are_a_conflict_on_the_server,
+    the_operator_role_may_prune_and_the_viewer_may_not,
 );
+
+/// `prune` needs delete on flinkstatesnapshots: granted by the `flink-savepoint-operator` role
+/// (manifests/plugin-rbac), not by the viewer role.
+async fn the_operator_role_may_prune_and_the_viewer_may_not(env: Env) {
+    setup(&env).await;
+    let ns = env.ns();
+    let before = snapshot_names(&env).await;
+    let out = savepoint_as(
+        env.viewer_kubeconfig(),
+        ns,
+        &["prune", "app/orders", "--keep", "1"],
+    )
+    .await;
+    assert_eq!(out.code, 1, "{out:?}");
+    assert!(
+        out.stderr
+            .contains("forbidden: user \"viewer\" cannot delete"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(snapshot_names(&env).await, before);
+    let out = savepoint_as(
+        env.operator_kubeconfig(),
+        ns,
+        &["prune", "app/orders", "--keep", "1"],
+    )
+    .await;
+    out.ok();
+    assert_eq!(
+        snapshot_names(&env).await,
+        ["orders-sp-4", "orders-sp-5", "other-sp-1"]
+    );
+}
 
 /// The snapshot names in `env.ns()`, sorted, listed through the API.
 async fn snapshot_names(env: &Env) -> Vec<String> {

@@ -14,6 +14,7 @@ on_both_backends!(
     stale_resource_version_is_a_conflict_on_the_server,
     a_write_that_changes_nothing_keeps_the_resource_version,
     rbac_denial_names_user_verb_and_resource,
+    the_operator_role_is_enough_to_trigger_both_ways,
     snapshot_method_creates_a_time_sortable_flinkstatesnapshot,
     every_refusal_exits_2_and_writes_nothing,
     unknown_kind_and_missing_object_are_explained,
@@ -217,6 +218,41 @@ async fn rbac_denial_names_user_verb_and_resource(env: Env) {
         spec_nonce(&env, "flinkdeployments", "orders").await,
         Some(5)
     );
+}
+
+/// The `flink-savepoint-operator` role (manifests/plugin-rbac) grants what `trigger` needs: patch for the
+/// nonce, create for a FlinkStateSnapshot.
+async fn the_operator_role_is_enough_to_trigger_both_ways(env: Env) {
+    let ns = env.ns();
+    put_app(&env, "orders").await;
+    let out = kubectl(
+        env.operator_kubeconfig(),
+        &["trigger", "app/orders", "-n", ns],
+    )
+    .await;
+    out.expect(0);
+    assert_ne!(
+        spec_nonce(&env, "flinkdeployments", "orders").await,
+        Some(5)
+    );
+    let out = kubectl(
+        env.operator_kubeconfig(),
+        &[
+            "trigger",
+            "app/orders",
+            "-n",
+            ns,
+            "--method",
+            "snapshot",
+            "-o",
+            "json",
+        ],
+    )
+    .await;
+    out.expect(0);
+    let info: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let name = info["snapshot"].as_str().unwrap();
+    assert!(env.get("flinkstatesnapshots", ns, name).await.is_some());
 }
 
 async fn snapshot_method_creates_a_time_sortable_flinkstatesnapshot(env: Env) {

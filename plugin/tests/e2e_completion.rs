@@ -1,13 +1,22 @@
 //! kubectl plugin completion: `kubectl_complete-savepoint` (a symlink to the plugin binary) driven
-//! the way kubectl drives it, directly and through the real `kubectl __complete savepoint …`.
+//! the way kubectl drives it, directly and through the real `kubectl __complete savepoint …`, on the
+//! sandbox and on the real kube-apiserver (`sandbox::…` / `real::…`).
 
+mod common;
 mod lifecycle_support;
 
 use std::path::{Path, PathBuf};
 
-use flink_sandbox::Sandbox;
-use lifecycle_support::*;
+use lifecycle_support::api::*;
+use lifecycle_support::{app, run_kubectl, session, session_job, snapshot};
 use serde_json::json;
+
+on_both_backends!(
+    completes_subcommands_kinds_and_names_from_the_cluster,
+    kubeconfig_flag_among_the_words_is_used_and_errors_stay_quiet,
+    real_kubectl_uses_the_completion_entry_point,
+    completion_subcommand_prints_shell_scripts,
+);
 
 /// A directory with `kubectl-savepoint` and `kubectl_complete-savepoint` symlinked to the binary.
 fn bin_dir() -> tempfile::TempDir {
@@ -46,27 +55,32 @@ fn values(lines: &[String]) -> Vec<&str> {
         .collect()
 }
 
-async fn setup() -> Sandbox {
-    let sb = sandbox().await;
+/// Apps `orders`, `orders-eu`, `billing`, session `shared` with job `clicks`, snapshot `orders-sp-1`, and
+/// an empty namespace `other` (`env.other_ns("other")`).
+async fn setup(env: &Env) {
     put(
-        &sb,
+        env,
         app("orders", json!({"state.savepoints.dir": "s3://b/sp"})),
-    );
+    )
+    .await;
     put(
-        &sb,
+        env,
         app("orders-eu", json!({"state.savepoints.dir": "s3://b/sp"})),
-    );
+    )
+    .await;
     put(
-        &sb,
+        env,
         app("billing", json!({"state.savepoints.dir": "s3://b/sp"})),
-    );
+    )
+    .await;
     put(
-        &sb,
+        env,
         session("shared", json!({"state.savepoints.dir": "s3://b/sp"})),
-    );
-    put(&sb, session_job("clicks", "shared", None));
+    )
+    .await;
+    put(env, session_job("clicks", "shared", None)).await;
     put(
-        &sb,
+        env,
         snapshot(
             "orders-sp-1",
             "FlinkDeployment",
@@ -75,16 +89,16 @@ async fn setup() -> Sandbox {
             "2025-01-01T00:00:00Z",
             true,
         ),
-    );
-    sb.store().ensure_namespace("other");
-    sb
+    )
+    .await;
+    env.ensure_namespace(&env.other_ns("other")).await;
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn completes_subcommands_kinds_and_names_from_the_cluster() {
-    let sb = setup().await;
+async fn completes_subcommands_kinds_and_names_from_the_cluster(env: Env) {
+    setup(&env).await;
+    let ns = env.ns();
     let dir = bin_dir();
-    let kc = sb.kubeconfig_path();
+    let kc = env.kubeconfig();
 
     let (lines, directive) = complete(dir.path(), kc, &[""]).await;
     assert_eq!(directive, ":4");
@@ -111,27 +125,27 @@ async fn completes_subcommands_kinds_and_names_from_the_cluster() {
     assert_eq!(values(&lines), ["app/", "job/"]);
     assert_eq!(directive, ":6", "NoSpace|NoFileComp after a kind prefix");
 
-    let (lines, directive) = complete(dir.path(), kc, &["trigger", "-n", NS, "app/ord"]).await;
+    let (lines, directive) = complete(dir.path(), kc, &["trigger", "-n", ns, "app/ord"]).await;
     assert_eq!(values(&lines), ["app/orders", "app/orders-eu"]);
     assert_eq!(directive, ":4");
 
-    let (lines, _) = complete(dir.path(), kc, &["schedule", "--namespace", NS, "session/"]).await;
+    let (lines, _) = complete(dir.path(), kc, &["schedule", "--namespace", ns, "session/"]).await;
     assert_eq!(values(&lines), ["session/shared"]);
-    let (lines, _) = complete(dir.path(), kc, &["describe", "-n", NS, "job", ""]).await;
+    let (lines, _) = complete(dir.path(), kc, &["describe", "-n", ns, "job", ""]).await;
     assert_eq!(values(&lines), ["clicks"]);
-    let (lines, _) = complete(dir.path(), kc, &["delete", "-n", NS, ""]).await;
+    let (lines, _) = complete(dir.path(), kc, &["delete", "-n", ns, ""]).await;
     assert_eq!(values(&lines), ["orders-sp-1"]);
     let (lines, _) = complete(
         dir.path(),
         kc,
-        &["restore", "-n", NS, "app/orders", "--from", ""],
+        &["restore", "-n", ns, "app/orders", "--from", ""],
     )
     .await;
     assert_eq!(values(&lines), ["latest", "orders-sp-1"]);
     let (lines, _) = complete(
         dir.path(),
         kc,
-        &["restore", "-n", NS, "app/billing", "--from", ""],
+        &["restore", "-n", ns, "app/billing", "--from", ""],
     )
     .await;
     assert_eq!(
@@ -139,27 +153,28 @@ async fn completes_subcommands_kinds_and_names_from_the_cluster() {
         ["latest"],
         "only savepoints of the target's job"
     );
+    let other = env.other_ns("other");
     let (lines, _) = complete(dir.path(), kc, &["list", "-n", ""]).await;
     assert!(
-        values(&lines).contains(&NS) && values(&lines).contains(&"other"),
+        values(&lines).contains(&ns) && values(&lines).contains(&other.as_str()),
         "{lines:?}"
     );
     // The namespace flag is honoured: nothing lives in "other".
-    let (lines, directive) = complete(dir.path(), kc, &["trigger", "-n", "other", "app/"]).await;
+    let (lines, directive) = complete(dir.path(), kc, &["trigger", "-n", &other, "app/"]).await;
     assert!(lines.is_empty(), "{lines:?}");
     assert_eq!(directive, ":4");
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn kubeconfig_flag_among_the_words_is_used_and_errors_stay_quiet() {
-    let sb = setup().await;
+async fn kubeconfig_flag_among_the_words_is_used_and_errors_stay_quiet(env: Env) {
+    setup(&env).await;
+    let ns = env.ns();
     let dir = bin_dir();
     let nowhere = dir.path().join("missing-kubeconfig");
-    let kc = sb.kubeconfig_path().to_string_lossy().into_owned();
+    let kc = env.kubeconfig().to_string_lossy().into_owned();
     let (lines, _) = complete(
         dir.path(),
         &nowhere,
-        &["--kubeconfig", &kc, "prune", "-n", NS, "app/b"],
+        &["--kubeconfig", &kc, "prune", "-n", ns, "app/b"],
     )
     .await;
     assert_eq!(values(&lines), ["app/billing"]);
@@ -169,18 +184,18 @@ async fn kubeconfig_flag_among_the_words_is_used_and_errors_stay_quiet() {
     assert_eq!(directive, ":4");
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn real_kubectl_uses_the_completion_entry_point() {
-    let sb = setup().await;
+async fn real_kubectl_uses_the_completion_entry_point(env: Env) {
+    setup(&env).await;
+    let ns = env.ns();
     let dir = bin_dir();
     let out = run_kubectl(
-        sb.kubeconfig_path(),
+        env.kubeconfig(),
         &[
             "__complete",
             "savepoint",
             "trigger",
             "-n",
-            NS,
+            ns,
             "app/orders-",
         ],
         dir.path(),
@@ -190,7 +205,7 @@ async fn real_kubectl_uses_the_completion_entry_point() {
     assert_eq!(values(&lines), ["app/orders-eu"], "{}", out.stdout);
     assert_eq!(directive, ":4");
     let out = run_kubectl(
-        sb.kubeconfig_path(),
+        env.kubeconfig(),
         &["__complete", "savepoint", "pru"],
         dir.path(),
     )
@@ -199,17 +214,15 @@ async fn real_kubectl_uses_the_completion_entry_point() {
     assert_eq!(values(&lines), ["prune"], "{}", out.stdout);
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn completion_subcommand_prints_shell_scripts() {
-    let sb = sandbox().await;
+async fn completion_subcommand_prints_shell_scripts(env: Env) {
     for shell in ["bash", "zsh", "fish"] {
-        let out = savepoint(&sb, &["completion", shell]).await;
+        let out = savepoint(&env, &["completion", shell]).await;
         let text = out.ok();
         assert!(
             text.contains("kubectl-savepoint") && text.contains("prune"),
             "{shell}: {text}"
         );
     }
-    let out = savepoint(&sb, &["completion", "tcsh"]).await;
+    let out = savepoint(&env, &["completion", "tcsh"]).await;
     assert_eq!(out.code, 2, "{out:?}");
 }

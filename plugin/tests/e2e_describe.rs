@@ -1,29 +1,67 @@
-//! `kubectl savepoint describe` and `version` through the real kubectl against the sandbox.
+//! `kubectl savepoint describe` and `version` through the real kubectl, on the sandbox and on the real
+//! kube-apiserver (`sandbox::…` / `real::…`). A cluster without the FlinkStateSnapshot CRD is
+//! sandbox-only.
 
+mod common;
 mod lifecycle_support;
 
-use flink_sandbox::{Permissions, Sandbox};
-use lifecycle_support::*;
+use flink_sandbox::Sandbox;
+use kube::api::{Api, ApiResource, DynamicObject, PostParams};
+use lifecycle_support::api::*;
+use lifecycle_support::{app, plugin_dir, run_kubectl, session, session_job, snapshot};
 use serde_json::{Value, json};
 
-fn event(name: &str, kind: &str, object: &str, reason: &str, message: &str) -> Value {
+on_both_backends!(
+    describe_session_job_shows_dir_source_schedule_mode_history_and_events,
+    describe_snapshot_shows_status_fields_disposal_and_events,
+    version_reports_plugin_server_and_crd_and_client_needs_no_network,
+    viewer_role_can_describe_but_schedule_write_is_forbidden_with_verb_named,
+    describe_of_a_missing_object_exits_1,
+);
+
+/// The not-found half of the legacy test below, on a cluster that serves the snapshot CRD.
+async fn describe_of_a_missing_object_exits_1(env: Env) {
+    let out = savepoint(&env, &["describe", "app/nope"]).await;
+    assert_eq!(out.code, 1, "{out:?}");
+    assert!(out.stderr.contains("not found"), "{}", out.stderr);
+}
+
+fn event(ns: &str, name: &str, kind: &str, object: &str, reason: &str, message: &str) -> Value {
     json!({
         "apiVersion": "v1", "kind": "Event",
-        "metadata": {"name": name, "namespace": NS},
-        "involvedObject": {"apiVersion": "flink.apache.org/v1beta1", "kind": kind, "name": object, "namespace": NS},
+        "metadata": {"name": name, "namespace": ns},
+        "involvedObject": {"apiVersion": "flink.apache.org/v1beta1", "kind": kind, "name": object, "namespace": ns},
         "reason": reason, "message": message, "type": "Warning", "count": 2,
         "lastTimestamp": "2025-01-03T00:00:00Z", "firstTimestamp": "2025-01-02T00:00:00Z",
         "source": {"component": "flink-kubernetes-operator"}
     })
 }
 
-async fn setup(sb: &Sandbox) {
+/// Creates a core/v1 Event through the API.
+async fn put_event(env: &Env, event: Value) {
+    let resource = ApiResource {
+        group: String::new(),
+        version: "v1".into(),
+        api_version: "v1".into(),
+        kind: "Event".into(),
+        plural: "events".into(),
+    };
+    let api: Api<DynamicObject> = Api::namespaced_with(env.client().await, env.ns(), &resource);
+    let event: DynamicObject = serde_json::from_value(event).expect("an Event");
+    api.create(&PostParams::default(), &event)
+        .await
+        .expect("create event");
+}
+
+async fn setup(env: &Env) {
+    let ns = env.ns();
     put(
-        sb,
+        env,
         session("shared", json!({"state": {"savepoints.dir": "s3://b/sp"}})),
-    );
+    )
+    .await;
     put(
-        sb,
+        env,
         session_job(
             "clicks",
             "shared",
@@ -32,10 +70,11 @@ async fn setup(sb: &Sandbox) {
                         "kubernetes.operator.savepoint.history.max.count": "3"}),
             ),
         ),
-    );
-    running(sb, "flinksessionjobs", "clicks");
+    )
+    .await;
+    running(env, "flinksessionjobs", "clicks").await;
     put(
-        sb,
+        env,
         snapshot(
             "clicks-sp-1",
             "FlinkSessionJob",
@@ -44,9 +83,10 @@ async fn setup(sb: &Sandbox) {
             "2025-01-01T00:00:00Z",
             false,
         ),
-    );
+    )
+    .await;
     put(
-        sb,
+        env,
         snapshot(
             "clicks-sp-2",
             "FlinkSessionJob",
@@ -55,53 +95,49 @@ async fn setup(sb: &Sandbox) {
             "2025-01-02T00:00:00Z",
             true,
         ),
-    );
-    sb.store()
-        .create(
-            "events",
-            NS,
-            event(
-                "e1",
-                "FlinkSessionJob",
-                "clicks",
-                "SavepointError",
-                "Savepoint failed: disk full",
-            ),
-        )
-        .unwrap();
-    sb.store()
-        .create(
-            "events",
-            NS,
-            event(
-                "e2",
-                "FlinkSessionJob",
-                "unrelated",
-                "Other",
-                "not about clicks",
-            ),
-        )
-        .unwrap();
-    sb.store()
-        .create(
-            "events",
-            NS,
-            event(
-                "e3",
-                "FlinkStateSnapshot",
-                "clicks-sp-2",
-                "SavepointError",
-                "sp-2 broke",
-            ),
-        )
-        .unwrap();
+    )
+    .await;
+    put_event(
+        env,
+        event(
+            ns,
+            "e1",
+            "FlinkSessionJob",
+            "clicks",
+            "SavepointError",
+            "Savepoint failed: disk full",
+        ),
+    )
+    .await;
+    put_event(
+        env,
+        event(
+            ns,
+            "e2",
+            "FlinkSessionJob",
+            "unrelated",
+            "Other",
+            "not about clicks",
+        ),
+    )
+    .await;
+    put_event(
+        env,
+        event(
+            ns,
+            "e3",
+            "FlinkStateSnapshot",
+            "clicks-sp-2",
+            "SavepointError",
+            "sp-2 broke",
+        ),
+    )
+    .await;
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn describe_session_job_shows_dir_source_schedule_mode_history_and_events() {
-    let sb = sandbox().await;
-    setup(&sb).await;
-    let out = savepoint(&sb, &["describe", "job/clicks"]).await;
+async fn describe_session_job_shows_dir_source_schedule_mode_history_and_events(env: Env) {
+    setup(&env).await;
+    let out = savepoint(&env, &["describe", "job/clicks"]).await;
     let text = out.ok();
     assert!(text.contains("Session cluster:        shared"), "{text}");
     assert!(
@@ -128,7 +164,7 @@ async fn describe_session_job_shows_dir_source_schedule_mode_history_and_events(
     assert!(text.contains("Savepoint failed: disk full"), "{text}");
     assert!(!text.contains("not about clicks"), "{text}");
 
-    let out = savepoint(&sb, &["describe", "job", "clicks", "-o", "json"]).await;
+    let out = savepoint(&env, &["describe", "job", "clicks", "-o", "json"]).await;
     let doc: Value = serde_json::from_str(out.ok()).unwrap();
     assert_eq!(doc["settings"]["savepointDir"]["source"], "session-cluster");
     assert_eq!(doc["operatorMode"]["crdServed"], true);
@@ -136,11 +172,9 @@ async fn describe_session_job_shows_dir_source_schedule_mode_history_and_events(
     assert_eq!(doc["events"].as_array().unwrap().len(), 1);
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn describe_snapshot_shows_status_fields_disposal_and_events() {
-    let sb = sandbox().await;
-    setup(&sb).await;
-    let out = savepoint(&sb, &["describe", "flinkstatesnapshot/clicks-sp-2"]).await;
+async fn describe_snapshot_shows_status_fields_disposal_and_events(env: Env) {
+    setup(&env).await;
+    let out = savepoint(&env, &["describe", "flinkstatesnapshot/clicks-sp-2"]).await;
     let text = out.ok();
     assert!(
         text.contains("Job:                    job/clicks"),
@@ -153,44 +187,40 @@ async fn describe_snapshot_shows_status_fields_disposal_and_events() {
     );
     assert!(text.contains("Newest completed of job: no"), "{text}");
     assert!(text.contains("sp-2 broke"), "{text}");
-    let out = savepoint(&sb, &["describe", "savepoint/clicks-sp-1", "-o", "yaml"]).await;
+    let out = savepoint(&env, &["describe", "savepoint/clicks-sp-1", "-o", "yaml"]).await;
     let doc: Value = serde_yaml_ng::from_str(out.ok()).unwrap();
     assert_eq!(doc["latestCompletedOfJob"], true);
     assert_eq!(doc["disposeOnDelete"], false);
     assert_eq!(doc["path"], "s3://b/sp/clicks-sp-1");
 }
 
+/// Sandbox only: the real tier cannot remove a CRD for one test (an operator < 1.10 is mimicked by a
+/// sandbox that does not serve FlinkStateSnapshot).
 #[tokio::test(flavor = "multi_thread")]
-async fn describe_in_legacy_cluster_reports_legacy_mode_and_missing_object_exits_1() {
-    let sb = Sandbox::builder()
-        .without_crd("flinkstatesnapshots")
-        .start()
-        .await
-        .unwrap();
-    sb.store().ensure_namespace(NS);
+async fn sandbox_only_describe_in_legacy_cluster_reports_legacy_mode_and_missing_object_exits_1() {
+    let env = Env::sandbox_with(Sandbox::builder().without_crd("flinkstatesnapshots")).await;
     put(
-        &sb,
+        &env,
         app(
             "orders",
             json!({"execution.checkpointing.savepoint-dir": "s3://b/sp"}),
         ),
-    );
-    let out = savepoint(&sb, &["describe", "app/orders"]).await;
+    )
+    .await;
+    let out = savepoint(&env, &["describe", "app/orders"]).await;
     let text = out.ok();
     assert!(
         text.contains("legacy-status") && text.contains("not served"),
         "{text}"
     );
     assert!(text.contains("from resource"), "{text}");
-    let out = savepoint(&sb, &["describe", "app/nope"]).await;
+    let out = savepoint(&env, &["describe", "app/nope"]).await;
     assert_eq!(out.code, 1, "{out:?}");
     assert!(out.stderr.contains("not found"), "{}", out.stderr);
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn version_reports_plugin_server_and_crd_and_client_needs_no_network() {
-    let sb = sandbox().await;
-    let out = savepoint(&sb, &["version"]).await;
+async fn version_reports_plugin_server_and_crd_and_client_needs_no_network(env: Env) {
+    let out = savepoint(&env, &["version"]).await;
     let text = out.ok();
     assert!(
         text.contains(&format!("Plugin version: v{}", env!("CARGO_PKG_VERSION"))),
@@ -198,21 +228,9 @@ async fn version_reports_plugin_server_and_crd_and_client_needs_no_network() {
     );
     assert!(text.contains("Server version: v1."), "{text}");
     assert!(text.contains("FlinkStateSnapshot CRD: served"), "{text}");
-    let out = savepoint(&sb, &["version", "-o", "json"]).await;
+    let out = savepoint(&env, &["version", "-o", "json"]).await;
     let doc: Value = serde_json::from_str(out.ok()).unwrap();
     assert_eq!(doc["flinkResources"]["flinkstatesnapshots"], true);
-
-    let legacy = Sandbox::builder()
-        .without_crd("flinkstatesnapshots")
-        .start()
-        .await
-        .unwrap();
-    let out = savepoint(&legacy, &["version"]).await;
-    assert!(
-        out.ok().contains("FlinkStateSnapshot CRD: not served"),
-        "{}",
-        out.stdout
-    );
 
     let dir = tempfile::tempdir().unwrap();
     let nowhere = dir.path().join("no-kubeconfig");
@@ -234,28 +252,36 @@ async fn version_reports_plugin_server_and_crd_and_client_needs_no_network() {
     );
 }
 
+/// Sandbox only: the real tier cannot remove a CRD for one test.
 #[tokio::test(flavor = "multi_thread")]
-async fn viewer_role_can_describe_but_schedule_write_is_forbidden_with_verb_named() {
-    let sb = Sandbox::builder()
-        .user("viewer", "viewer-token", Permissions::read_only())
-        .start()
-        .await
-        .unwrap();
-    sb.store().ensure_namespace(NS);
-    put(
-        &sb,
-        app("orders", json!({"state.savepoints.dir": "s3://b/sp"})),
+async fn sandbox_only_version_reports_the_snapshot_crd_not_served_on_a_legacy_cluster() {
+    let env = Env::sandbox_with(Sandbox::builder().without_crd("flinkstatesnapshots")).await;
+    let out = savepoint(&env, &["version"]).await;
+    assert!(
+        out.ok().contains("FlinkStateSnapshot CRD: not served"),
+        "{}",
+        out.stdout
     );
-    let kc = sb.kubeconfig_for_user("viewer").unwrap();
+}
+
+async fn viewer_role_can_describe_but_schedule_write_is_forbidden_with_verb_named(env: Env) {
+    let ns = env.ns();
+    put(
+        &env,
+        app("orders", json!({"state.savepoints.dir": "s3://b/sp"})),
+    )
+    .await;
+    let before = rv(&env, "flinkdeployments", "orders").await;
+    let kc = env.viewer_kubeconfig();
     let out = run_kubectl(
-        &kc,
-        &["savepoint", "describe", "app/orders", "-n", NS],
+        kc,
+        &["savepoint", "describe", "app/orders", "-n", ns],
         &plugin_dir(),
     )
     .await;
     out.ok();
     let out = run_kubectl(
-        &kc,
+        kc,
         &[
             "savepoint",
             "schedule",
@@ -263,7 +289,7 @@ async fn viewer_role_can_describe_but_schedule_write_is_forbidden_with_verb_name
             "--interval",
             "6h",
             "-n",
-            NS,
+            ns,
         ],
         &plugin_dir(),
     )
@@ -274,4 +300,5 @@ async fn viewer_role_can_describe_but_schedule_write_is_forbidden_with_verb_name
         "{}",
         out.stderr
     );
+    assert_eq!(rv(&env, "flinkdeployments", "orders").await, before);
 }

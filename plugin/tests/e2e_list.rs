@@ -13,7 +13,27 @@ on_both_backends!(
     large_namespaces_are_read_in_pages,
     session_target_lists_its_session_jobs_and_filters_apply,
     watch_prints_new_rows_as_they_appear,
+    a_malformed_label_selector_is_refused_by_the_server,
 );
+
+/// `-l` goes to the API server as it is: a malformed selector is its 400, in its words.
+async fn a_malformed_label_selector_is_refused_by_the_server(env: Env) {
+    put_app(&env, "orders").await;
+    for (selector, message) in [
+        (
+            "a=b=c",
+            "found '=', expected: ',' or 'end of string' (HTTP 400, BadRequest)",
+        ),
+        (
+            "team in (",
+            "unable to parse requirement: found '', expected: ',', ')' or identifier (HTTP 400, BadRequest)",
+        ),
+    ] {
+        let out = kubectl(env.kubeconfig(), &["list", "-n", env.ns(), "-l", selector]).await;
+        out.expect(1);
+        assert!(out.stderr.contains(message), "{selector}: {}", out.stderr);
+    }
+}
 
 /// `orders` (legacy history + a requested nonce), `billing` in another namespace, session
 /// cluster `shared` with session job `etl`, and snapshots of each.

@@ -1,22 +1,35 @@
-//! `kubectl savepoint restore` through the real kubectl against the sandbox API server.
+//! `kubectl savepoint restore` through the real kubectl, on the sandbox and on the real kube-apiserver
+//! (`sandbox::…` / `real::…`). Request-log assertions hold on the sandbox only; the legacy mode (no
+//! FlinkStateSnapshot CRD) is a sandbox-only test.
 
+mod common;
 mod lifecycle_support;
 
 use flink_sandbox::Sandbox;
-use lifecycle_support::*;
+use lifecycle_support::api::*;
+use lifecycle_support::{app, session, session_job, snapshot};
 use serde_json::json;
+
+on_both_backends!(
+    in_place_restore_from_latest_sets_initial_path_and_a_new_redeploy_nonce,
+    restore_without_completed_savepoint_is_refused_and_changes_nothing,
+    in_place_restore_without_terminal_or_yes_refuses_instead_of_hanging,
+    dry_run_prints_the_patch_and_changes_nothing,
+    new_name_creates_a_clean_copy_starting_from_the_savepoint,
+    session_job_restores_in_place_and_as_a_copy_on_the_same_cluster,
+);
 
 const FD: &str = "flinkdeployments";
 
-async fn with_history() -> Sandbox {
-    let sb = sandbox().await;
+async fn with_history(env: &Env) {
     put(
-        &sb,
+        env,
         app("orders", json!({"state.savepoints.dir": "s3://b/sp"})),
-    );
-    running(&sb, FD, "orders");
+    )
+    .await;
+    running(env, FD, "orders").await;
     put(
-        &sb,
+        env,
         snapshot(
             "orders-sp-1",
             "FlinkDeployment",
@@ -25,9 +38,10 @@ async fn with_history() -> Sandbox {
             "2025-01-01T00:00:00Z",
             true,
         ),
-    );
+    )
+    .await;
     put(
-        &sb,
+        env,
         snapshot(
             "orders-sp-2",
             "FlinkDeployment",
@@ -36,9 +50,10 @@ async fn with_history() -> Sandbox {
             "2025-01-02T00:00:00Z",
             true,
         ),
-    );
+    )
+    .await;
     put(
-        &sb,
+        env,
         snapshot(
             "orders-sp-3",
             "FlinkDeployment",
@@ -47,20 +62,23 @@ async fn with_history() -> Sandbox {
             "2025-01-03T00:00:00Z",
             true,
         ),
-    );
-    sb
+    )
+    .await;
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn in_place_restore_from_latest_sets_initial_path_and_a_new_redeploy_nonce() {
-    let sb = with_history().await;
-    let out = savepoint(&sb, &["restore", "app/orders", "--from", "latest", "--yes"]).await;
+async fn in_place_restore_from_latest_sets_initial_path_and_a_new_redeploy_nonce(env: Env) {
+    with_history(&env).await;
+    let out = savepoint(
+        &env,
+        &["restore", "app/orders", "--from", "latest", "--yes"],
+    )
+    .await;
     assert!(
         out.ok().contains("redeploying from s3://b/sp/orders-sp-2"),
         "{}",
         out.stdout
     );
-    let job = &get(&sb, FD, "orders")["spec"]["job"];
+    let job = &get(&env, FD, "orders").await["spec"]["job"];
     assert_eq!(job["initialSavepointPath"], "s3://b/sp/orders-sp-2");
     assert!(job["savepointRedeployNonce"].as_i64().is_some(), "{job}");
     assert!(job.get("allowNonRestoredState").is_none());
@@ -68,7 +86,7 @@ async fn in_place_restore_from_latest_sets_initial_path_and_a_new_redeploy_nonce
     // A second restore picks a different nonce and honours --allow-non-restored-state.
     let first = job["savepointRedeployNonce"].clone();
     let out = savepoint(
-        &sb,
+        &env,
         &[
             "restore",
             "app/orders",
@@ -80,21 +98,20 @@ async fn in_place_restore_from_latest_sets_initial_path_and_a_new_redeploy_nonce
     )
     .await;
     out.ok();
-    let job = &get(&sb, FD, "orders")["spec"]["job"];
+    let job = &get(&env, FD, "orders").await["spec"]["job"];
     assert_eq!(job["initialSavepointPath"], "s3://b/sp/orders-sp-1");
     assert_ne!(job["savepointRedeployNonce"], first);
     assert_eq!(job["allowNonRestoredState"], true);
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn restore_without_completed_savepoint_is_refused_and_changes_nothing() {
-    let sb = sandbox().await;
+async fn restore_without_completed_savepoint_is_refused_and_changes_nothing(env: Env) {
     put(
-        &sb,
+        &env,
         app("orders", json!({"state.savepoints.dir": "s3://b/sp"})),
-    );
+    )
+    .await;
     put(
-        &sb,
+        &env,
         snapshot(
             "orders-sp-9",
             "FlinkDeployment",
@@ -103,9 +120,15 @@ async fn restore_without_completed_savepoint_is_refused_and_changes_nothing() {
             "2025-01-03T00:00:00Z",
             true,
         ),
-    );
-    let before = rv(&sb, FD, "orders");
-    let out = savepoint(&sb, &["restore", "app/orders", "--from", "latest", "--yes"]).await;
+    )
+    .await;
+    let before = rv(&env, FD, "orders").await;
+    clear_log(&env);
+    let out = savepoint(
+        &env,
+        &["restore", "app/orders", "--from", "latest", "--yes"],
+    )
+    .await;
     assert_eq!(out.code, 2, "{out:?}");
     assert!(
         out.stderr.contains("no completed savepoint"),
@@ -113,33 +136,33 @@ async fn restore_without_completed_savepoint_is_refused_and_changes_nothing() {
         out.stderr
     );
     let out = savepoint(
-        &sb,
+        &env,
         &["restore", "app/orders", "--from", "orders-sp-9", "--yes"],
     )
     .await;
     assert_eq!(out.code, 2, "{out:?}");
     assert!(out.stderr.contains("FAILED"), "{}", out.stderr);
-    assert_eq!(rv(&sb, FD, "orders"), before);
-    assert_eq!(writes(&sb), 0, "{:?}", sb.requests());
+    assert_eq!(rv(&env, FD, "orders").await, before);
+    if let Some(sb) = env.sandbox_ref() {
+        assert_eq!(sandbox_writes(sb), 0, "{:?}", sb.requests());
+    }
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn in_place_restore_without_terminal_or_yes_refuses_instead_of_hanging() {
-    let sb = with_history().await;
-    let before = rv(&sb, FD, "orders");
-    let out = savepoint(&sb, &["restore", "app/orders", "--from", "latest"]).await;
+async fn in_place_restore_without_terminal_or_yes_refuses_instead_of_hanging(env: Env) {
+    with_history(&env).await;
+    let before = rv(&env, FD, "orders").await;
+    let out = savepoint(&env, &["restore", "app/orders", "--from", "latest"]).await;
     assert_eq!(out.code, 2, "{out:?}");
     assert!(out.stderr.contains("--yes"), "{}", out.stderr);
-    assert_eq!(rv(&sb, FD, "orders"), before);
+    assert_eq!(rv(&env, FD, "orders").await, before);
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn dry_run_prints_the_patch_and_changes_nothing() {
-    let sb = with_history().await;
-    let before = rv(&sb, FD, "orders");
-    sb.clear_requests();
+async fn dry_run_prints_the_patch_and_changes_nothing(env: Env) {
+    with_history(&env).await;
+    let before = rv(&env, FD, "orders").await;
+    clear_log(&env);
     let out = savepoint(
-        &sb,
+        &env,
         &[
             "restore",
             "app/orders",
@@ -157,9 +180,12 @@ async fn dry_run_prints_the_patch_and_changes_nothing() {
         "s3://elsewhere/sp-7"
     );
     assert_eq!(doc["patch"]["metadata"]["resourceVersion"], before.as_str());
-    assert_eq!(writes(&sb), 0);
+    if let Some(sb) = env.sandbox_ref() {
+        assert_eq!(sandbox_writes(sb), 0, "{:?}", sb.requests());
+    }
+    assert_eq!(rv(&env, FD, "orders").await, before);
     let out = savepoint(
-        &sb,
+        &env,
         &[
             "restore",
             "app/orders",
@@ -170,15 +196,14 @@ async fn dry_run_prints_the_patch_and_changes_nothing() {
     )
     .await;
     assert!(out.ok().contains("server dry run"), "{}", out.stdout);
-    assert_eq!(rv(&sb, FD, "orders"), before);
+    assert_eq!(rv(&env, FD, "orders").await, before);
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn new_name_creates_a_clean_copy_starting_from_the_savepoint() {
-    let sb = with_history().await;
-    let original = get(&sb, FD, "orders");
+async fn new_name_creates_a_clean_copy_starting_from_the_savepoint(env: Env) {
+    with_history(&env).await;
+    let original = get(&env, FD, "orders").await;
     let out = savepoint(
-        &sb,
+        &env,
         &[
             "restore",
             "app/orders",
@@ -194,7 +219,7 @@ async fn new_name_creates_a_clean_copy_starting_from_the_savepoint() {
         "{}",
         out.stdout
     );
-    let copy = get(&sb, FD, "orders-restored");
+    let copy = get(&env, FD, "orders-restored").await;
     assert_eq!(
         copy["spec"]["job"]["initialSavepointPath"],
         "s3://b/sp/orders-sp-2"
@@ -209,10 +234,14 @@ async fn new_name_creates_a_clean_copy_starting_from_the_savepoint() {
         copy["spec"]["flinkConfiguration"],
         original["spec"]["flinkConfiguration"]
     );
-    assert_eq!(get(&sb, FD, "orders"), original, "the target is untouched");
+    assert_eq!(
+        get(&env, FD, "orders").await,
+        original,
+        "the target is untouched"
+    );
 
     let out = savepoint(
-        &sb,
+        &env,
         &[
             "restore",
             "app/orders",
@@ -226,43 +255,44 @@ async fn new_name_creates_a_clean_copy_starting_from_the_savepoint() {
     assert_eq!(out.code, 2, "{out:?}");
 }
 
+/// Sandbox only: the real tier cannot remove a CRD for one test (an operator < 1.10 is mimicked by a
+/// sandbox that does not serve FlinkStateSnapshot).
 #[tokio::test(flavor = "multi_thread")]
-async fn legacy_mode_latest_comes_from_the_status_history() {
-    let sb = Sandbox::builder()
-        .without_crd("flinkstatesnapshots")
-        .start()
-        .await
-        .unwrap();
-    sb.store().ensure_namespace(NS);
+async fn sandbox_only_legacy_mode_latest_comes_from_the_status_history() {
+    let env = Env::sandbox_with(Sandbox::builder().without_crd("flinkstatesnapshots")).await;
     put(
-        &sb,
+        &env,
         app("legacy", json!({"state.savepoints.dir": "s3://b/sp"})),
-    );
+    )
+    .await;
     let status = json!({"jobStatus": {"state": "RUNNING", "savepointInfo": {
     "lastSavepoint": {"timeStamp": 1735787045678i64, "location": "s3://b/sp/legacy-2", "triggerType": "MANUAL", "formatType": "CANONICAL"},
     "savepointHistory": [
         {"timeStamp": 1735700000000i64, "location": "s3://b/sp/legacy-1", "triggerType": "PERIODIC", "formatType": "CANONICAL"},
         {"timeStamp": 1735787045678i64, "location": "s3://b/sp/legacy-2", "triggerType": "MANUAL", "formatType": "CANONICAL"}
     ]}}});
-    sb.store().set_status(FD, NS, "legacy", status).unwrap();
-    let out = savepoint(&sb, &["restore", "app/legacy", "--from", "latest", "--yes"]).await;
+    env.set_status(FD, env.ns(), "legacy", status).await;
+    let out = savepoint(
+        &env,
+        &["restore", "app/legacy", "--from", "latest", "--yes"],
+    )
+    .await;
     out.ok();
     assert_eq!(
-        get(&sb, FD, "legacy")["spec"]["job"]["initialSavepointPath"],
+        get(&env, FD, "legacy").await["spec"]["job"]["initialSavepointPath"],
         "s3://b/sp/legacy-2"
     );
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn session_job_restores_in_place_and_as_a_copy_on_the_same_cluster() {
-    let sb = sandbox().await;
+async fn session_job_restores_in_place_and_as_a_copy_on_the_same_cluster(env: Env) {
     put(
-        &sb,
+        &env,
         session("shared", json!({"state.savepoints.dir": "s3://b/sp"})),
-    );
-    put(&sb, session_job("clicks", "shared", None));
+    )
+    .await;
+    put(&env, session_job("clicks", "shared", None)).await;
     put(
-        &sb,
+        &env,
         snapshot(
             "clicks-sp-1",
             "FlinkSessionJob",
@@ -271,9 +301,10 @@ async fn session_job_restores_in_place_and_as_a_copy_on_the_same_cluster() {
             "2025-01-01T00:00:00Z",
             true,
         ),
-    );
+    )
+    .await;
     let out = savepoint(
-        &sb,
+        &env,
         &[
             "restore",
             "job",
@@ -285,12 +316,12 @@ async fn session_job_restores_in_place_and_as_a_copy_on_the_same_cluster() {
     )
     .await;
     out.ok();
-    let job = &get(&sb, "flinksessionjobs", "clicks")["spec"]["job"];
+    let job = &get(&env, "flinksessionjobs", "clicks").await["spec"]["job"];
     assert_eq!(job["initialSavepointPath"], "s3://b/sp/clicks-sp-1");
     assert!(job["savepointRedeployNonce"].is_i64(), "{job}");
 
     let out = savepoint(
-        &sb,
+        &env,
         &[
             "restore",
             "job/clicks",
@@ -305,7 +336,7 @@ async fn session_job_restores_in_place_and_as_a_copy_on_the_same_cluster() {
     .await;
     let printed: serde_json::Value = serde_json::from_str(out.ok()).unwrap();
     assert_eq!(printed["metadata"]["name"], "clicks-v2");
-    let copy = get(&sb, "flinksessionjobs", "clicks-v2");
+    let copy = get(&env, "flinksessionjobs", "clicks-v2").await;
     assert_eq!(copy["spec"]["deploymentName"], "shared");
     assert_eq!(
         copy["spec"]["job"]["initialSavepointPath"],
@@ -317,7 +348,7 @@ async fn session_job_restores_in_place_and_as_a_copy_on_the_same_cluster() {
     );
 
     let out = savepoint(
-        &sb,
+        &env,
         &["restore", "session/shared", "--from", "latest", "--yes"],
     )
     .await;

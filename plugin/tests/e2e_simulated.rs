@@ -52,19 +52,7 @@ async fn simulated(env: &Env, snapshot_resources: bool, fail_savepoints: bool) -
 }
 
 async fn snapshots(env: &Env) -> Vec<Value> {
-    let client = env.client().await;
-    let api: kube::Api<kube::api::DynamicObject> = kube::Api::namespaced_with(
-        client,
-        env.ns(),
-        &flink_sandbox::simulator::HttpApi::resource("flinkstatesnapshots"),
-    );
-    api.list(&Default::default())
-        .await
-        .expect("list snapshots")
-        .items
-        .into_iter()
-        .map(|o| serde_json::to_value(o).unwrap())
-        .collect()
+    env.list("flinkstatesnapshots", env.ns()).await
 }
 
 async fn snapshot_mode_nonce_trigger_waits_for_the_operator_snapshot(env: Env) {

@@ -1,18 +1,41 @@
-//! `kubectl savepoint trigger` through the real kubectl against the sandbox API server.
+//! `kubectl savepoint trigger` through the real kubectl, on the sandbox and on the real kube-apiserver
+//! (`sandbox::…` / `real::…`). Request-log assertions hold on the sandbox only; fault injection and a
+//! missing CRD are sandbox-only tests (`sandbox_only_…`).
 
 mod common;
 
-use common::e2e::*;
+use common::e2e::{plugin_dir, writes};
+use common::env::*;
 use flink_sandbox::Fault;
 use serde_json::json;
 
-#[tokio::test(flavor = "multi_thread")]
-async fn nonce_trigger_sets_a_fresh_nonce_with_a_guarded_merge_patch() {
-    let sb = sandbox(false).await;
-    put_app(&sb, "orders");
-    let out = kubectl(sb.kubeconfig_path(), &["trigger", "app/orders", "-n", NS]).await;
+on_both_backends!(
+    nonce_trigger_sets_a_fresh_nonce_with_a_guarded_merge_patch,
+    stale_resource_version_is_a_conflict_on_the_server,
+    a_write_that_changes_nothing_keeps_the_resource_version,
+    rbac_denial_names_user_verb_and_resource,
+    the_operator_role_is_enough_to_trigger_both_ways,
+    snapshot_method_creates_a_time_sortable_flinkstatesnapshot,
+    every_refusal_exits_2_and_writes_nothing,
+    unknown_kind_and_missing_object_are_explained,
+    server_dry_run_validates_without_persisting,
+    help_reads_as_a_kubectl_subcommand_and_documents_exit_codes,
+    kubeconfig_env_list_and_context_namespace_are_honoured,
+);
+
+async fn nonce_trigger_sets_a_fresh_nonce_with_a_guarded_merge_patch(env: Env) {
+    let ns = env.ns();
+    put_app(&env, "orders").await;
+    let before = env.get("flinkdeployments", ns, "orders").await.unwrap();
+    // The fixture writes (create + status patch) are not the plugin's.
+    if let Some(sb) = env.sandbox_ref() {
+        sb.clear_requests();
+    }
+    let out = kubectl(env.kubeconfig(), &["trigger", "app/orders", "-n", ns]).await;
     out.expect(0);
-    let nonce = spec_nonce(&sb, "flinkdeployments", "orders").unwrap();
+    let nonce = spec_nonce(&env, "flinkdeployments", "orders")
+        .await
+        .unwrap();
     assert_ne!(nonce, 5);
     assert!(
         out.stdout.contains(&format!("5 -> {nonce}")),
@@ -21,57 +44,147 @@ async fn nonce_trigger_sets_a_fresh_nonce_with_a_guarded_merge_patch() {
     );
     assert!(
         out.stdout
-            .contains("kubectl savepoint wait app/orders -n flink"),
+            .contains(&format!("kubectl savepoint wait app/orders -n {ns}")),
         "{}",
         out.stdout
     );
-    let patch = sb
-        .requests()
-        .into_iter()
-        .find(|r| r.method == "PATCH")
-        .unwrap();
-    assert_eq!(
-        patch.content_type.as_deref(),
-        Some("application/merge-patch+json")
+    // On either backend the write went through: the resourceVersion moved on.
+    let after = env.get("flinkdeployments", ns, "orders").await.unwrap();
+    assert_ne!(
+        before["metadata"]["resourceVersion"],
+        after["metadata"]["resourceVersion"]
     );
-    assert_eq!(patch.status, 200);
+    // Request log: sandbox only.
+    if let Some(sb) = env.sandbox_ref() {
+        let patch = sb
+            .requests()
+            .into_iter()
+            .find(|r| r.method == "PATCH")
+            .unwrap();
+        assert_eq!(
+            patch.content_type.as_deref(),
+            Some("application/merge-patch+json")
+        );
+        assert_eq!(patch.status, 200);
+    }
 }
 
+/// What the plugin's guard relies on, shown against a real concurrent writer: a merge patch carrying the
+/// resourceVersion read before someone else wrote is refused with 409 Conflict, and nothing changes.
+async fn stale_resource_version_is_a_conflict_on_the_server(env: Env) {
+    let ns = env.ns();
+    put_app(&env, "orders").await;
+    let read = env.get("flinkdeployments", ns, "orders").await.unwrap();
+    let stale = read["metadata"]["resourceVersion"].clone();
+    env.merge_patch(
+        "flinkdeployments",
+        ns,
+        "orders",
+        json!({ "metadata": { "annotations": { "someone": "else" } } }),
+    )
+    .await;
+    let api: kube::Api<kube::api::DynamicObject> = kube::Api::namespaced_with(
+        env.client().await,
+        ns,
+        &kube::api::ApiResource {
+            group: "flink.apache.org".into(),
+            version: "v1beta1".into(),
+            api_version: "flink.apache.org/v1beta1".into(),
+            kind: "FlinkDeployment".into(),
+            plural: "flinkdeployments".into(),
+        },
+    );
+    let err = api
+        .patch(
+            "orders",
+            &Default::default(),
+            &kube::api::Patch::Merge(json!({
+                "metadata": { "resourceVersion": stale },
+                "spec": { "job": { "savepointTriggerNonce": 6 } }
+            })),
+        )
+        .await
+        .expect_err("a stale resourceVersion is refused");
+    match err {
+        kube::Error::Api(e) => {
+            assert_eq!(e.code, 409, "{e:?}");
+            assert_eq!(e.reason, "Conflict", "{e:?}");
+            assert!(e.message.contains("the object has been modified"), "{e:?}");
+        }
+        other => panic!("expected 409 Conflict, got {other:?}"),
+    }
+    assert_eq!(
+        spec_nonce(&env, "flinkdeployments", "orders").await,
+        Some(5)
+    );
+}
+
+/// What "nothing was written" checks rely on: a patch (of the object or of `/status`) that changes nothing
+/// is a no-op on kube-apiserver, with the same resourceVersion and no watch event.
+async fn a_write_that_changes_nothing_keeps_the_resource_version(env: Env) {
+    let ns = env.ns();
+    put_app(&env, "orders").await;
+    let before = env.get("flinkdeployments", ns, "orders").await.unwrap();
+    for patch in [
+        json!({ "metadata": { "labels": { "team": "data" } } }),
+        json!({ "spec": { "job": { "savepointTriggerNonce": 5 } } }),
+    ] {
+        let after = env
+            .merge_patch("flinkdeployments", ns, "orders", patch.clone())
+            .await;
+        assert_eq!(
+            after["metadata"]["resourceVersion"], before["metadata"]["resourceVersion"],
+            "{patch}"
+        );
+    }
+    env.set_status("flinkdeployments", ns, "orders", before["status"].clone())
+        .await;
+    let after = env.get("flinkdeployments", ns, "orders").await.unwrap();
+    assert_eq!(after, before, "a status write that changes nothing");
+}
+
+/// Sandbox only: needs fault injection (a 409 on the next two writes).
 #[tokio::test(flavor = "multi_thread")]
-async fn conflict_during_trigger_is_retried_with_a_fresh_read() {
-    let sb = sandbox(false).await;
-    put_app(&sb, "orders");
+async fn sandbox_only_conflict_during_trigger_is_retried_with_a_fresh_read() {
+    let env = Env::sandbox().await;
+    let sb = env.sandbox_ref().unwrap();
+    let ns = env.ns();
+    put_app(&env, "orders").await;
+    sb.clear_requests();
     sb.inject(Fault::ConflictOnNextWrite {
         resource: "flinkdeployments".into(),
         name: "orders".into(),
         times: 2,
     });
     let out = kubectl(
-        sb.kubeconfig_path(),
-        &["trigger", "app/orders", "-n", NS, "-o", "json"],
+        env.kubeconfig(),
+        &["trigger", "app/orders", "-n", ns, "-o", "json"],
     )
     .await;
     out.expect(0);
     let info: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
     assert_eq!(info["attempts"], 3);
-    let patches: Vec<u16> = writes(&sb).into_iter().map(|(_, code)| code).collect();
+    let patches: Vec<u16> = writes(sb).into_iter().map(|(_, code)| code).collect();
     assert_eq!(patches, [409, 409, 200]);
     assert_eq!(
-        spec_nonce(&sb, "flinkdeployments", "orders"),
+        spec_nonce(&env, "flinkdeployments", "orders").await,
         info["nonce"].as_i64()
     );
 }
 
+/// Sandbox only: needs fault injection (a 409 on every write).
 #[tokio::test(flavor = "multi_thread")]
-async fn persistent_conflicts_give_up_with_exit_1_and_an_explanation() {
-    let sb = sandbox(false).await;
-    put_app(&sb, "orders");
+async fn sandbox_only_persistent_conflicts_give_up_with_exit_1_and_an_explanation() {
+    let env = Env::sandbox().await;
+    let sb = env.sandbox_ref().unwrap();
+    let ns = env.ns();
+    put_app(&env, "orders").await;
     sb.inject(Fault::ConflictOnNextWrite {
         resource: "flinkdeployments".into(),
         name: "orders".into(),
         times: 10,
     });
-    let out = kubectl(sb.kubeconfig_path(), &["trigger", "app/orders", "-n", NS]).await;
+    let out = kubectl(env.kubeconfig(), &["trigger", "app/orders", "-n", ns]).await;
     out.expect(1);
     assert!(
         out.stderr.contains("gave up after 5 attempts"),
@@ -79,35 +192,77 @@ async fn persistent_conflicts_give_up_with_exit_1_and_an_explanation() {
         out.stderr
     );
     assert!(out.stderr.contains("409 Conflict"), "{}", out.stderr);
-    assert_eq!(spec_nonce(&sb, "flinkdeployments", "orders"), Some(5));
+    assert_eq!(
+        spec_nonce(&env, "flinkdeployments", "orders").await,
+        Some(5)
+    );
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn rbac_denial_names_user_verb_and_resource() {
-    let sb = sandbox(false).await;
-    put_app(&sb, "orders");
-    let viewer = sb.kubeconfig_for_user("viewer").unwrap();
-    let out = kubectl(&viewer, &["trigger", "app/orders", "-n", NS]).await;
+async fn rbac_denial_names_user_verb_and_resource(env: Env) {
+    let ns = env.ns();
+    put_app(&env, "orders").await;
+    let out = kubectl(
+        env.viewer_kubeconfig(),
+        &["trigger", "app/orders", "-n", ns],
+    )
+    .await;
     out.expect(1);
     assert!(
-        out.stderr.contains(
-            "forbidden: user \"viewer\" cannot patch flinkdeployments.flink.apache.org in namespace \"flink\" (verb patch)"
-        ),
+        out.stderr.contains(&format!(
+            "forbidden: user \"viewer\" cannot patch flinkdeployments.flink.apache.org in namespace \"{ns}\" (verb patch)"
+        )),
         "{}",
         out.stderr
     );
-    assert_eq!(spec_nonce(&sb, "flinkdeployments", "orders"), Some(5));
+    assert_eq!(
+        spec_nonce(&env, "flinkdeployments", "orders").await,
+        Some(5)
+    );
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn snapshot_method_creates_a_time_sortable_flinkstatesnapshot() {
-    let sb = sandbox(false).await;
-    put_session(&sb, "shared");
-    put_session_job(&sb, "etl", "shared");
+/// The `flink-savepoint-operator` role (manifests/plugin-rbac) grants what `trigger` needs: patch for the
+/// nonce, create for a FlinkStateSnapshot.
+async fn the_operator_role_is_enough_to_trigger_both_ways(env: Env) {
+    let ns = env.ns();
+    put_app(&env, "orders").await;
     let out = kubectl(
-        sb.kubeconfig_path(),
+        env.operator_kubeconfig(),
+        &["trigger", "app/orders", "-n", ns],
+    )
+    .await;
+    out.expect(0);
+    assert_ne!(
+        spec_nonce(&env, "flinkdeployments", "orders").await,
+        Some(5)
+    );
+    let out = kubectl(
+        env.operator_kubeconfig(),
         &[
-            "trigger", "job/etl", "-n", NS, "--method", "snapshot", "-o", "json",
+            "trigger",
+            "app/orders",
+            "-n",
+            ns,
+            "--method",
+            "snapshot",
+            "-o",
+            "json",
+        ],
+    )
+    .await;
+    out.expect(0);
+    let info: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let name = info["snapshot"].as_str().unwrap();
+    assert!(env.get("flinkstatesnapshots", ns, name).await.is_some());
+}
+
+async fn snapshot_method_creates_a_time_sortable_flinkstatesnapshot(env: Env) {
+    let ns = env.ns();
+    put_session(&env, "shared").await;
+    put_session_job(&env, "etl", "shared").await;
+    let out = kubectl(
+        env.kubeconfig(),
+        &[
+            "trigger", "job/etl", "-n", ns, "--method", "snapshot", "-o", "json",
         ],
     )
     .await;
@@ -115,7 +270,7 @@ async fn snapshot_method_creates_a_time_sortable_flinkstatesnapshot() {
     let info: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
     let name = info["snapshot"].as_str().unwrap();
     assert!(name.starts_with("etl-sp-"), "{name}");
-    let stored = sb.store().get("flinkstatesnapshots", NS, name).unwrap();
+    let stored = env.get("flinkstatesnapshots", ns, name).await.unwrap();
     assert_eq!(
         stored["spec"]["jobReference"],
         json!({ "kind": "FlinkSessionJob", "name": "etl" })
@@ -134,34 +289,46 @@ async fn snapshot_method_creates_a_time_sortable_flinkstatesnapshot() {
             .contains("its session cluster")
     );
     assert_eq!(
-        spec_nonce(&sb, "flinksessionjobs", "etl"),
+        spec_nonce(&env, "flinksessionjobs", "etl").await,
         Some(5),
         "the nonce is untouched"
     );
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn every_refusal_exits_2_and_writes_nothing() {
-    let sb = sandbox(false).await;
-    put_session(&sb, "shared");
-    put_app(&sb, "orders");
-    let mut no_dir = sb.store().get("flinkdeployments", NS, "orders").unwrap();
-    no_dir["metadata"] = json!({ "name": "nodir", "namespace": NS });
+async fn every_refusal_exits_2_and_writes_nothing(env: Env) {
+    let ns = env.ns();
+    put_session(&env, "shared").await;
+    put_app(&env, "orders").await;
+    let mut no_dir = env.get("flinkdeployments", ns, "orders").await.unwrap();
+    no_dir["metadata"] = json!({ "name": "nodir", "namespace": ns });
+    no_dir.as_object_mut().unwrap().remove("status");
     no_dir["spec"]["flinkConfiguration"] = json!({ "taskmanager.numberOfTaskSlots": "2" });
-    put(
-        &sb,
+    env.put(
         "flinkdeployments",
-        NS,
+        ns,
         no_dir.clone(),
         running_status(5, json!({})),
-    );
+    )
+    .await;
     let mut failing = no_dir;
     failing["metadata"]["name"] = json!("failing");
     failing["spec"]["flinkConfiguration"] =
         json!({ "execution": { "checkpointing": { "savepoint-dir": "s3://b" } } });
     let mut status = running_status(5, json!({}));
     status["jobStatus"]["state"] = json!("RESTARTING");
-    put(&sb, "flinkdeployments", NS, failing, status);
+    env.put("flinkdeployments", ns, failing, status).await;
+    if let Some(sb) = env.sandbox_ref() {
+        sb.clear_requests();
+    }
+    let versions = async || {
+        let mut v = Vec::new();
+        for name in ["shared", "orders", "nodir", "failing"] {
+            let obj = env.get("flinkdeployments", ns, name).await.unwrap();
+            v.push(obj["metadata"]["resourceVersion"].clone());
+        }
+        v
+    };
+    let before = versions().await;
 
     let cases: [(&[&str], &str); 4] = [
         (&["trigger", "session/shared"], "is a session cluster"),
@@ -174,16 +341,20 @@ async fn every_refusal_exits_2_and_writes_nothing() {
     ];
     for (args, message) in cases {
         let mut full = args.to_vec();
-        full.extend(["-n", NS]);
-        let out = kubectl(sb.kubeconfig_path(), &full).await;
+        full.extend(["-n", ns]);
+        let out = kubectl(env.kubeconfig(), &full).await;
         out.expect(2);
         assert!(out.stderr.contains(message), "{args:?}: {}", out.stderr);
     }
-    assert!(writes(&sb).is_empty(), "{:?}", writes(&sb));
+    // Nothing written, on either backend: no resourceVersion moved.
+    assert_eq!(versions().await, before);
+    if let Some(sb) = env.sandbox_ref() {
+        assert!(writes(sb).is_empty(), "{:?}", writes(sb));
+    }
 
     let forced = kubectl(
-        sb.kubeconfig_path(),
-        &["trigger", "app/failing", "-n", NS, "--force"],
+        env.kubeconfig(),
+        &["trigger", "app/failing", "-n", ns, "--force"],
     )
     .await;
     forced.expect(0);
@@ -196,13 +367,20 @@ async fn every_refusal_exits_2_and_writes_nothing() {
     );
 }
 
+/// Sandbox only: the real tier cannot remove a CRD for one test (an operator < 1.10 is mimicked by a
+/// sandbox that does not serve FlinkStateSnapshot).
 #[tokio::test(flavor = "multi_thread")]
-async fn snapshot_method_is_refused_when_the_crd_is_missing() {
-    let sb = sandbox(true).await;
-    put_app(&sb, "orders");
+async fn sandbox_only_snapshot_method_is_refused_when_the_crd_is_missing() {
+    let env =
+        Env::sandbox_with(flink_sandbox::Sandbox::builder().without_crd("flinkstatesnapshots"))
+            .await;
+    let sb = env.sandbox_ref().unwrap();
+    let ns = env.ns();
+    put_app(&env, "orders").await;
+    sb.clear_requests();
     let out = kubectl(
-        sb.kubeconfig_path(),
-        &["trigger", "app/orders", "-n", NS, "--method", "snapshot"],
+        env.kubeconfig(),
+        &["trigger", "app/orders", "-n", ns, "--method", "snapshot"],
     )
     .await;
     out.expect(2);
@@ -212,15 +390,14 @@ async fn snapshot_method_is_refused_when_the_crd_is_missing() {
         out.stderr
     );
     assert!(out.stderr.contains("1.10.0"), "{}", out.stderr);
-    assert!(writes(&sb).is_empty());
+    assert!(writes(sb).is_empty());
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn unknown_kind_and_missing_object_are_explained() {
-    let sb = sandbox(false).await;
+async fn unknown_kind_and_missing_object_are_explained(env: Env) {
+    let ns = env.ns();
     let out = kubectl(
-        sb.kubeconfig_path(),
-        &["trigger", "deployment/orders", "-n", NS],
+        env.kubeconfig(),
+        &["trigger", "deployment/orders", "-n", ns],
     )
     .await;
     out.expect(2);
@@ -231,48 +408,58 @@ async fn unknown_kind_and_missing_object_are_explained() {
         "{}",
         out.stderr
     );
-    let out = kubectl(
-        sb.kubeconfig_path(),
-        &["trigger", "app", "missing", "-n", NS],
-    )
-    .await;
+    let out = kubectl(env.kubeconfig(), &["trigger", "app", "missing", "-n", ns]).await;
     out.expect(1);
     assert!(
-        out.stderr
-            .contains("FlinkDeployment \"missing\" not found in namespace \"flink\""),
+        out.stderr.contains(&format!(
+            "FlinkDeployment \"missing\" not found in namespace \"{ns}\""
+        )),
         "{}",
         out.stderr
     );
     assert!(
-        out.stderr.contains("kubectl get flinkdeployments -n flink"),
+        out.stderr
+            .contains(&format!("kubectl get flinkdeployments -n {ns}")),
         "{}",
         out.stderr
     );
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn server_dry_run_validates_without_persisting() {
-    let sb = sandbox(false).await;
-    put_app(&sb, "orders");
+async fn server_dry_run_validates_without_persisting(env: Env) {
+    let ns = env.ns();
+    put_app(&env, "orders").await;
+    let before = env.get("flinkdeployments", ns, "orders").await.unwrap();
+    // The fixture writes (create + status patch) are not the plugin's.
+    if let Some(sb) = env.sandbox_ref() {
+        sb.clear_requests();
+    }
     let out = kubectl(
-        sb.kubeconfig_path(),
-        &["trigger", "app/orders", "-n", NS, "--dry-run=server"],
+        env.kubeconfig(),
+        &["trigger", "app/orders", "-n", ns, "--dry-run=server"],
     )
     .await;
     out.expect(0);
-    let patch = sb
-        .requests()
-        .into_iter()
-        .find(|r| r.method == "PATCH")
-        .unwrap();
-    assert!(patch.query.contains("dryRun=All"), "{}", patch.query);
-    assert_eq!(spec_nonce(&sb, "flinkdeployments", "orders"), Some(5));
+    if let Some(sb) = env.sandbox_ref() {
+        let patch = sb
+            .requests()
+            .into_iter()
+            .find(|r| r.method == "PATCH")
+            .unwrap();
+        assert!(patch.query.contains("dryRun=All"), "{}", patch.query);
+    }
+    assert_eq!(
+        spec_nonce(&env, "flinkdeployments", "orders").await,
+        Some(5)
+    );
+    let after = env.get("flinkdeployments", ns, "orders").await.unwrap();
+    assert_eq!(
+        before["metadata"]["resourceVersion"], after["metadata"]["resourceVersion"],
+        "a dry run persists nothing"
+    );
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn help_reads_as_a_kubectl_subcommand_and_documents_exit_codes() {
-    let sb = sandbox(false).await;
-    let out = kubectl(sb.kubeconfig_path(), &["trigger", "--help"]).await;
+async fn help_reads_as_a_kubectl_subcommand_and_documents_exit_codes(env: Env) {
+    let out = kubectl(env.kubeconfig(), &["trigger", "--help"]).await;
     out.expect(0);
     assert!(
         out.stdout.contains("Usage: kubectl savepoint trigger"),
@@ -286,10 +473,9 @@ async fn help_reads_as_a_kubectl_subcommand_and_documents_exit_codes() {
     );
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn kubeconfig_env_list_and_context_namespace_are_honoured() {
-    let sb = sandbox(false).await;
-    put_app(&sb, "orders");
+async fn kubeconfig_env_list_and_context_namespace_are_honoured(env: Env) {
+    let ns = env.ns();
+    put_app(&env, "orders").await;
     let dir = tempfile::tempdir().unwrap();
     let extra = dir.path().join("extra");
     std::fs::write(
@@ -297,13 +483,13 @@ async fn kubeconfig_env_list_and_context_namespace_are_honoured() {
         "apiVersion: v1\nkind: Config\nclusters: []\nusers: []\ncontexts: []\n",
     )
     .unwrap();
-    let list = format!("{}:{}", extra.display(), sb.kubeconfig_path().display());
+    let list = format!("{}:{}", extra.display(), env.kubeconfig().display());
     let out = tokio::process::Command::new("kubectl")
         .args([
             "savepoint",
             "trigger",
             "app/orders",
-            "--namespace=flink",
+            &format!("--namespace={ns}"),
             "--request-timeout",
             "30s",
         ])
@@ -325,5 +511,8 @@ async fn kubeconfig_env_list_and_context_namespace_are_honoured() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    assert_ne!(spec_nonce(&sb, "flinkdeployments", "orders"), Some(5));
+    assert_ne!(
+        spec_nonce(&env, "flinkdeployments", "orders").await,
+        Some(5)
+    );
 }

@@ -1,30 +1,50 @@
-//! `trigger --wait` and `wait` through the real kubectl; the test plays the operator by writing
-//! status and snapshot objects into the sandbox, in both operator modes.
+//! `trigger --wait` and `wait` through the real kubectl; the test plays the operator by writing status and
+//! snapshot objects through the API, on the sandbox and on the real kube-apiserver (`sandbox::…` /
+//! `real::…`). The legacy operator mode (no FlinkStateSnapshot CRD) is sandbox-only.
 
 mod common;
 
-use common::e2e::*;
+use common::env::*;
 use serde_json::json;
 
+on_both_backends!(
+    snapshot_mode_follows_the_operator_created_snapshot_to_completion,
+    failed_snapshot_prints_the_operator_error_and_exits_1,
+    abandoned_snapshot_exits_1_and_completed_named_snapshot_exits_0,
+    wait_on_a_target_follows_its_latest_savepoint,
+    timeout_exits_3,
+    wait_without_any_savepoint_explains,
+);
+
 /// Waits for the plugin to change the nonce of app `orders`; returns the new nonce.
-async fn new_nonce(sb: &flink_sandbox::Sandbox) -> i64 {
-    eventually("the nonce patch", || {
-        spec_nonce(sb, "flinkdeployments", "orders").filter(|n| *n != 5)
+async fn new_nonce(env: &Env) -> i64 {
+    eventually_async("the nonce patch", || async {
+        spec_nonce(env, "flinkdeployments", "orders")
+            .await
+            .filter(|n| *n != 5)
     })
     .await
 }
 
+/// A sandbox without the FlinkStateSnapshot CRD (an operator older than 1.10).
+async fn legacy_env() -> Env {
+    Env::sandbox_with(flink_sandbox::Sandbox::builder().without_crd("flinkstatesnapshots")).await
+}
+
+/// Sandbox only: the real tier cannot remove a CRD for one test (the legacy mode needs an operator < 1.10,
+/// mimicked by a sandbox that does not serve FlinkStateSnapshot).
 #[tokio::test(flavor = "multi_thread")]
-async fn legacy_mode_completes_when_the_operator_records_the_nonce() {
-    let sb = sandbox(true).await;
-    put_app(&sb, "orders");
+async fn sandbox_only_legacy_mode_completes_when_the_operator_records_the_nonce() {
+    let env = legacy_env().await;
+    let ns = env.ns();
+    put_app(&env, "orders").await;
     let child = command(
-        sb.kubeconfig_path(),
+        env.kubeconfig(),
         &[
             "trigger",
             "app/orders",
             "-n",
-            NS,
+            ns,
             "--wait",
             "--timeout",
             "2m",
@@ -34,24 +54,22 @@ async fn legacy_mode_completes_when_the_operator_records_the_nonce() {
     .stderr(std::process::Stdio::piped())
     .spawn()
     .unwrap();
-    let nonce = new_nonce(&sb).await;
+    let nonce = new_nonce(&env).await;
     // Operator: legacy trigger in flight, then completion recorded with the nonce.
     let pending = json!({ "triggerId": "t-1", "triggerType": "MANUAL", "triggerTimestamp": 1_767_225_600_000_i64, "formatType": "CANONICAL" });
-    sb.store()
-        .set_status("flinkdeployments", NS, "orders", running_status(5, pending))
-        .unwrap();
+    env.set_status("flinkdeployments", ns, "orders", running_status(5, pending))
+        .await;
     let done = json!({
         "lastSavepoint": { "timeStamp": 1_767_225_600_000_i64, "location": "s3://bucket/savepoints/savepoint-1", "triggerType": "MANUAL", "formatType": "CANONICAL", "triggerNonce": nonce },
         "savepointHistory": []
     });
-    sb.store()
-        .set_status(
-            "flinkdeployments",
-            NS,
-            "orders",
-            running_status(nonce, done),
-        )
-        .unwrap();
+    env.set_status(
+        "flinkdeployments",
+        ns,
+        "orders",
+        running_status(nonce, done),
+    )
+    .await;
     let out = finish(child).await;
     out.expect(0);
     assert!(
@@ -61,27 +79,28 @@ async fn legacy_mode_completes_when_the_operator_records_the_nonce() {
     );
 }
 
+/// Sandbox only: the legacy mode needs a cluster without the FlinkStateSnapshot CRD (see above).
 #[tokio::test(flavor = "multi_thread")]
-async fn legacy_mode_fails_when_the_nonce_is_handled_without_a_savepoint() {
-    let sb = sandbox(true).await;
-    put_app(&sb, "orders");
+async fn sandbox_only_legacy_mode_fails_when_the_nonce_is_handled_without_a_savepoint() {
+    let env = legacy_env().await;
+    let ns = env.ns();
+    put_app(&env, "orders").await;
     let child = command(
-        sb.kubeconfig_path(),
-        &["trigger", "app/orders", "-n", NS, "--wait"],
+        env.kubeconfig(),
+        &["trigger", "app/orders", "-n", ns, "--wait"],
     )
     .stdout(std::process::Stdio::piped())
     .stderr(std::process::Stdio::piped())
     .spawn()
     .unwrap();
-    let nonce = new_nonce(&sb).await;
-    sb.store()
-        .set_status(
-            "flinkdeployments",
-            NS,
-            "orders",
-            running_status(nonce, json!({})),
-        )
-        .unwrap();
+    let nonce = new_nonce(&env).await;
+    env.set_status(
+        "flinkdeployments",
+        ns,
+        "orders",
+        running_status(nonce, json!({})),
+    )
+    .await;
     let out = finish(child).await;
     out.expect(1);
     assert!(
@@ -92,64 +111,62 @@ async fn legacy_mode_fails_when_the_nonce_is_handled_without_a_savepoint() {
     );
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn snapshot_mode_follows_the_operator_created_snapshot_to_completion() {
-    let sb = sandbox(false).await;
-    put_app(&sb, "orders");
+async fn snapshot_mode_follows_the_operator_created_snapshot_to_completion(env: Env) {
+    let ns = env.ns();
+    put_app(&env, "orders").await;
     // An older manual snapshot must not be mistaken for the new one.
     put_snapshot(
-        &sb,
-        NS,
+        &env,
+        ns,
         "orders-savepoint-manual-1000",
         "FlinkDeployment",
         "orders",
         "MANUAL",
         json!({ "state": "COMPLETED", "path": "s3://old" }),
-    );
+    )
+    .await;
     let child = command(
-        sb.kubeconfig_path(),
-        &["trigger", "app/orders", "-n", NS, "--wait", "-o", "json"],
+        env.kubeconfig(),
+        &["trigger", "app/orders", "-n", ns, "--wait", "-o", "json"],
     )
     .stdout(std::process::Stdio::piped())
     .stderr(std::process::Stdio::piped())
     .spawn()
     .unwrap();
-    let nonce = new_nonce(&sb).await;
+    let nonce = new_nonce(&env).await;
     // Operator (snapshot mode): create the CR, mark the nonce handled, then complete the CR.
     let name = "orders-savepoint-manual-2000";
     put_snapshot(
-        &sb,
-        NS,
+        &env,
+        ns,
         name,
         "FlinkDeployment",
         "orders",
         "MANUAL",
         json!({ "state": "TRIGGER_PENDING" }),
-    );
-    sb.store()
-        .set_status(
-            "flinkdeployments",
-            NS,
-            "orders",
-            running_status(nonce, json!({})),
-        )
-        .unwrap();
-    sb.store()
-        .set_status(
-            "flinkstatesnapshots",
-            NS,
-            name,
-            json!({ "state": "IN_PROGRESS", "triggerId": "x" }),
-        )
-        .unwrap();
-    sb.store()
-        .set_status(
-            "flinkstatesnapshots",
-            NS,
-            name,
-            json!({ "state": "COMPLETED", "path": "s3://bucket/savepoints/sp-2", "failures": 0 }),
-        )
-        .unwrap();
+    )
+    .await;
+    env.set_status(
+        "flinkdeployments",
+        ns,
+        "orders",
+        running_status(nonce, json!({})),
+    )
+    .await;
+    env.set_status(
+        "flinkstatesnapshots",
+        ns,
+        name,
+        json!({ "state": "IN_PROGRESS", "triggerId": "x" }),
+    )
+    .await;
+    env.set_status(
+        "flinkstatesnapshots",
+        ns,
+        name,
+        json!({ "state": "COMPLETED", "path": "s3://bucket/savepoints/sp-2", "failures": 0 }),
+    )
+    .await;
     let out = finish(child).await;
     out.expect(0);
     let info: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
@@ -158,17 +175,16 @@ async fn snapshot_mode_follows_the_operator_created_snapshot_to_completion() {
     assert_eq!(info["result"]["snapshot"], name);
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn failed_snapshot_prints_the_operator_error_and_exits_1() {
-    let sb = sandbox(false).await;
-    put_app(&sb, "orders");
+async fn failed_snapshot_prints_the_operator_error_and_exits_1(env: Env) {
+    let ns = env.ns();
+    put_app(&env, "orders").await;
     let child = command(
-        sb.kubeconfig_path(),
+        env.kubeconfig(),
         &[
             "trigger",
             "app/orders",
             "-n",
-            NS,
+            ns,
             "--method",
             "snapshot",
             "--wait",
@@ -178,16 +194,20 @@ async fn failed_snapshot_prints_the_operator_error_and_exits_1() {
     .stderr(std::process::Stdio::piped())
     .spawn()
     .unwrap();
-    let name = eventually("the snapshot", || {
-        let (items, _) = sb.store().list("flinkstatesnapshots", Some(NS));
-        items
-            .first()
-            .and_then(|s| s["metadata"]["name"].as_str().map(str::to_string))
+    let name = eventually_async("the snapshot", || async {
+        names(&env, "flinkstatesnapshots", env.ns())
+            .await
+            .into_iter()
+            .next()
     })
     .await;
-    sb.store()
-        .set_status("flinkstatesnapshots", NS, &name, json!({ "state": "FAILED", "failures": 4, "error": "Checkpoint coordinator is shut down" }))
-        .unwrap();
+    env.set_status(
+        "flinkstatesnapshots",
+        ns,
+        &name,
+        json!({ "state": "FAILED", "failures": 4, "error": "Checkpoint coordinator is shut down" }),
+    )
+    .await;
     let out = finish(child).await;
     out.expect(1);
     assert!(
@@ -198,22 +218,22 @@ async fn failed_snapshot_prints_the_operator_error_and_exits_1() {
     );
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn abandoned_snapshot_exits_1_and_completed_named_snapshot_exits_0() {
-    let sb = sandbox(false).await;
-    put_app(&sb, "orders");
+async fn abandoned_snapshot_exits_1_and_completed_named_snapshot_exits_0(env: Env) {
+    let ns = env.ns();
+    put_app(&env, "orders").await;
     put_snapshot(
-        &sb,
-        NS,
+        &env,
+        ns,
         "orders-sp-1",
         "FlinkDeployment",
         "orders",
         "MANUAL",
         json!({ "state": "ABANDONED", "error": "Job is not running" }),
-    );
+    )
+    .await;
     let out = kubectl(
-        sb.kubeconfig_path(),
-        &["wait", "flinkstatesnapshot/orders-sp-1", "-n", NS],
+        env.kubeconfig(),
+        &["wait", "flinkstatesnapshot/orders-sp-1", "-n", ns],
     )
     .await;
     out.expect(1);
@@ -223,82 +243,99 @@ async fn abandoned_snapshot_exits_1_and_completed_named_snapshot_exits_0() {
         out.stderr
     );
     put_snapshot(
-        &sb,
-        NS,
+        &env,
+        ns,
         "orders-sp-2",
         "FlinkDeployment",
         "orders",
         "MANUAL",
         json!({ "state": "COMPLETED", "path": "s3://done" }),
-    );
+    )
+    .await;
     let out = kubectl(
-        sb.kubeconfig_path(),
-        &["wait", "flinksnp", "orders-sp-2", "-n", NS],
+        env.kubeconfig(),
+        &["wait", "flinksnp", "orders-sp-2", "-n", ns],
     )
     .await;
     out.expect(0);
     assert_eq!(out.stdout, "s3://done\n");
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn wait_on_a_target_follows_its_latest_savepoint() {
-    let sb = sandbox(false).await;
-    put_app(&sb, "orders");
+/// `wait` runs as the read-only viewer: reading is all it needs, and on the sandbox its requests are told
+/// apart from the fixture writes (the admin's, which read `/status` before patching it).
+async fn wait_on_a_target_follows_its_latest_savepoint(env: Env) {
+    let ns = env.ns();
+    put_app(&env, "orders").await;
     put_snapshot(
-        &sb,
-        NS,
+        &env,
+        ns,
         "orders-sp-1",
         "FlinkDeployment",
         "orders",
         "MANUAL",
         json!({ "state": "IN_PROGRESS", "triggerTimestamp": "2026-01-01T00:00:00Z" }),
-    );
-    let child = command(sb.kubeconfig_path(), &["wait", "app/orders", "-n", NS])
+    )
+    .await;
+    if let Some(sb) = env.sandbox_ref() {
+        sb.clear_requests();
+    }
+    let child = command(env.viewer_kubeconfig(), &["wait", "app/orders", "-n", ns])
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    eventually("the watch", || {
-        sb.requests()
-            .iter()
-            .any(|r| r.verb.as_deref() == Some("watch"))
-            .then_some(())
-    })
-    .await;
-    sb.store()
-        .set_status("flinkstatesnapshots", NS, "orders-sp-1", json!({ "state": "COMPLETED", "path": "s3://latest", "triggerTimestamp": "2026-01-01T00:00:00Z" }))
-        .unwrap();
+    match env.sandbox_ref() {
+        Some(sb) => {
+            eventually("the watch", || {
+                sb.requests()
+                    .iter()
+                    .any(|r| {
+                        r.user.as_deref() == Some("viewer") && r.verb.as_deref() == Some("watch")
+                    })
+                    .then_some(())
+            })
+            .await
+        }
+        // No request log: give the plugin time to reach its watch (the outcome is the same either way).
+        None => tokio::time::sleep(std::time::Duration::from_secs(2)).await,
+    }
+    env.set_status("flinkstatesnapshots", ns, "orders-sp-1", json!({ "state": "COMPLETED", "path": "s3://latest", "triggerTimestamp": "2026-01-01T00:00:00Z" }))
+        .await;
     let out = finish(child).await;
     out.expect(0);
     assert_eq!(out.stdout, "s3://latest\n");
-    assert!(
-        !sb.requests()
-            .iter()
-            .any(|r| r.verb.as_deref() == Some("get") && r.path.contains("flinkstatesnapshots/")),
-        "progress comes from watches, not polling"
-    );
+    if let Some(sb) = env.sandbox_ref() {
+        assert!(
+            !sb.requests()
+                .iter()
+                .any(|r| r.user.as_deref() == Some("viewer")
+                    && r.verb.as_deref() == Some("get")
+                    && r.path.contains("flinkstatesnapshots/")),
+            "progress comes from watches, not polling"
+        );
+    }
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn timeout_exits_3() {
-    let sb = sandbox(false).await;
-    put_app(&sb, "orders");
+async fn timeout_exits_3(env: Env) {
+    let ns = env.ns();
+    put_app(&env, "orders").await;
     put_snapshot(
-        &sb,
-        NS,
+        &env,
+        ns,
         "orders-sp-1",
         "FlinkDeployment",
         "orders",
         "MANUAL",
         json!({ "state": "TRIGGER_PENDING" }),
-    );
+    )
+    .await;
     let out = kubectl(
-        sb.kubeconfig_path(),
+        env.kubeconfig(),
         &[
             "wait",
             "flinkstatesnapshot/orders-sp-1",
             "-n",
-            NS,
+            ns,
             "--timeout",
             "1s",
         ],
@@ -313,11 +350,10 @@ async fn timeout_exits_3() {
     );
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn wait_without_any_savepoint_explains() {
-    let sb = sandbox(false).await;
-    put_app(&sb, "orders");
-    let out = kubectl(sb.kubeconfig_path(), &["wait", "app/orders", "-n", NS]).await;
+async fn wait_without_any_savepoint_explains(env: Env) {
+    let ns = env.ns();
+    put_app(&env, "orders").await;
+    let out = kubectl(env.kubeconfig(), &["wait", "app/orders", "-n", ns]).await;
     out.expect(1);
     assert!(
         out.stderr.contains("has no savepoint to wait for"),

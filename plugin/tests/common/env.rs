@@ -139,3 +139,15 @@ where
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     }
 }
+
+/// The names of the `plural` objects in `ns`, sorted, listed through the API as the admin.
+pub async fn names(env: &Env, plural: &str, ns: &str) -> Vec<String> {
+    let mut names: Vec<String> = env
+        .list(plural, ns)
+        .await
+        .iter()
+        .filter_map(|o| o["metadata"]["name"].as_str().map(str::to_string))
+        .collect();
+    names.sort();
+    names
+}

@@ -11,12 +11,15 @@ enum Req {
     NotIn(String, Vec<String>),
     Exists(String),
     NotExists(String),
+    Gt(String, i64),
+    Lt(String, i64),
 }
 
 /// A parsed label selector; the empty selector matches everything.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct LabelSelector(Vec<Req>);
 
+/// Splits a field selector at top-level commas.
 fn split_top_level(s: &str) -> Vec<String> {
     let mut parts = Vec::new();
     let mut depth = 0usize;
@@ -43,47 +46,258 @@ fn split_top_level(s: &str) -> Vec<String> {
         .collect()
 }
 
-fn set_values(rest: &str) -> Result<Vec<String>, String> {
-    let rest = rest.trim();
-    let inner = rest
-        .strip_prefix('(')
-        .and_then(|r| r.strip_suffix(')'))
-        .ok_or_else(|| format!("expected '(' and ')' around set values in {rest:?}"))?;
-    Ok(inner
-        .split(',')
-        .map(|v| v.trim().to_string())
-        .filter(|v| !v.is_empty())
-        .collect())
+/// Tokens of the label-selector lexer of k8s.io/apimachinery (`pkg/labels/selector.go`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Tok {
+    End,
+    ClosedPar,
+    Comma,
+    DoesNotExist,
+    DoubleEquals,
+    Equals,
+    GreaterThan,
+    Identifier,
+    In,
+    LessThan,
+    NotEquals,
+    NotIn,
+    OpenPar,
+}
+
+fn is_special(c: char) -> bool {
+    matches!(c, '=' | '!' | '(' | ')' | ',' | '>' | '<')
+}
+
+fn lex(s: &str) -> Vec<(Tok, String)> {
+    let chars: Vec<char> = s.chars().collect();
+    let mut i = 0;
+    let mut out = Vec::new();
+    loop {
+        while i < chars.len() && matches!(chars[i], ' ' | '\t' | '\r' | '\n') {
+            i += 1;
+        }
+        if i >= chars.len() {
+            out.push((Tok::End, String::new()));
+            return out;
+        }
+        let c = chars[i];
+        if is_special(c) {
+            let two: String = chars[i..(i + 2).min(chars.len())].iter().collect();
+            let (tok, len) = match two.as_str() {
+                "!=" => (Tok::NotEquals, 2),
+                "==" => (Tok::DoubleEquals, 2),
+                _ => (
+                    match c {
+                        '=' => Tok::Equals,
+                        '!' => Tok::DoesNotExist,
+                        '(' => Tok::OpenPar,
+                        ')' => Tok::ClosedPar,
+                        ',' => Tok::Comma,
+                        '>' => Tok::GreaterThan,
+                        _ => Tok::LessThan,
+                    },
+                    1,
+                ),
+            };
+            out.push((tok, chars[i..i + len].iter().collect()));
+            i += len;
+        } else {
+            let start = i;
+            while i < chars.len()
+                && !is_special(chars[i])
+                && !matches!(chars[i], ' ' | '\t' | '\r' | '\n')
+            {
+                i += 1;
+            }
+            let word: String = chars[start..i].iter().collect();
+            let tok = match word.as_str() {
+                "in" => Tok::In,
+                "notin" => Tok::NotIn,
+                _ => Tok::Identifier,
+            };
+            out.push((tok, word));
+        }
+    }
+}
+
+/// The apimachinery parser over [`lex`]'s tokens, with its error messages.
+struct Parser {
+    items: Vec<(Tok, String)>,
+    pos: usize,
+}
+
+impl Parser {
+    /// In the values context `in`/`notin` are identifiers.
+    fn lookahead(&self, values: bool) -> (Tok, String) {
+        let (tok, lit) = self.items[self.pos].clone();
+        match tok {
+            Tok::In | Tok::NotIn if values => (Tok::Identifier, lit),
+            _ => (tok, lit),
+        }
+    }
+
+    fn consume(&mut self, values: bool) -> (Tok, String) {
+        let item = self.lookahead(values);
+        if self.pos < self.items.len() - 1 {
+            self.pos += 1;
+        }
+        item
+    }
+
+    fn parse(&mut self) -> Result<Vec<Req>, String> {
+        let mut reqs = Vec::new();
+        loop {
+            let (tok, lit) = self.lookahead(true);
+            match tok {
+                Tok::Identifier | Tok::DoesNotExist => {
+                    let r = self
+                        .requirement()
+                        .map_err(|e| format!("unable to parse requirement: {e}"))?;
+                    reqs.push(r);
+                    let (t, l) = self.consume(true);
+                    match t {
+                        Tok::End => return Ok(reqs),
+                        Tok::Comma => {
+                            let (t2, l2) = self.lookahead(true);
+                            if t2 != Tok::Identifier && t2 != Tok::DoesNotExist {
+                                return Err(format!(
+                                    "found '{l2}', expected: identifier after ','"
+                                ));
+                            }
+                        }
+                        _ => return Err(format!("found '{l}', expected: ',' or 'end of string'")),
+                    }
+                }
+                Tok::End => return Ok(reqs),
+                _ => {
+                    return Err(format!(
+                        "found '{lit}', expected: !, identifier, or 'end of string'"
+                    ));
+                }
+            }
+        }
+    }
+
+    fn requirement(&mut self) -> Result<Req, String> {
+        let (mut tok, mut lit) = self.consume(true);
+        let not = tok == Tok::DoesNotExist;
+        if not {
+            (tok, lit) = self.consume(true);
+        }
+        if tok != Tok::Identifier {
+            return Err(format!("found '{lit}', expected: identifier"));
+        }
+        let key = lit;
+        let (next, _) = self.lookahead(true);
+        if not {
+            return Ok(Req::NotExists(key));
+        }
+        if next == Tok::End || next == Tok::Comma {
+            return Ok(Req::Exists(key));
+        }
+        let (op, op_lit) = self.consume(false);
+        Ok(match op {
+            Tok::In => Req::In(key, self.values()?),
+            Tok::NotIn => Req::NotIn(key, self.values()?),
+            Tok::Equals | Tok::DoubleEquals => Req::Eq(key, self.exact_value()?),
+            Tok::NotEquals => Req::Ne(key, self.exact_value()?),
+            Tok::GreaterThan | Tok::LessThan => {
+                let v = self.exact_value()?;
+                let n: i64 = v.parse().map_err(|_| {
+                    format!("for 'Gt', 'Lt' operators, the value must be an integer: {v:?}")
+                })?;
+                if op == Tok::GreaterThan {
+                    Req::Gt(key, n)
+                } else {
+                    Req::Lt(key, n)
+                }
+            }
+            _ => {
+                return Err(format!(
+                    "found '{op_lit}', expected: in, notin, =, ==, !=, gt, lt"
+                ));
+            }
+        })
+    }
+
+    fn values(&mut self) -> Result<Vec<String>, String> {
+        let (tok, lit) = self.consume(true);
+        if tok != Tok::OpenPar {
+            return Err(format!("found '{lit}' expected: '('"));
+        }
+        let (tok, lit) = self.lookahead(true);
+        match tok {
+            Tok::Identifier | Tok::Comma => {
+                let s = self.identifiers()?;
+                let (tok, _) = self.consume(true);
+                if tok != Tok::ClosedPar {
+                    return Err(format!("found '{lit}', expected: ')'"));
+                }
+                Ok(s)
+            }
+            Tok::ClosedPar => {
+                self.consume(true);
+                Ok(vec![String::new()])
+            }
+            _ => Err(format!("found '{lit}', expected: ',', ')' or identifier")),
+        }
+    }
+
+    fn identifiers(&mut self) -> Result<Vec<String>, String> {
+        let mut s: Vec<String> = Vec::new();
+        loop {
+            let (tok, lit) = self.consume(true);
+            match tok {
+                Tok::Identifier => {
+                    s.push(lit);
+                    let (t2, l2) = self.lookahead(true);
+                    match t2 {
+                        Tok::Comma => continue,
+                        Tok::ClosedPar => return Ok(s),
+                        _ => return Err(format!("found '{l2}', expected: ',' or ')'")),
+                    }
+                }
+                Tok::Comma => {
+                    if s.is_empty() {
+                        s.push(String::new());
+                    }
+                    let (t2, _) = self.lookahead(true);
+                    if t2 == Tok::ClosedPar {
+                        s.push(String::new());
+                        return Ok(s);
+                    }
+                    if t2 == Tok::Comma {
+                        self.consume(true);
+                        s.push(String::new());
+                    }
+                }
+                _ => return Err(format!("found '{lit}', expected: ',', or identifier")),
+            }
+        }
+    }
+
+    fn exact_value(&mut self) -> Result<String, String> {
+        let (tok, _) = self.lookahead(true);
+        if tok == Tok::End || tok == Tok::Comma {
+            return Ok(String::new());
+        }
+        let (tok, lit) = self.consume(true);
+        if tok == Tok::Identifier {
+            return Ok(lit);
+        }
+        Err(format!("found '{lit}', expected: identifier"))
+    }
 }
 
 impl LabelSelector {
-    /// Parse the query-string form.
+    /// Parse the query-string form with kube-apiserver's grammar and error messages (label key and value
+    /// syntax are not validated).
     pub fn parse(s: &str) -> Result<Self, String> {
-        let mut reqs = Vec::new();
-        for part in split_top_level(s) {
-            let req = if let Some(key) = part.strip_prefix('!') {
-                Req::NotExists(key.trim().to_string())
-            } else if let Some((k, v)) = part.split_once("!=") {
-                Req::Ne(k.trim().to_string(), v.trim().to_string())
-            } else if let Some((k, v)) = part.split_once("==") {
-                Req::Eq(k.trim().to_string(), v.trim().to_string())
-            } else if let Some((k, v)) = part.split_once('=') {
-                Req::Eq(k.trim().to_string(), v.trim().to_string())
-            } else if let Some((k, v)) = part.split_once(" notin ") {
-                Req::NotIn(k.trim().to_string(), set_values(v)?)
-            } else if let Some((k, v)) = part.split_once(" in ") {
-                Req::In(k.trim().to_string(), set_values(v)?)
-            } else if part
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || "-_./".contains(c))
-            {
-                Req::Exists(part.clone())
-            } else {
-                return Err(format!("unable to parse requirement: {part:?}"));
-            };
-            reqs.push(req);
-        }
-        Ok(Self(reqs))
+        let mut parser = Parser {
+            items: lex(s),
+            pos: 0,
+        };
+        Ok(Self(parser.parse()?))
     }
 
     /// Parse the structured form used by webhook `namespaceSelector`/`objectSelector`.
@@ -140,6 +354,12 @@ impl LabelSelector {
             Req::NotIn(k, vs) => !get(k).is_some_and(|x| vs.iter().any(|v| v == x)),
             Req::Exists(k) => get(k).is_some(),
             Req::NotExists(k) => get(k).is_none(),
+            Req::Gt(k, n) => get(k)
+                .and_then(|x| x.parse::<i64>().ok())
+                .is_some_and(|x| x > *n),
+            Req::Lt(k, n) => get(k)
+                .and_then(|x| x.parse::<i64>().ok())
+                .is_some_and(|x| x < *n),
         })
     }
 }
@@ -235,6 +455,37 @@ mod tests {
                 "{s}"
             );
         }
+    }
+
+    #[test]
+    fn malformed_selectors_are_refused_with_the_apiserver_messages() {
+        // As kube-apiserver v1.37 answers (HTTP 400).
+        for (s, message) in [
+            (
+                "team in (",
+                "unable to parse requirement: found '', expected: ',', ')' or identifier",
+            ),
+            ("a=b=c", "found '=', expected: ',' or 'end of string'"),
+            ("a=b,", "found '', expected: identifier after ','"),
+            (
+                "=b",
+                "found '=', expected: !, identifier, or 'end of string'",
+            ),
+        ] {
+            assert_eq!(LabelSelector::parse(s).unwrap_err(), message, "{s}");
+        }
+        let labels = json!({"replicas": "3"});
+        assert!(
+            LabelSelector::parse("replicas>2")
+                .unwrap()
+                .matches(Some(&labels))
+        );
+        assert!(
+            !LabelSelector::parse("replicas<3")
+                .unwrap()
+                .matches(Some(&labels))
+        );
+        assert!(LabelSelector::parse("").unwrap().is_empty());
     }
 
     #[test]

@@ -99,7 +99,8 @@ impl ApiError {
         )
     }
 
-    /// 409 for a failed DELETE precondition (`what` = `UID` or `ResourceVersion`).
+    /// 409 for a failed DELETE precondition (`what` = `UID` or `ResourceVersion`), worded like the
+    /// apiserver's `BeforeDelete` (v1.37): qualified by kind, not plural, and the same in `details.kind`.
     pub fn precondition_failed(
         def: &ResourceDef,
         name: &str,
@@ -107,14 +108,25 @@ impl ApiError {
         wanted: &str,
         actual: &str,
     ) -> Self {
+        let consequence = if what == "UID" {
+            "The object might have been deleted and then recreated"
+        } else {
+            "The object might have been modified"
+        };
+        let qualified_kind = if def.group.is_empty() {
+            def.kind.clone()
+        } else {
+            format!("{}.{}", def.kind, def.group)
+        };
+        let mut details = Self::details(def, Some(name));
+        details["kind"] = json!(def.kind);
         Self::new(
             409,
             "Conflict",
             format!(
-                "Operation cannot be fulfilled on {} \"{name}\": Precondition failed: {what} in precondition: {wanted}, {what} in object meta: {actual}",
-                def.qualified_plural()
+                "Operation cannot be fulfilled on {qualified_kind} \"{name}\": the {what} in the precondition ({wanted}) does not match the {what} in record ({actual}). {consequence}"
             ),
-            Some(Self::details(def, Some(name))),
+            Some(details),
         )
     }
 

@@ -501,12 +501,13 @@ async fn delete_preconditions_fail_with_the_apiserver_conflict_message() {
     assert_eq!(
         r.body["message"],
         format!(
-            "Operation cannot be fulfilled on flinkdeployments.flink.apache.org \"orders-app\": Precondition failed: UID in precondition: 0000, UID in object meta: {uid}"
+            "Operation cannot be fulfilled on FlinkDeployment.flink.apache.org \"orders-app\": the UID in the precondition (0000) does not match the UID in record ({uid}). The object might have been deleted and then recreated"
         )
     );
+    // As kube-apiserver v1.37 answers (the group-qualified kind, in the message and in details.kind).
     assert_eq!(
         r.body["details"],
-        json!({"name": "orders-app", "group": "flink.apache.org", "kind": "flinkdeployments"})
+        json!({"name": "orders-app", "group": "flink.apache.org", "kind": "FlinkDeployment"})
     );
     let body = json!({"preconditions": {"uid": uid, "resourceVersion": cur["metadata"]["resourceVersion"]}});
     let r = http

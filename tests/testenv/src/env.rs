@@ -51,6 +51,32 @@ pub struct Env {
     client: OnceCell<kube::Client>,
 }
 
+const FLINK_KINDS: [&str; 3] = [
+    "flinkdeployments",
+    "flinksessionjobs",
+    "flinkstatesnapshots",
+];
+
+/// The sandbox twin of the `flink-savepoint-viewer` ClusterRole (`manifests/plugin-rbac/viewer.yaml`),
+/// which the real tier binds to the viewer: read the Flink kinds, list events and namespaces.
+fn viewer_permissions() -> Permissions {
+    Permissions::none()
+        .allow(&["get", "list", "watch"], &FLINK_KINDS)
+        .allow(&["list"], &["events", "namespaces"])
+}
+
+/// The sandbox twin of the `flink-savepoint-operator` ClusterRole (`manifests/plugin-rbac/operator.yaml`):
+/// the viewer's reads, patch/create of deployments and session jobs, create/delete of snapshots (no
+/// delete of deployments or session jobs, no `/status`).
+fn operator_permissions() -> Permissions {
+    viewer_permissions()
+        .allow(
+            &["patch", "create"],
+            &["flinkdeployments", "flinksessionjobs"],
+        )
+        .allow(&["create", "delete"], &["flinkstatesnapshots"])
+}
+
 impl Env {
     /// A fresh sandbox with namespace `flink` and the viewer/operator users.
     pub async fn sandbox() -> Env {
@@ -60,19 +86,8 @@ impl Env {
     /// A fresh sandbox from `builder` (e.g. `.without_crd("flinkstatesnapshots")`), plus the users.
     pub async fn sandbox_with(builder: SandboxBuilder) -> Env {
         let sb = builder
-            .user("viewer", "viewer-token", Permissions::read_only())
-            .user(
-                "operator",
-                "operator-token",
-                Permissions::read_only().allow(
-                    &["patch", "create", "delete"],
-                    &[
-                        "flinkdeployments",
-                        "flinksessionjobs",
-                        "flinkstatesnapshots",
-                    ],
-                ),
-            )
+            .user("viewer", "viewer-token", viewer_permissions())
+            .user("operator", "operator-token", operator_permissions())
             .start()
             .await
             .expect("sandbox starts");
@@ -305,6 +320,19 @@ impl Env {
             .to_string();
         self.create(plural, ns, obj).await;
         self.set_status(plural, ns, &name, status).await;
+    }
+
+    /// Every `plural` object in `ns`, as the admin.
+    pub async fn list(&self, plural: &str, ns: &str) -> Vec<Value> {
+        self.api(plural, ns)
+            .await
+            .list(&Default::default())
+            .await
+            .unwrap_or_else(|e| panic!("listing {plural} in {ns}: {e}"))
+            .items
+            .into_iter()
+            .map(|o| serde_json::to_value(o).expect("object JSON"))
+            .collect()
     }
 
     /// The stored object, or `None` when it does not exist.

@@ -287,7 +287,8 @@ impl Store {
 
     /// Replace an object. `expected_rv` (if `Some` and non-empty) must equal the current resourceVersion.
     /// uid/creationTimestamp are preserved, generation bumped on spec changes (custom resources), and an
-    /// object being deleted is removed once its finalizers are empty.
+    /// object being deleted is removed once its finalizers are empty. An update that changes nothing is a
+    /// no-op, as on kube-apiserver: the current object comes back with its resourceVersion, and no event.
     pub fn update(
         &self,
         plural: &str,
@@ -346,26 +347,20 @@ impl Store {
         if def.custom {
             m.insert("generation".into(), json!(generation));
         }
-        // Like kube-apiserver: an update that changes nothing keeps the resourceVersion and sends no
-        // watch event (GuaranteedUpdate short-circuits identical objects).
-        let unchanged = if def.custom {
-            sort_keys(obj.clone()) == current
-        } else {
-            obj == current
-        };
-        if unchanged {
-            return Ok(current);
-        }
-        inner.rv += 1;
-        let rv = inner.rv;
-        let m = meta_mut(&mut obj);
-        m.insert("resourceVersion".into(), json!(rv.to_string()));
         let being_deleted = m.contains_key("deletionTimestamp");
         let finalizers_empty = m
             .get("finalizers")
             .and_then(Value::as_array)
             .is_none_or(Vec::is_empty);
-        let obj = if def.custom { sort_keys(obj) } else { obj };
+        let mut obj = if def.custom { sort_keys(obj) } else { obj };
+        // Like kube-apiserver: a write that changes nothing is not written (same resourceVersion, no
+        // watch event).
+        if obj == current && !(being_deleted && finalizers_empty) {
+            return Ok(current);
+        }
+        inner.rv += 1;
+        let rv = inner.rv;
+        meta_mut(&mut obj).insert("resourceVersion".into(), json!(rv.to_string()));
         if being_deleted && finalizers_empty {
             inner.objects.remove(&key);
             let change = Change {

@@ -3,8 +3,8 @@
 
 use clap::CommandFactory;
 
+use crate::cli::TargetKind;
 use crate::cli::{Cli, GlobalArgs};
-use crate::target::TargetKind;
 
 /// What has to be completed, decided from the words alone.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -4,8 +4,9 @@ use std::time::Duration;
 
 use flink_savepoint::crd::{FlinkDeployment, FlinkSessionJob, FlinkStateSnapshot};
 
-use super::{Analysis, Completion, Want, directive};
-use crate::target::TargetKind;
+use super::analyze::{Analysis, Want};
+use super::reply::{Completion, directive};
+use crate::cli::TargetKind;
 
 /// Environment variable overriding the lookup time limit (seconds; default 5).
 pub const TIMEOUT_ENV: &str = "KUBECTL_SAVEPOINT_COMPLETION_TIMEOUT";
@@ -41,7 +42,7 @@ pub async fn complete_online(analysis: &Analysis) -> Completion {
 }
 
 async fn fetch(analysis: &Analysis) -> anyhow::Result<Vec<(String, String)>> {
-    let ctx = crate::kube::Context::new(analysis.global.clone());
+    let ctx = crate::cluster::Context::new(analysis.global.clone());
     let client = ctx.client().await?;
     let ns = ctx.namespace().await?;
     let ns = Some(ns.as_str());
@@ -66,7 +67,7 @@ async fn fetch(analysis: &Analysis) -> anyhow::Result<Vec<(String, String)>> {
             let named: Vec<(String, String)> = match kind {
                 TargetKind::FlinkDeployment | TargetKind::Session => {
                     let want_session = *kind == TargetKind::Session;
-                    crate::api::list_all::<FlinkDeployment>(&client, ns, None)
+                    crate::cluster::list_all::<FlinkDeployment>(&client, ns, None)
                         .await?
                         .into_iter()
                         .filter(|d| d.is_session_cluster() == want_session)
@@ -80,7 +81,7 @@ async fn fetch(analysis: &Analysis) -> anyhow::Result<Vec<(String, String)>> {
                         .collect()
                 }
                 TargetKind::FlinkSessionJob => {
-                    crate::api::list_all::<FlinkSessionJob>(&client, ns, None)
+                    crate::cluster::list_all::<FlinkSessionJob>(&client, ns, None)
                         .await?
                         .into_iter()
                         .map(|j| {
@@ -118,17 +119,19 @@ async fn snapshot_names(
     client: &::kube::Client,
     ns: Option<&str>,
 ) -> anyhow::Result<Vec<(String, String)>> {
-    Ok(crate::api::list_all::<FlinkStateSnapshot>(client, ns, None)
-        .await?
-        .into_iter()
-        .filter(FlinkStateSnapshot::is_savepoint)
-        .map(|s| {
-            let job = s
-                .job_reference()
-                .map(|r| format!(" {}", r.name))
-                .unwrap_or_default();
-            let state = s.state().as_str().to_owned();
-            (s.metadata.name.unwrap_or_default(), format!("{state}{job}"))
-        })
-        .collect())
+    Ok(
+        crate::cluster::list_all::<FlinkStateSnapshot>(client, ns, None)
+            .await?
+            .into_iter()
+            .filter(FlinkStateSnapshot::is_savepoint)
+            .map(|s| {
+                let job = s
+                    .job_reference()
+                    .map(|r| format!(" {}", r.name))
+                    .unwrap_or_default();
+                let state = s.state().as_str().to_owned();
+                (s.metadata.name.unwrap_or_default(), format!("{state}{job}"))
+            })
+            .collect(),
+    )
 }

@@ -11,10 +11,9 @@
 
 use std::fmt;
 
-use crate::exit::UsageError;
+use flink_savepoint::crd::GROUP as FLINK_GROUP;
 
-/// The API group of every Flink operator resource.
-pub const FLINK_GROUP: &str = "flink.apache.org";
+use crate::error::UsageError;
 
 /// What a target names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

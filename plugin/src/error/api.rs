@@ -9,15 +9,13 @@
 //!   that introduced it.
 //! * 401, 409, other statuses and transport errors get their own sentences.
 //!
-//! Discovery and paginated listing live in [`crate::discovery`] (re-exported here).
 
 use std::fmt;
 
 use ::kube::Resource;
 use ::kube::core::Status;
 
-pub use crate::discovery::{FLINK_API_VERSION, FlinkCrds, PAGE_SIZE, discover_flink, list_all};
-use crate::target::FLINK_GROUP;
+use flink_savepoint::crd::GROUP as FLINK_GROUP;
 
 /// One API request, for error messages.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -176,14 +174,13 @@ impl std::error::Error for ApiError {}
 
 /// Extension: attach an [`ApiOp`] to a kube result.
 pub trait ApiResultExt<T> {
-    /// Maps a kube error to an [`ApiError`] describing `op` (inside an `anyhow::Error`;
-    /// `downcast_ref::<ApiError>()` recovers it).
-    fn op(self, op: ApiOp) -> anyhow::Result<T>;
+    /// Maps a kube error to an [`super::Error::Api`] describing `op`.
+    fn op(self, op: ApiOp) -> super::Result<T>;
 }
 
 impl<T> ApiResultExt<T> for Result<T, ::kube::Error> {
-    fn op(self, op: ApiOp) -> anyhow::Result<T> {
-        self.map_err(|e| anyhow::Error::new(op.error(e)))
+    fn op(self, op: ApiOp) -> super::Result<T> {
+        self.map_err(|e| op.error(e).into())
     }
 }
 

@@ -1,11 +1,12 @@
 //! Rendering `list` rows: table, wide, json, yaml, name.
 
-use anyhow::Result;
 use flink_savepoint::history::{EntrySource, SavepointEntry};
 use flink_savepoint::savepoint::plan::kind_prefix;
 use jiff::Timestamp;
 
-use crate::output::{OutputFormat, Table, human_age, list_object, render_row, to_json, to_yaml};
+use super::{Table, human_age, list_object, render_row, to_json, to_yaml};
+use crate::cli::OutputFormat;
+use crate::error::Result;
 
 /// How to render.
 #[derive(Debug, Clone, Copy)]

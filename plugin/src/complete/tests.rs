@@ -1,5 +1,5 @@
 use super::*;
-use crate::target::TargetKind;
+use crate::cli::TargetKind;
 
 fn words(items: &[&str]) -> Vec<String> {
     items.iter().map(|s| s.to_string()).collect()

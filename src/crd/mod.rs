@@ -10,6 +10,7 @@ mod accessors;
 mod deployment;
 mod enums;
 mod job;
+mod kind;
 mod names;
 mod reconciliation;
 mod session_job;
@@ -23,6 +24,7 @@ pub use enums::{
     UpgradeMode,
 };
 pub use job::{JobSpec, JobStatus, Savepoint, SavepointInfo};
+pub use kind::{API_VERSION, GROUP, Kind, VERSION};
 pub use names::{OperatorSnapshotName, operator_snapshot_name, parse_operator_snapshot_name};
 pub use reconciliation::{ReconciliationStatus, decode_spec_string, savepoint_nonce_of};
 pub use session_job::{FlinkSessionJob, FlinkSessionJobSpec, FlinkSessionJobStatus};
@@ -31,13 +33,6 @@ pub use snapshot::{
     JobReference, SavepointSpec,
 };
 pub use target::TargetRef;
-
-/// API group of all Flink operator resources.
-pub const GROUP: &str = "flink.apache.org";
-/// API version of all Flink operator resources.
-pub const VERSION: &str = "v1beta1";
-/// `apiVersion` of all Flink operator resources.
-pub const API_VERSION: &str = "flink.apache.org/v1beta1";
 
 /// Label: `SAVEPOINT` | `CHECKPOINT` (set by the operator on every reconcile).
 pub const LABEL_SNAPSHOT_TYPE: &str = "snapshot.type";

@@ -263,9 +263,8 @@ pub fn describe_snapshot(
         namespace: snapshot.metadata.namespace.clone(),
         job: snapshot.job_reference().map(|r| {
             let prefix = match r.kind {
-                crate::crd::JobKind::FlinkDeployment => "app".to_owned(),
-                crate::crd::JobKind::FlinkSessionJob => "job".to_owned(),
-                ref other => other.as_str().to_ascii_lowercase(),
+                crate::crd::JobKind::Unknown(ref other) => other.to_ascii_lowercase(),
+                ref known => crate::crd::Kind::of_job(known).prefix().to_owned(),
             };
             format!("{prefix}/{}", r.name)
         }),

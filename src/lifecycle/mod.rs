@@ -20,7 +20,5 @@ pub use restore::{
     CopyPlan, InPlacePlan, RestoreError, RestoreSource, fresh_nonce, plan_copy, plan_in_place,
     resolve_source, snapshot_location,
 };
-pub use schedule::{
-    ConfigChange, ScheduleError, SchedulePlan, ScheduleRequest, TargetKind, plan_schedule,
-};
+pub use schedule::{ConfigChange, ScheduleError, SchedulePlan, ScheduleRequest, plan_schedule};
 pub use settings::{ScheduleView, Setting, SettingSource, schedule_view};

@@ -12,20 +12,10 @@ use crate::config::options::{
 use crate::config::{
     ConfigOption, FlatConfig, Layered, WriteError, flatten, remove_option, set_option,
 };
+use crate::crd::Kind;
 use crate::grammar::{
     DurationError, IntError, IntervalError, PeriodicInterval, parse_duration, parse_int,
 };
-
-/// What kind of resource is being scheduled.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TargetKind {
-    /// A FlinkDeployment with a job.
-    Application,
-    /// A FlinkDeployment without a job: its settings are inherited by its session jobs.
-    SessionCluster,
-    /// A FlinkSessionJob (its savepoint directory comes from the session cluster).
-    SessionJob,
-}
 
 /// The flags of `schedule`, as typed by the user (validated by [`plan_schedule`]).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -182,14 +172,14 @@ pub fn validate(request: &ScheduleRequest) -> Result<(), ScheduleError> {
 /// (`None` if unknown or not a session job) and `cluster_name` its name (for messages).
 /// Validation happens first; nothing is edited on error.
 pub fn plan_schedule(
-    kind: TargetKind,
+    kind: Kind,
     conf: Option<&Map<String, Value>>,
     session_cluster: Option<&FlatConfig>,
     cluster_name: &str,
     request: &ScheduleRequest,
 ) -> Result<SchedulePlan, ScheduleError> {
     validate(request)?;
-    if kind == TargetKind::SessionJob && request.savepoint_dir.is_some() {
+    if kind == Kind::SessionJob && request.savepoint_dir.is_some() {
         return Err(ScheduleError::SessionJobSavepointDir {
             cluster: cluster_name.to_owned(),
         });
@@ -233,14 +223,14 @@ pub fn plan_schedule(
     })
 }
 
-fn no_dir_error(kind: TargetKind, cluster_name: &str) -> ScheduleError {
+fn no_dir_error(kind: Kind, cluster_name: &str) -> ScheduleError {
     let keys = SAVEPOINT_DIR
         .spellings()
         .map(|k| format!("\"{k}\""))
         .collect::<Vec<_>>()
         .join(", ");
     let (places, hint) = match kind {
-        TargetKind::SessionJob => (
+        Kind::SessionJob => (
             format!("the session job and its session cluster \"{cluster_name}\""),
             format!(
                 "configure it on the session cluster: kubectl savepoint schedule session/{cluster_name} --savepoint-dir DIR"

@@ -23,7 +23,9 @@ pub use lifecycle::{
     CompletionArgs, CompletionShell, DeleteArgs, DescribeArgs, PruneArgs, RestoreArgs,
     ScheduleArgs, VersionArgs,
 };
-pub use target::{Target, TargetKind, parse_target};
+pub use target::{
+    JOBS_AND_SESSIONS, JOBS_AND_SNAPSHOTS, Kind, Target, aliases, kind_from_alias, parse_target,
+};
 
 use crate::error::EXIT_CODES_HELP;
 

@@ -12,126 +12,62 @@
 use std::fmt;
 
 use flink_savepoint::crd::GROUP as FLINK_GROUP;
+pub use flink_savepoint::crd::Kind;
 
 use crate::error::UsageError;
 
-/// What a target names.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum TargetKind {
-    /// A FlinkDeployment (application cluster; `app/NAME`).
-    FlinkDeployment,
-    /// A FlinkSessionJob (`job/NAME`).
-    FlinkSessionJob,
-    /// A session cluster: a FlinkDeployment without `spec.job` (`session/NAME`).
-    Session,
-    /// A FlinkStateSnapshot (`flinkstatesnapshot/NAME`).
-    FlinkStateSnapshot,
-}
+/// The kinds a savepoint can be taken of or listed for: applications, session jobs, sessions.
+pub const JOBS_AND_SESSIONS: &[Kind] = &[Kind::Application, Kind::SessionJob, Kind::SessionCluster];
 
-impl TargetKind {
-    /// Every kind, in the order they are listed in messages.
-    pub const ALL: [TargetKind; 4] = [
-        TargetKind::FlinkDeployment,
-        TargetKind::FlinkSessionJob,
-        TargetKind::Session,
-        TargetKind::FlinkStateSnapshot,
-    ];
+/// The kinds `wait` accepts: a job (its latest savepoint) or a snapshot by name.
+pub const JOBS_AND_SNAPSHOTS: &[Kind] = &[Kind::Application, Kind::SessionJob, Kind::Snapshot];
 
-    /// The kinds a savepoint can be taken of or listed for: applications, session jobs, sessions.
-    pub const JOBS_AND_SESSIONS: &'static [TargetKind] = &[
-        TargetKind::FlinkDeployment,
-        TargetKind::FlinkSessionJob,
-        TargetKind::Session,
-    ];
-
-    /// The kinds `wait` accepts: a job (its latest savepoint) or a snapshot by name.
-    pub const JOBS_AND_SNAPSHOTS: &'static [TargetKind] = &[
-        TargetKind::FlinkDeployment,
-        TargetKind::FlinkSessionJob,
-        TargetKind::FlinkStateSnapshot,
-    ];
-
-    /// The canonical short prefix used when printing a target (`app/orders`).
-    pub fn prefix(self) -> &'static str {
-        match self {
-            TargetKind::FlinkDeployment => "app",
-            TargetKind::FlinkSessionJob => "job",
-            TargetKind::Session => "session",
-            TargetKind::FlinkStateSnapshot => "flinkstatesnapshot",
-        }
-    }
-
-    /// The Kubernetes kind of the object behind the target.
-    pub fn api_kind(self) -> &'static str {
-        match self {
-            TargetKind::FlinkDeployment | TargetKind::Session => "FlinkDeployment",
-            TargetKind::FlinkSessionJob => "FlinkSessionJob",
-            TargetKind::FlinkStateSnapshot => "FlinkStateSnapshot",
-        }
-    }
-
-    /// The plural resource name (as used by `kubectl get` and RBAC).
-    pub fn plural(self) -> &'static str {
-        match self {
-            TargetKind::FlinkDeployment | TargetKind::Session => "flinkdeployments",
-            TargetKind::FlinkSessionJob => "flinksessionjobs",
-            TargetKind::FlinkStateSnapshot => "flinkstatesnapshots",
-        }
-    }
-
-    /// The aliases accepted on the command line (lower case).
-    pub fn aliases(self) -> &'static [&'static str] {
-        match self {
-            TargetKind::FlinkDeployment => &[
-                "app",
-                "application",
-                "flinkdeployment",
-                "flinkdeployments",
-                "flinkdep",
-            ],
-            TargetKind::FlinkSessionJob => &[
-                "job",
-                "sessionjob",
-                "sessionjobs",
-                "flinksessionjob",
-                "flinksessionjobs",
-            ],
-            TargetKind::Session => &["session"],
-            TargetKind::FlinkStateSnapshot => &[
-                "flinkstatesnapshot",
-                "flinkstatesnapshots",
-                "flinksnp",
-                "snapshot",
-                "snapshots",
-                "savepoint",
-                "savepoints",
-            ],
-        }
-    }
-
-    /// Resolves a kind alias (case-insensitive, optional `.flink.apache.org` suffix).
-    pub fn from_alias(text: &str) -> Option<TargetKind> {
-        let lower = text.trim().to_ascii_lowercase();
-        let bare = lower
-            .strip_suffix(&format!(".{FLINK_GROUP}"))
-            .unwrap_or(&lower);
-        TargetKind::ALL
-            .into_iter()
-            .find(|kind| kind.aliases().contains(&bare))
+/// The aliases accepted on the command line (lower case).
+pub fn aliases(kind: Kind) -> &'static [&'static str] {
+    match kind {
+        Kind::Application => &[
+            "app",
+            "application",
+            "flinkdeployment",
+            "flinkdeployments",
+            "flinkdep",
+        ],
+        Kind::SessionJob => &[
+            "job",
+            "sessionjob",
+            "sessionjobs",
+            "flinksessionjob",
+            "flinksessionjobs",
+        ],
+        Kind::SessionCluster => &["session"],
+        Kind::Snapshot => &[
+            "flinkstatesnapshot",
+            "flinkstatesnapshots",
+            "flinksnp",
+            "snapshot",
+            "snapshots",
+            "savepoint",
+            "savepoints",
+        ],
     }
 }
 
-impl fmt::Display for TargetKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.prefix())
-    }
+/// Resolves a kind alias (case-insensitive, optional `.flink.apache.org` suffix).
+pub fn kind_from_alias(text: &str) -> Option<Kind> {
+    let lower = text.trim().to_ascii_lowercase();
+    let bare = lower
+        .strip_suffix(&format!(".{FLINK_GROUP}"))
+        .unwrap_or(&lower);
+    Kind::ALL
+        .into_iter()
+        .find(|kind| aliases(*kind).contains(&bare))
 }
 
 /// A parsed target.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Target {
     /// What the name refers to.
-    pub kind: TargetKind,
+    pub kind: Kind,
     /// The object name (for `session`, the session FlinkDeployment's name).
     pub name: String,
 }
@@ -143,11 +79,11 @@ impl fmt::Display for Target {
 }
 
 /// The accepted kinds, for error messages: `app (application, flinkdeployment, ...), job (...)`.
-pub fn describe_kinds(allowed: &[TargetKind]) -> String {
+pub fn describe_kinds(allowed: &[Kind]) -> String {
     allowed
         .iter()
         .map(|kind| {
-            let aliases = kind.aliases();
+            let aliases = aliases(*kind);
             let others: Vec<&str> = aliases
                 .iter()
                 .copied()
@@ -164,7 +100,7 @@ pub fn describe_kinds(allowed: &[TargetKind]) -> String {
 }
 
 /// Parses `KIND/NAME` (one word) or `KIND NAME` (two words) against the kinds a command accepts.
-pub fn parse_target(words: &[String], allowed: &[TargetKind]) -> Result<Target, UsageError> {
+pub fn parse_target(words: &[String], allowed: &[Kind]) -> Result<Target, UsageError> {
     let (kind_text, name) = match words {
         [single] => match single.split_once('/') {
             Some((kind, name)) => (kind.to_string(), name.to_string()),
@@ -189,7 +125,7 @@ pub fn parse_target(words: &[String], allowed: &[TargetKind]) -> Result<Target, 
             )));
         }
     };
-    let kind = TargetKind::from_alias(&kind_text)
+    let kind = kind_from_alias(&kind_text)
         .filter(|kind| allowed.contains(kind))
         .ok_or_else(|| {
             UsageError(format!(
@@ -229,40 +165,37 @@ mod tests {
 
     #[test]
     fn slash_and_space_forms_parse_to_the_same_target() {
-        let all = &TargetKind::ALL;
+        let all = &Kind::ALL;
         let a = parse_target(&words(&["app/orders"]), all).unwrap();
         let b = parse_target(&words(&["app", "orders"]), all).unwrap();
         assert_eq!(a, b);
-        assert_eq!(a.kind, TargetKind::FlinkDeployment);
+        assert_eq!(a.kind, Kind::Application);
         assert_eq!(a.name, "orders");
     }
 
     #[test]
     fn every_documented_alias_resolves_to_its_kind() {
         let cases = [
-            ("application", TargetKind::FlinkDeployment),
-            ("FlinkDeployments", TargetKind::FlinkDeployment),
-            ("flinkdep", TargetKind::FlinkDeployment),
-            (
-                "flinkdeployments.flink.apache.org",
-                TargetKind::FlinkDeployment,
-            ),
-            ("job", TargetKind::FlinkSessionJob),
-            ("sessionjob", TargetKind::FlinkSessionJob),
-            ("flinksessionjobs", TargetKind::FlinkSessionJob),
-            ("session", TargetKind::Session),
-            ("flinksnp", TargetKind::FlinkStateSnapshot),
-            ("savepoint", TargetKind::FlinkStateSnapshot),
-            ("flinkstatesnapshots", TargetKind::FlinkStateSnapshot),
+            ("application", Kind::Application),
+            ("FlinkDeployments", Kind::Application),
+            ("flinkdep", Kind::Application),
+            ("flinkdeployments.flink.apache.org", Kind::Application),
+            ("job", Kind::SessionJob),
+            ("sessionjob", Kind::SessionJob),
+            ("flinksessionjobs", Kind::SessionJob),
+            ("session", Kind::SessionCluster),
+            ("flinksnp", Kind::Snapshot),
+            ("savepoint", Kind::Snapshot),
+            ("flinkstatesnapshots", Kind::Snapshot),
         ];
         for (alias, kind) in cases {
-            assert_eq!(TargetKind::from_alias(alias), Some(kind), "{alias}");
+            assert_eq!(kind_from_alias(alias), Some(kind), "{alias}");
         }
     }
 
     #[test]
     fn unknown_kind_lists_the_accepted_kinds() {
-        let err = parse_target(&words(&["pod/x"]), TargetKind::JOBS_AND_SESSIONS).unwrap_err();
+        let err = parse_target(&words(&["pod/x"]), JOBS_AND_SESSIONS).unwrap_err();
         assert!(err.0.contains("\"pod\""), "{}", err.0);
         assert!(err.0.contains("app (application"), "{}", err.0);
         assert!(err.0.contains("job ("), "{}", err.0);
@@ -271,16 +204,16 @@ mod tests {
 
     #[test]
     fn kind_not_accepted_by_the_command_is_rejected() {
-        let err = parse_target(&words(&["flinksnp/x"]), TargetKind::JOBS_AND_SESSIONS).unwrap_err();
+        let err = parse_target(&words(&["flinksnp/x"]), JOBS_AND_SESSIONS).unwrap_err();
         assert!(err.0.contains("accepted kinds"), "{}", err.0);
     }
 
     #[test]
     fn bare_name_and_bad_names_are_usage_errors() {
-        assert!(parse_target(&words(&["orders"]), &TargetKind::ALL).is_err());
-        assert!(parse_target(&words(&["app/"]), &TargetKind::ALL).is_err());
-        assert!(parse_target(&words(&["app/Orders"]), &TargetKind::ALL).is_err());
-        assert!(parse_target(&words(&["app", "a", "b"]), &TargetKind::ALL).is_err());
-        assert!(parse_target(&[], &TargetKind::ALL).is_err());
+        assert!(parse_target(&words(&["orders"]), &Kind::ALL).is_err());
+        assert!(parse_target(&words(&["app/"]), &Kind::ALL).is_err());
+        assert!(parse_target(&words(&["app/Orders"]), &Kind::ALL).is_err());
+        assert!(parse_target(&words(&["app", "a", "b"]), &Kind::ALL).is_err());
+        assert!(parse_target(&[], &Kind::ALL).is_err());
     }
 }

@@ -16,7 +16,7 @@ use futures::{Stream, StreamExt, stream};
 use super::cache::{Cache, map_event};
 use super::discovery::list_all;
 use super::load::{Fetched, fetch_target};
-use crate::cli::{Target, TargetKind};
+use crate::cli::{Kind, Target};
 use crate::error::{ApiOp, Error, Result, failed, status_code};
 use crate::render::progress::Progress;
 use crate::render::wait::humantime;
@@ -181,7 +181,7 @@ fn target_updates(
         .clone()
         .fields(&format!("metadata.name={}", target.name));
     match target.kind {
-        TargetKind::FlinkSessionJob => {
+        Kind::SessionJob => {
             let api = Api::<FlinkSessionJob>::namespaced(client.clone(), ns);
             let fail = failure::<FlinkSessionJob>(ns);
             watcher::watcher(api, config)

@@ -5,7 +5,7 @@ use flink_savepoint::crd::{FlinkDeployment, FlinkSessionJob, FlinkStateSnapshot}
 use flink_savepoint::history::HistoryTarget;
 use flink_savepoint::savepoint::plan::TriggerSubject;
 
-use crate::cli::{Target, TargetKind};
+use crate::cli::{Kind, Target};
 use crate::error::{ApiOp, ApiResultExt, Result, status_code};
 
 /// A fetched application or session job (with its session cluster, if found).
@@ -79,7 +79,7 @@ pub async fn get_snapshot(client: &Client, ns: &str, name: &str) -> Result<Flink
 /// (absent cluster ⇒ `None`; other errors are returned). `session/` fetches the FlinkDeployment.
 pub async fn fetch_target(client: &Client, ns: &str, target: &Target) -> Result<Fetched> {
     match target.kind {
-        TargetKind::FlinkSessionJob => {
+        Kind::SessionJob => {
             let job = get_session_job(client, ns, &target.name).await?;
             let cluster = match job.deployment_name() {
                 Some(cluster_name) if !cluster_name.is_empty() => {

@@ -6,12 +6,11 @@ use anyhow::Context as _;
 use flink_savepoint::config::{FlatConfig, Layered, flatten};
 use flink_savepoint::crd::{FlinkDeployment, FlinkSessionJob, FlinkStateSnapshot};
 use flink_savepoint::history::{HistoryTarget, SavepointEntry, savepoint_history};
-use flink_savepoint::lifecycle::TargetKind as PlanKind;
 use serde_json::{Map, Value};
 
 use super::context::Context;
 use super::discovery::get;
-use crate::cli::{Target, TargetKind};
+use crate::cli::{Kind, Target};
 use crate::error::{Result, usage};
 use crate::render::progress::warn;
 
@@ -22,7 +21,7 @@ pub struct Loaded {
     /// Namespace.
     pub namespace: String,
     /// What the plans need to know about the kind.
-    pub kind: PlanKind,
+    pub kind: Kind,
     /// The FlinkDeployment (applications and session clusters).
     pub deployment: Option<FlinkDeployment>,
     /// The FlinkSessionJob.
@@ -55,7 +54,7 @@ impl Loaded {
     pub fn flat(&self) -> (FlatConfig, Option<FlatConfig>) {
         let own = self.conf().map(flatten).unwrap_or_default();
         let cluster = match self.kind {
-            PlanKind::SessionJob => Some(
+            Kind::SessionJob => Some(
                 self.cluster
                     .as_ref()
                     .and_then(FlinkDeployment::flink_configuration)
@@ -120,25 +119,25 @@ pub async fn load(ctx: &Context, target: &Target) -> Result<Loaded> {
     let client = ctx.client().await?;
     let namespace = ctx.namespace().await?;
     match target.kind {
-        TargetKind::FlinkDeployment | TargetKind::Session => {
+        Kind::Application | Kind::SessionCluster => {
             let d: FlinkDeployment = get(&client, &namespace, &target.name).await?;
             let session = d.is_session_cluster();
-            if target.kind == TargetKind::Session && !session {
+            if target.kind == Kind::SessionCluster && !session {
                 return Err(usage(format!(
                     "{target} has a job (spec.job is set): it is an application, use app/{}",
                     target.name
                 )));
             }
             let kind = if session {
-                PlanKind::SessionCluster
+                Kind::SessionCluster
             } else {
-                PlanKind::Application
+                Kind::Application
             };
             let shown = Target {
                 kind: if session {
-                    TargetKind::Session
+                    Kind::SessionCluster
                 } else {
-                    TargetKind::FlinkDeployment
+                    Kind::Application
                 },
                 name: target.name.clone(),
             };
@@ -151,7 +150,7 @@ pub async fn load(ctx: &Context, target: &Target) -> Result<Loaded> {
                 cluster: None,
             })
         }
-        TargetKind::FlinkSessionJob => {
+        Kind::SessionJob => {
             let j: FlinkSessionJob = get(&client, &namespace, &target.name).await?;
             let cluster = match j.deployment_name() {
                 Some(name) => match get::<FlinkDeployment>(&client, &namespace, name).await {
@@ -168,13 +167,13 @@ pub async fn load(ctx: &Context, target: &Target) -> Result<Loaded> {
             Ok(Loaded {
                 target: target.clone(),
                 namespace,
-                kind: PlanKind::SessionJob,
+                kind: Kind::SessionJob,
                 deployment: None,
                 session_job: Some(j),
                 cluster,
             })
         }
-        TargetKind::FlinkStateSnapshot => Err(usage(format!(
+        Kind::Snapshot => Err(usage(format!(
             "{target} is not an application or session job"
         ))),
     }

@@ -6,7 +6,7 @@ use flink_savepoint::crd::{FlinkDeployment, FlinkSessionJob, FlinkStateSnapshot}
 
 use super::discovery::list_all;
 use super::load::{get_deployment, get_session_job};
-use crate::cli::{Target, TargetKind};
+use crate::cli::{Kind, Target};
 use crate::error::Result;
 
 /// Which objects a listing covers.
@@ -71,13 +71,13 @@ impl Selection {
     ) -> Result<(Vec<FlinkDeployment>, Vec<FlinkSessionJob>)> {
         let ns_name = ns.unwrap_or("default");
         Ok(match &self.target {
-            Some(t) if t.kind == TargetKind::FlinkSessionJob => (
+            Some(t) if t.kind == Kind::SessionJob => (
                 Vec::new(),
                 vec![get_session_job(client, ns_name, &t.name).await?],
             ),
             Some(t) => {
                 let d = get_deployment(client, ns_name, &t.name).await?;
-                let session = t.kind == TargetKind::Session || d.is_session_cluster();
+                let session = t.kind == Kind::SessionCluster || d.is_session_cluster();
                 let jobs = if session {
                     self.fetch_session_jobs(client, ns).await?
                 } else {
@@ -104,7 +104,7 @@ impl Selection {
         };
         let named = |n: &Option<String>| n.as_deref() == Some(t.name.as_str());
         match t.kind {
-            TargetKind::FlinkSessionJob => (
+            Kind::SessionJob => (
                 Vec::new(),
                 jobs.into_iter()
                     .filter(|j| named(&j.metadata.name))
@@ -115,7 +115,7 @@ impl Selection {
                     .into_iter()
                     .filter(|d| named(&d.metadata.name))
                     .collect();
-                let session = t.kind == TargetKind::Session
+                let session = t.kind == Kind::SessionCluster
                     || deployments.iter().any(FlinkDeployment::is_session_cluster);
                 let jobs = if session {
                     jobs.into_iter()

@@ -15,7 +15,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use crate::cli::{Target, TargetKind};
+use crate::cli::{Kind, Target};
 use crate::error::{ApiOp, ApiResultExt, Result, failed};
 
 /// Field manager recorded on every write of the plugin.
@@ -67,7 +67,7 @@ pub async fn merge_patch(
     server_dry_run: bool,
 ) -> Result<()> {
     match target.kind {
-        TargetKind::FlinkSessionJob => {
+        Kind::SessionJob => {
             patch::<FlinkSessionJob>(client, ns, &target.name, body, server_dry_run).await
         }
         _ => patch::<FlinkDeployment>(client, ns, &target.name, body, server_dry_run).await,

@@ -5,7 +5,7 @@ use flink_savepoint::history::is_savepoint_of;
 use flink_savepoint::lifecycle::SnapshotItem;
 use flink_savepoint::lifecycle::prune::newest_completed;
 
-use crate::cli::{DeleteArgs, TargetKind, parse_target};
+use crate::cli::{DeleteArgs, Kind, parse_target};
 use crate::cluster::{Context, delete_snapshot, list_all, require_snapshot_crd};
 use crate::error::{Result, failed, usage};
 use crate::render::snapshots::{disposal_note, dry_run_suffix};
@@ -17,7 +17,7 @@ pub fn snapshot_name(word: &str) -> Result<String> {
     } else {
         format!("flinkstatesnapshot/{word}")
     };
-    Ok(parse_target(&[qualified], &[TargetKind::FlinkStateSnapshot])?.name)
+    Ok(parse_target(&[qualified], &[Kind::Snapshot])?.name)
 }
 
 /// Runs the command.

@@ -7,15 +7,15 @@ use flink_savepoint::lifecycle::describe_text::{render_snapshot, render_target};
 use flink_savepoint::lifecycle::prune::newest_completed;
 use flink_savepoint::lifecycle::{SnapshotItem, describe_snapshot, describe_target};
 
-use crate::cli::{DescribeArgs, Target, TargetKind, parse_target};
+use crate::cli::{DescribeArgs, Kind, Target, parse_target};
 use crate::cluster::{Context, events, get, load, snapshot_crd_served, snapshots_in, with_layers};
 use crate::error::Result;
 use crate::render::object;
 
 /// Runs the command.
 pub async fn run(args: DescribeArgs, ctx: &Context) -> Result<()> {
-    let target = parse_target(&args.target, &TargetKind::ALL)?;
-    if target.kind == TargetKind::FlinkStateSnapshot {
+    let target = parse_target(&args.target, &Kind::ALL)?;
+    if target.kind == Kind::Snapshot {
         return snapshot(&args, ctx, &target).await;
     }
     let loaded = load(ctx, &target).await?;

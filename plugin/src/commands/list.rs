@@ -7,7 +7,7 @@ use flink_savepoint::history::SavepointEntry;
 use flink_savepoint::savepoint::listing::{ListFilter, STATE_VALUES, collect_entries, parse_state};
 use jiff::Timestamp;
 
-use crate::cli::{ListArgs, TargetKind, TypeFilter, parse_target};
+use crate::cli::{JOBS_AND_SESSIONS, ListArgs, TypeFilter, parse_target};
 use crate::cluster::{Context, Selection, discover_flink, watch, watch_timeout};
 use crate::error::{Result, failed, missing_crd_message, usage};
 use crate::render::list::{RenderOptions, render, render_change, row_key, table};
@@ -17,7 +17,7 @@ pub async fn run(args: ListArgs, ctx: &Context) -> Result<()> {
     let target = if args.target.is_empty() {
         None
     } else {
-        Some(parse_target(&args.target, TargetKind::JOBS_AND_SESSIONS)?)
+        Some(parse_target(&args.target, JOBS_AND_SESSIONS)?)
     };
     if target.is_some() && args.all_namespaces {
         return Err(usage(

@@ -3,7 +3,7 @@
 use flink_savepoint::history::is_savepoint_of;
 use flink_savepoint::lifecycle::{PruneCriteria, SnapshotItem, plan_prune};
 
-use crate::cli::{PruneArgs, TargetKind, parse_target};
+use crate::cli::{Kind, PruneArgs, parse_target};
 use crate::cluster::{Context, delete_snapshot, list_all, load, require_snapshot_crd};
 use crate::error::{Result, usage};
 use crate::render::snapshots::{disposal_note, dry_run_suffix};
@@ -11,10 +11,7 @@ use crate::render::{Table, human_age, object};
 
 /// Runs the command.
 pub async fn run(args: PruneArgs, ctx: &Context) -> Result<()> {
-    let target = parse_target(
-        &args.target,
-        &[TargetKind::FlinkDeployment, TargetKind::FlinkSessionJob],
-    )?;
+    let target = parse_target(&args.target, &[Kind::Application, Kind::SessionJob])?;
     let criteria = PruneCriteria {
         keep: args.keep,
         older_than: args.older_than,

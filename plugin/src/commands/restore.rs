@@ -7,7 +7,7 @@ use flink_savepoint::lifecycle::{
 };
 use serde_json::json;
 
-use crate::cli::{DryRun, RestoreArgs, TargetKind, parse_target};
+use crate::cli::{DryRun, Kind, RestoreArgs, parse_target};
 use crate::cluster::write::{create, merge_patch, retry_on_conflict};
 use crate::cluster::{Context, Loaded, get, load, snapshot_crd_served, snapshots_in};
 use crate::error::{Result, usage};
@@ -16,10 +16,7 @@ use crate::render::progress::confirm;
 
 /// Runs the command.
 pub async fn run(args: RestoreArgs, ctx: &Context) -> Result<()> {
-    let target = parse_target(
-        &args.target,
-        &[TargetKind::FlinkDeployment, TargetKind::FlinkSessionJob],
-    )?;
+    let target = parse_target(&args.target, &[Kind::Application, Kind::SessionJob])?;
     let source = parse_source(&args.from).map_err(|e| usage(e.to_string()))?;
     let step = async |_| {
         let loaded = load(ctx, &target).await?;

@@ -4,7 +4,7 @@ use flink_savepoint::lifecycle::describe_text::render_schedule;
 use flink_savepoint::lifecycle::{SchedulePlan, ScheduleRequest, plan_schedule, schedule_view};
 use serde_json::{Value, json};
 
-use crate::cli::{DryRun, ScheduleArgs, Target, TargetKind, parse_target};
+use crate::cli::{DryRun, JOBS_AND_SESSIONS, ScheduleArgs, Target, parse_target};
 use crate::cluster::write::{merge_patch, retry_on_conflict};
 use crate::cluster::{Context, Loaded, load, with_layers};
 use crate::error::{Result, usage};
@@ -22,7 +22,7 @@ fn request(args: &ScheduleArgs) -> ScheduleRequest {
 
 /// Runs the command.
 pub async fn run(args: ScheduleArgs, ctx: &Context) -> Result<()> {
-    let target = parse_target(&args.target, TargetKind::JOBS_AND_SESSIONS)?;
+    let target = parse_target(&args.target, JOBS_AND_SESSIONS)?;
     let request = request(&args);
     flink_savepoint::lifecycle::schedule::validate(&request).map_err(|e| usage(e.to_string()))?;
     if !request.is_change() {

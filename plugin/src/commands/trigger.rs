@@ -11,7 +11,9 @@ use flink_savepoint::savepoint::{
 };
 use jiff::Timestamp;
 
-use crate::cli::{DryRun, Format, Method, Target, TargetKind, TriggerArgs, parse_target};
+use crate::cli::{
+    DryRun, Format, JOBS_AND_SESSIONS, Kind, Method, Target, TriggerArgs, parse_target,
+};
 use crate::cluster::write::{create, merge_patch, retry_on_conflict};
 use crate::cluster::{
     Context, FollowSpec, discover_flink, fetch_target, follow, snapshots_in, watch_timeout,
@@ -23,8 +25,8 @@ use crate::render::wait::report;
 
 /// Runs the command.
 pub async fn run(args: TriggerArgs, ctx: &Context) -> Result<()> {
-    let target = parse_target(&args.target, TargetKind::JOBS_AND_SESSIONS)?;
-    if target.kind == TargetKind::Session {
+    let target = parse_target(&args.target, JOBS_AND_SESSIONS)?;
+    if target.kind == Kind::SessionCluster {
         return Err(usage(
             Refusal::SessionCluster {
                 target: target.to_string(),

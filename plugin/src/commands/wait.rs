@@ -3,7 +3,7 @@
 use flink_savepoint::savepoint::WaitSubject;
 use flink_savepoint::savepoint::wait::latest_subject;
 
-use crate::cli::{TargetKind, WaitArgs, parse_target};
+use crate::cli::{JOBS_AND_SNAPSHOTS, Kind, WaitArgs, parse_target};
 use crate::cluster::{
     Context, FollowSpec, discover_flink, fetch_target, follow, get_snapshot, snapshots_in,
     watch_timeout,
@@ -13,13 +13,13 @@ use crate::render::wait::report;
 
 /// Runs the command.
 pub async fn run(args: WaitArgs, ctx: &Context) -> Result<()> {
-    let target = parse_target(&args.target, TargetKind::JOBS_AND_SNAPSHOTS)?;
+    let target = parse_target(&args.target, JOBS_AND_SNAPSHOTS)?;
     let client = ctx.client().await?;
     let ns = ctx.namespace().await?;
     let crds = discover_flink(&client).await?;
     let snapshot_crd = crds.has("flinkstatesnapshots");
     let (followed, subject, describe) = match target.kind {
-        TargetKind::FlinkStateSnapshot => {
+        Kind::Snapshot => {
             if !snapshot_crd {
                 return Err(failed(missing_crd_message(
                     "FlinkStateSnapshot",

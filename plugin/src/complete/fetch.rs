@@ -6,7 +6,7 @@ use flink_savepoint::crd::{FlinkDeployment, FlinkSessionJob, FlinkStateSnapshot}
 
 use super::analyze::{Analysis, Want};
 use super::reply::{Completion, directive};
-use crate::cli::TargetKind;
+use crate::cli::Kind;
 
 /// Environment variable overriding the lookup time limit (seconds; default 5).
 pub const TIMEOUT_ENV: &str = "KUBECTL_SAVEPOINT_COMPLETION_TIMEOUT";
@@ -65,8 +65,8 @@ async fn fetch(analysis: &Analysis) -> anyhow::Result<Vec<(String, String)>> {
                 .map(|q| format!("{q}/"))
                 .unwrap_or_default();
             let named: Vec<(String, String)> = match kind {
-                TargetKind::FlinkDeployment | TargetKind::Session => {
-                    let want_session = *kind == TargetKind::Session;
+                Kind::Application | Kind::SessionCluster => {
+                    let want_session = *kind == Kind::SessionCluster;
                     crate::cluster::list_all::<FlinkDeployment>(&client, ns, None)
                         .await?
                         .into_iter()
@@ -80,20 +80,18 @@ async fn fetch(analysis: &Analysis) -> anyhow::Result<Vec<(String, String)>> {
                         })
                         .collect()
                 }
-                TargetKind::FlinkSessionJob => {
-                    crate::cluster::list_all::<FlinkSessionJob>(&client, ns, None)
-                        .await?
-                        .into_iter()
-                        .map(|j| {
-                            let state = j
-                                .job_state()
-                                .map(|s| s.as_str().to_owned())
-                                .unwrap_or_default();
-                            (j.metadata.name.unwrap_or_default(), state)
-                        })
-                        .collect()
-                }
-                TargetKind::FlinkStateSnapshot => snapshot_names(&client, ns).await?,
+                Kind::SessionJob => crate::cluster::list_all::<FlinkSessionJob>(&client, ns, None)
+                    .await?
+                    .into_iter()
+                    .map(|j| {
+                        let state = j
+                            .job_state()
+                            .map(|s| s.as_str().to_owned())
+                            .unwrap_or_default();
+                        (j.metadata.name.unwrap_or_default(), state)
+                    })
+                    .collect(),
+                Kind::Snapshot => snapshot_names(&client, ns).await?,
             };
             named
                 .into_iter()

@@ -8,6 +8,7 @@ pub mod crd;
 pub mod grammar;
 pub mod history;
 pub mod lifecycle;
+pub mod patch;
 pub mod savepoint;
 pub mod testing;
 pub mod time;

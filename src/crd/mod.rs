@@ -25,7 +25,10 @@ pub use enums::{
 };
 pub use job::{JobSpec, JobStatus, Savepoint, SavepointInfo};
 pub use kind::{API_VERSION, GROUP, Kind, VERSION};
-pub use names::{OperatorSnapshotName, operator_snapshot_name, parse_operator_snapshot_name};
+pub use names::{
+    MAX_NAME_LEN, OperatorSnapshotName, is_object_name, operator_snapshot_name,
+    parse_operator_snapshot_name,
+};
 pub use reconciliation::{ReconciliationStatus, decode_spec_string, savepoint_nonce_of};
 pub use session_job::{FlinkSessionJob, FlinkSessionJobSpec, FlinkSessionJobStatus};
 pub use snapshot::{

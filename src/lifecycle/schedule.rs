@@ -3,19 +3,14 @@
 
 use serde::Serialize;
 use serde_json::{Map, Value};
-use thiserror::Error;
 
-use super::patch::MergePatch;
 use crate::config::options::{
     HISTORY_MAX_AGE, HISTORY_MAX_COUNT, PERIODIC_SAVEPOINT_INTERVAL, SAVEPOINT_DIR,
 };
-use crate::config::{
-    ConfigOption, FlatConfig, Layered, WriteError, flatten, remove_option, set_option,
-};
+use crate::config::{ConfigOption, FlatConfig, Layered, flatten, remove_option, set_option};
 use crate::crd::Kind;
-use crate::grammar::{
-    DurationError, IntError, IntervalError, PeriodicInterval, parse_duration, parse_int,
-};
+use crate::grammar::{PeriodicInterval, parse_duration, parse_int};
+use crate::patch::MergePatch;
 
 /// The flags of `schedule`, as typed by the user (validated by [`plan_schedule`]).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -43,58 +38,7 @@ impl ScheduleRequest {
     }
 }
 
-/// Why a schedule request is refused (nothing is sent).
-#[derive(Debug, Clone, PartialEq, Eq, Error)]
-pub enum ScheduleError {
-    /// `--interval` is neither a duration nor a cron expression.
-    #[error("--interval: {0}")]
-    Interval(Box<IntervalError>),
-    /// `--interval 0` or blank.
-    #[error(
-        "--interval \"{0}\" would disable periodic savepoints; use --disable to turn them off, \
-         or give a duration such as 6h or a Quartz cron expression such as \"0 0 */6 * * ?\""
-    )]
-    IntervalDisables(String),
-    /// `--max-age` is not a Flink duration.
-    #[error("--max-age: {0}")]
-    MaxAge(Box<DurationError>),
-    /// `--max-age 0`.
-    #[error("--max-age \"{0}\" must be longer than zero (e.g. 24h, 7d)")]
-    MaxAgeZero(String),
-    /// `--max-count` is not an integer.
-    #[error("--max-count: {0}")]
-    MaxCount(Box<IntError>),
-    /// `--max-count` below 1.
-    #[error(
-        "--max-count \"{0}\" must be at least 1 (the operator always keeps at least one savepoint)"
-    )]
-    MaxCountTooSmall(String),
-    /// `--savepoint-dir` on a session job.
-    #[error(
-        "refusing to set a savepoint directory on a session job: session jobs use the directory of \
-         their session cluster ({cluster}); set it there with: kubectl savepoint schedule session/{cluster} --savepoint-dir DIR"
-    )]
-    SessionJobSavepointDir {
-        /// The session cluster's name.
-        cluster: String,
-    },
-    /// Enabling periodic savepoints without any savepoint directory.
-    #[error(
-        "periodic savepoints need a savepoint directory, but none is configured: looked for {keys} \
-         in {places}; {hint}"
-    )]
-    NoSavepointDir {
-        /// The keys looked for.
-        keys: String,
-        /// Where they were looked for.
-        places: String,
-        /// What to do.
-        hint: String,
-    },
-    /// The configuration cannot be written without destroying keys.
-    #[error(transparent)]
-    Write(#[from] WriteError),
-}
+pub use super::schedule_error::ScheduleError;
 
 /// One edited option.
 #[derive(Debug, Clone, PartialEq, Serialize)]

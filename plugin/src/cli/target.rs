@@ -139,14 +139,7 @@ pub fn parse_target(words: &[String], allowed: &[Kind]) -> Result<Target, UsageE
 
 /// Object names are DNS-1123 subdomains: lower-case alphanumerics, `-` and `.`, ≤ 253 chars.
 fn validate_name(name: &str) -> Result<(), UsageError> {
-    let valid = !name.is_empty()
-        && name.len() <= 253
-        && name
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '.')
-        && name.starts_with(|c: char| c.is_ascii_alphanumeric())
-        && name.ends_with(|c: char| c.is_ascii_alphanumeric());
-    if valid {
+    if flink_savepoint::crd::is_object_name(name) {
         Ok(())
     } else {
         Err(UsageError(format!(

@@ -1,7 +1,7 @@
 //! Object names: the one DNS-1123 subdomain check ([`is_object_name`]), and names of
 //! operator-created snapshots: `<resource>-<savepoint|checkpoint>-<manual|periodic|upgrade>-<ms>`.
 
-use super::{SnapshotTriggerType, SnapshotType};
+use super::enums::{SnapshotTriggerType, SnapshotType};
 
 /// Longest object name (DNS-1123 subdomain).
 pub const MAX_NAME_LEN: usize = 253;

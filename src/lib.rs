@@ -10,5 +10,6 @@ pub mod history;
 pub mod lifecycle;
 pub mod patch;
 pub mod savepoint;
+#[cfg(any(test, feature = "testing"))]
 pub mod testing;
 pub mod time;

@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 
-use kube::api::ObjectMeta;
+use kube::core::ObjectMeta;
 
 use crate::crd::{
     FlinkStateSnapshot, FlinkStateSnapshotSpec, JobReference, LABEL_JOB_REF_KIND,

@@ -8,6 +8,8 @@ pub mod crd;
 pub mod grammar;
 pub mod history;
 pub mod lifecycle;
+pub mod patch;
 pub mod savepoint;
+#[cfg(any(test, feature = "testing"))]
 pub mod testing;
 pub mod time;

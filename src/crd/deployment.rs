@@ -6,10 +6,10 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::accessors::job_resource_accessors;
-use super::{
-    FlinkJobState, JobKind, JobManagerDeploymentStatus, JobSpec, JobStatus, LifecycleState,
-    ReconciliationStatus, TargetRef,
-};
+use super::enums::{FlinkJobState, JobKind, JobManagerDeploymentStatus, LifecycleState};
+use super::job::{JobSpec, JobStatus};
+use super::reconciliation::ReconciliationStatus;
+use super::target::TargetRef;
 
 /// `spec` of a FlinkDeployment. Only savepoint-relevant fields are strongly typed; the rest is
 /// kept as raw JSON.

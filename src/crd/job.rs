@@ -6,7 +6,9 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use super::{FlinkJobState, JobState, SavepointFormatType, SnapshotTriggerType, UpgradeMode};
+use super::enums::{
+    FlinkJobState, JobState, SavepointFormatType, SnapshotTriggerType, UpgradeMode,
+};
 use crate::time;
 
 /// `spec.job` of a FlinkDeployment (application mode) or FlinkSessionJob.

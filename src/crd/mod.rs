@@ -10,6 +10,8 @@ mod accessors;
 mod deployment;
 mod enums;
 mod job;
+mod kind;
+mod labels;
 mod names;
 mod reconciliation;
 mod session_job;
@@ -23,7 +25,15 @@ pub use enums::{
     UpgradeMode,
 };
 pub use job::{JobSpec, JobStatus, Savepoint, SavepointInfo};
-pub use names::{OperatorSnapshotName, operator_snapshot_name, parse_operator_snapshot_name};
+pub use kind::{API_VERSION, GROUP, Kind, VERSION};
+pub use labels::{
+    LABEL_JOB_REF_KIND, LABEL_JOB_REF_NAME, LABEL_SNAPSHOT_STATE, LABEL_SNAPSHOT_TYPE,
+    LABEL_TRIGGER_TYPE, LAST_STATE_SENTINEL,
+};
+pub use names::{
+    MAX_NAME_LEN, OperatorSnapshotName, is_object_name, operator_snapshot_name,
+    parse_operator_snapshot_name,
+};
 pub use reconciliation::{ReconciliationStatus, decode_spec_string, savepoint_nonce_of};
 pub use session_job::{FlinkSessionJob, FlinkSessionJobSpec, FlinkSessionJobStatus};
 pub use snapshot::{
@@ -31,23 +41,3 @@ pub use snapshot::{
     JobReference, SavepointSpec,
 };
 pub use target::TargetRef;
-
-/// API group of all Flink operator resources.
-pub const GROUP: &str = "flink.apache.org";
-/// API version of all Flink operator resources.
-pub const VERSION: &str = "v1beta1";
-/// `apiVersion` of all Flink operator resources.
-pub const API_VERSION: &str = "flink.apache.org/v1beta1";
-
-/// Label: `SAVEPOINT` | `CHECKPOINT` (set by the operator on every reconcile).
-pub const LABEL_SNAPSHOT_TYPE: &str = "snapshot.type";
-/// Label: `MANUAL` | `PERIODIC` | `UPGRADE`.
-pub const LABEL_TRIGGER_TYPE: &str = "snapshot.trigger-type";
-/// Label: the snapshot's `status.state`.
-pub const LABEL_SNAPSHOT_STATE: &str = "snapshot.state";
-/// Label: `FlinkDeployment` | `FlinkSessionJob` (only once the target was found).
-pub const LABEL_JOB_REF_KIND: &str = "job-reference.kind";
-/// Label: name of the referenced resource (only once the target was found).
-pub const LABEL_JOB_REF_NAME: &str = "job-reference.name";
-/// Placeholder the operator writes into `upgradeSavepointPath` after last-state upgrades; not a path.
-pub const LAST_STATE_SENTINEL: &str = "KUBERNETES_OPERATOR_LAST_STATE";

@@ -1,6 +1,22 @@
-//! Names of operator-created snapshots: `<resource>-<savepoint|checkpoint>-<manual|periodic|upgrade>-<ms>`.
+//! Object names: the one DNS-1123 subdomain check ([`is_object_name`]), and names of
+//! operator-created snapshots: `<resource>-<savepoint|checkpoint>-<manual|periodic|upgrade>-<ms>`.
 
-use super::{SnapshotTriggerType, SnapshotType};
+use super::enums::{SnapshotTriggerType, SnapshotType};
+
+/// Longest object name (DNS-1123 subdomain).
+pub const MAX_NAME_LEN: usize = 253;
+
+/// Whether `name` is a valid Kubernetes object name (DNS-1123 subdomain): 1 to 253
+/// lower-case alphanumerics, `-` and `.`, starting and ending with an alphanumeric.
+pub fn is_object_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= MAX_NAME_LEN
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '.')
+        && name.starts_with(|c: char| c.is_ascii_alphanumeric())
+        && name.ends_with(|c: char| c.is_ascii_alphanumeric())
+}
 
 /// The parts of an operator-created snapshot name.
 #[derive(Debug, Clone, PartialEq, Eq)]

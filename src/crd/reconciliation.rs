@@ -5,7 +5,8 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use super::{JobSpec, ReconciliationState};
+use super::enums::ReconciliationState;
+use super::job::JobSpec;
 use crate::time;
 
 /// `status.reconciliationStatus`.

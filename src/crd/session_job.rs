@@ -6,9 +6,10 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::accessors::job_resource_accessors;
-use super::{
-    FlinkJobState, JobKind, JobSpec, JobStatus, LifecycleState, ReconciliationStatus, TargetRef,
-};
+use super::enums::{FlinkJobState, JobKind, LifecycleState};
+use super::job::{JobSpec, JobStatus};
+use super::reconciliation::ReconciliationStatus;
+use super::target::TargetRef;
 
 /// `spec` of a FlinkSessionJob.
 #[derive(CustomResource, Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]

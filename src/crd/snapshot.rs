@@ -6,11 +6,12 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use super::names::parse_operator_snapshot_name;
-use super::{
-    JobKind, LABEL_SNAPSHOT_TYPE, LABEL_TRIGGER_TYPE, SavepointFormatType, SnapshotState,
-    SnapshotTriggerType, SnapshotType, TargetRef,
+use super::enums::{
+    JobKind, SavepointFormatType, SnapshotState, SnapshotTriggerType, SnapshotType,
 };
+use super::labels::{LABEL_SNAPSHOT_TYPE, LABEL_TRIGGER_TYPE};
+use super::names::parse_operator_snapshot_name;
+use super::target::TargetRef;
 use crate::time;
 
 /// `spec` of a FlinkStateSnapshot.

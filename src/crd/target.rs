@@ -4,7 +4,7 @@ use std::fmt;
 
 use serde::Serialize;
 
-use super::JobKind;
+use super::enums::JobKind;
 
 /// A reference to a FlinkDeployment or FlinkSessionJob.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]

@@ -2,8 +2,10 @@ use serde_json::json;
 
 use super::*;
 use crate::config::FlatConfig;
+use crate::crd::FlinkStateSnapshot;
 use crate::crd::{JobKind, SnapshotTriggerType, TargetRef};
 use crate::history::{EntrySource, EntryState};
+use crate::lifecycle::describe_snapshot::describe_snapshot;
 use crate::lifecycle::describe_text::{render_snapshot, render_target};
 use crate::lifecycle::settings::SettingSource;
 

@@ -3,7 +3,8 @@
 
 use std::fmt::Write as _;
 
-use super::describe::{EventView, SnapshotDescription, TargetDescription};
+use super::describe::{EventView, TargetDescription};
+use super::describe_snapshot::SnapshotDescription;
 use super::settings::{ScheduleView, Setting};
 
 fn field(out: &mut String, indent: usize, key: &str, value: &str) {

@@ -4,23 +4,21 @@
 //! they return; nothing here does I/O.
 
 pub mod describe;
+pub mod describe_snapshot;
 pub mod describe_text;
-pub mod patch;
 pub mod prune;
 pub mod restore;
+pub mod restore_copy;
 pub mod schedule;
+pub mod schedule_error;
 pub mod settings;
 
-pub use describe::{
-    EventView, HistorySummary, OperatorMode, SnapshotDescription, TargetDescription,
-    describe_snapshot, describe_target,
-};
+pub use describe::{EventView, HistorySummary, OperatorMode, TargetDescription, describe_target};
+pub use describe_snapshot::{SnapshotDescription, describe_snapshot};
 pub use prune::{PruneCriteria, PruneDecision, PruneError, PrunePlan, SnapshotItem, plan_prune};
 pub use restore::{
-    CopyPlan, InPlacePlan, RestoreError, RestoreSource, fresh_nonce, plan_copy, plan_in_place,
-    resolve_source, snapshot_location,
+    InPlacePlan, RestoreError, RestoreSource, plan_in_place, resolve_source, snapshot_location,
 };
-pub use schedule::{
-    ConfigChange, ScheduleError, SchedulePlan, ScheduleRequest, TargetKind, plan_schedule,
-};
+pub use restore_copy::{CopyPlan, plan_copy};
+pub use schedule::{ConfigChange, ScheduleError, SchedulePlan, ScheduleRequest, plan_schedule};
 pub use settings::{ScheduleView, Setting, SettingSource, schedule_view};

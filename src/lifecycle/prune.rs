@@ -124,24 +124,24 @@ pub enum PruneError {
     },
 }
 
-fn newest_first(items: &mut [SnapshotItem]) {
-    items.sort_by(|a, b| match (a.time, b.time) {
+/// Newest first: by time (untimed last), then by name, descending.
+fn newest_first_order(a: &SnapshotItem, b: &SnapshotItem) -> std::cmp::Ordering {
+    match (a.time, b.time) {
         (Some(x), Some(y)) => y.cmp(&x).then_with(|| b.name.cmp(&a.name)),
         (Some(_), None) => std::cmp::Ordering::Less,
         (None, Some(_)) => std::cmp::Ordering::Greater,
         (None, None) => b.name.cmp(&a.name),
-    });
+    }
+}
+
+fn newest_first(items: &mut [SnapshotItem]) {
+    items.sort_by(newest_first_order);
 }
 
 /// The newest completed savepoint among `items` (by time, then name).
 pub fn newest_completed(items: &[SnapshotItem]) -> Option<&SnapshotItem> {
     let mut sorted: Vec<&SnapshotItem> = items.iter().filter(|i| i.completed).collect();
-    sorted.sort_by(|a, b| match (a.time, b.time) {
-        (Some(x), Some(y)) => y.cmp(&x).then_with(|| b.name.cmp(&a.name)),
-        (Some(_), None) => std::cmp::Ordering::Less,
-        (None, Some(_)) => std::cmp::Ordering::Greater,
-        (None, None) => b.name.cmp(&a.name),
-    });
+    sorted.sort_by(|a, b| newest_first_order(a, b));
     sorted.first().copied()
 }
 

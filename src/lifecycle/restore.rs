@@ -4,9 +4,10 @@
 use serde_json::{Map, Value};
 use thiserror::Error;
 
-use super::patch::MergePatch;
 use crate::crd::{FlinkStateSnapshot, SnapshotState};
 use crate::history::{EntryState, SavepointEntry, latest_completed};
+use crate::patch::MergePatch;
+use crate::savepoint::choose_nonce;
 
 /// What `--from` names.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -161,15 +162,6 @@ pub fn snapshot_location(snapshot: &FlinkStateSnapshot) -> Result<String, Restor
         .ok_or(RestoreError::NoLocation { name })
 }
 
-/// A nonce different from `current` and `reconciled`, based on `now_ms`.
-pub fn fresh_nonce(now_ms: i64, current: Option<i64>, reconciled: Option<i64>) -> i64 {
-    let mut nonce = now_ms.max(1);
-    while Some(nonce) == current || Some(nonce) == reconciled {
-        nonce = nonce.saturating_add(1);
-    }
-    nonce
-}
-
 /// The in-place restore of a target.
 #[derive(Debug, Clone, PartialEq)]
 pub struct InPlacePlan {
@@ -181,7 +173,10 @@ pub struct InPlacePlan {
     pub path: String,
 }
 
-fn job_of<'a>(object: &'a Value, target: &str) -> Result<&'a Map<String, Value>, RestoreError> {
+pub(super) fn job_of<'a>(
+    object: &'a Value,
+    target: &str,
+) -> Result<&'a Map<String, Value>, RestoreError> {
     object
         .pointer("/spec/job")
         .and_then(Value::as_object)
@@ -201,7 +196,7 @@ pub fn plan_in_place(
 ) -> Result<InPlacePlan, RestoreError> {
     let job = job_of(object, target)?;
     let current = job.get("savepointRedeployNonce").and_then(Value::as_i64);
-    let nonce = fresh_nonce(now_ms, current, reconciled_nonce);
+    let nonce = choose_nonce(current, reconciled_nonce, now_ms);
     let resource_version = object
         .pointer("/metadata/resourceVersion")
         .and_then(Value::as_str)
@@ -221,127 +216,6 @@ pub fn plan_in_place(
     Ok(InPlacePlan {
         patch: patch.with_resource_version(resource_version).into_value(),
         nonce,
-        path: path.to_owned(),
-    })
-}
-
-/// The copy created by `restore --as`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct CopyPlan {
-    /// The object to create.
-    pub object: Value,
-    /// The savepoint it starts from.
-    pub path: String,
-}
-
-const DROPPED_METADATA: &[&str] = &[
-    "uid",
-    "resourceVersion",
-    "generation",
-    "creationTimestamp",
-    "deletionTimestamp",
-    "deletionGracePeriodSeconds",
-    "managedFields",
-    "ownerReferences",
-    "finalizers",
-    "selfLink",
-    "generateName",
-];
-const DROPPED_NONCES: &[&str] = &[
-    "savepointTriggerNonce",
-    "checkpointTriggerNonce",
-    "savepointRedeployNonce",
-];
-const LAST_APPLIED: &str = "kubectl.kubernetes.io/last-applied-configuration";
-
-/// Validates a new object name. FlinkDeployment names must match the operator's
-/// `[a-z]([-a-z\d]{0,43}[a-z\d])?`; session jobs are DNS-1123 subdomains.
-pub fn validate_new_name(name: &str, kind: &str) -> Result<(), RestoreError> {
-    let bad = |reason| RestoreError::BadName {
-        name: name.to_owned(),
-        reason,
-    };
-    let charset_ok = name
-        .chars()
-        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
-    if kind == "FlinkDeployment" {
-        let starts = name.starts_with(|c: char| c.is_ascii_lowercase());
-        let ends = name.ends_with(|c: char| c.is_ascii_lowercase() || c.is_ascii_digit());
-        if name.is_empty() || name.len() > 45 || !charset_ok || !starts || !ends {
-            return Err(bad(
-                "a FlinkDeployment name must start with a lower-case letter, contain only \
-                 lower-case letters, digits and '-', end with a letter or digit and be at most 45 characters",
-            ));
-        }
-    } else {
-        let ok = !name.is_empty()
-            && name.len() <= 253
-            && name
-                .chars()
-                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '.')
-            && name.starts_with(|c: char| c.is_ascii_alphanumeric())
-            && name.ends_with(|c: char| c.is_ascii_alphanumeric());
-        if !ok {
-            return Err(bad(
-                "object names are lower-case alphanumerics, '-' and '.', at most 253 characters",
-            ));
-        }
-    }
-    Ok(())
-}
-
-/// Plans `restore --as NEW_NAME`: a copy of `object` (the raw target) named `new_name`, with
-/// server-owned metadata, status and trigger nonces removed, starting from `path`.
-pub fn plan_copy(
-    object: &Value,
-    target: &str,
-    new_name: &str,
-    path: &str,
-    allow_non_restored_state: bool,
-) -> Result<CopyPlan, RestoreError> {
-    job_of(object, target)?;
-    let kind = object
-        .get("kind")
-        .and_then(Value::as_str)
-        .unwrap_or_default();
-    validate_new_name(new_name, kind)?;
-    let mut copy = object.clone();
-    let Some(root) = copy.as_object_mut() else {
-        return Err(RestoreError::NoJob {
-            target: target.to_owned(),
-        });
-    };
-    root.remove("status");
-    if let Some(Value::Object(meta)) = root.get_mut("metadata") {
-        for key in DROPPED_METADATA {
-            meta.remove(*key);
-        }
-        meta.insert("name".into(), Value::String(new_name.to_owned()));
-        if let Some(Value::Object(annotations)) = meta.get_mut("annotations") {
-            annotations.remove(LAST_APPLIED);
-        }
-        if meta
-            .get("annotations")
-            .and_then(Value::as_object)
-            .is_some_and(Map::is_empty)
-        {
-            meta.remove("annotations");
-        }
-    }
-    if let Some(Value::Object(job)) = copy.pointer_mut("/spec/job") {
-        for key in DROPPED_NONCES {
-            job.remove(*key);
-        }
-        job.insert(
-            "initialSavepointPath".into(),
-            Value::String(path.to_owned()),
-        );
-        if allow_non_restored_state {
-            job.insert("allowNonRestoredState".into(), Value::Bool(true));
-        }
-    }
-    Ok(CopyPlan {
-        object: copy,
         path: path.to_owned(),
     })
 }

@@ -3,29 +3,14 @@
 
 use serde::Serialize;
 use serde_json::{Map, Value};
-use thiserror::Error;
 
-use super::patch::MergePatch;
 use crate::config::options::{
     HISTORY_MAX_AGE, HISTORY_MAX_COUNT, PERIODIC_SAVEPOINT_INTERVAL, SAVEPOINT_DIR,
 };
-use crate::config::{
-    ConfigOption, FlatConfig, Layered, WriteError, flatten, remove_option, set_option,
-};
-use crate::grammar::{
-    DurationError, IntError, IntervalError, PeriodicInterval, parse_duration, parse_int,
-};
-
-/// What kind of resource is being scheduled.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TargetKind {
-    /// A FlinkDeployment with a job.
-    Application,
-    /// A FlinkDeployment without a job: its settings are inherited by its session jobs.
-    SessionCluster,
-    /// A FlinkSessionJob (its savepoint directory comes from the session cluster).
-    SessionJob,
-}
+use crate::config::{ConfigOption, FlatConfig, Layered, flatten, remove_option, set_option};
+use crate::crd::Kind;
+use crate::grammar::{PeriodicInterval, parse_duration, parse_int};
+use crate::patch::MergePatch;
 
 /// The flags of `schedule`, as typed by the user (validated by [`plan_schedule`]).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -53,58 +38,7 @@ impl ScheduleRequest {
     }
 }
 
-/// Why a schedule request is refused (nothing is sent).
-#[derive(Debug, Clone, PartialEq, Eq, Error)]
-pub enum ScheduleError {
-    /// `--interval` is neither a duration nor a cron expression.
-    #[error("--interval: {0}")]
-    Interval(Box<IntervalError>),
-    /// `--interval 0` or blank.
-    #[error(
-        "--interval \"{0}\" would disable periodic savepoints; use --disable to turn them off, \
-         or give a duration such as 6h or a Quartz cron expression such as \"0 0 */6 * * ?\""
-    )]
-    IntervalDisables(String),
-    /// `--max-age` is not a Flink duration.
-    #[error("--max-age: {0}")]
-    MaxAge(Box<DurationError>),
-    /// `--max-age 0`.
-    #[error("--max-age \"{0}\" must be longer than zero (e.g. 24h, 7d)")]
-    MaxAgeZero(String),
-    /// `--max-count` is not an integer.
-    #[error("--max-count: {0}")]
-    MaxCount(Box<IntError>),
-    /// `--max-count` below 1.
-    #[error(
-        "--max-count \"{0}\" must be at least 1 (the operator always keeps at least one savepoint)"
-    )]
-    MaxCountTooSmall(String),
-    /// `--savepoint-dir` on a session job.
-    #[error(
-        "refusing to set a savepoint directory on a session job: session jobs use the directory of \
-         their session cluster ({cluster}); set it there with: kubectl savepoint schedule session/{cluster} --savepoint-dir DIR"
-    )]
-    SessionJobSavepointDir {
-        /// The session cluster's name.
-        cluster: String,
-    },
-    /// Enabling periodic savepoints without any savepoint directory.
-    #[error(
-        "periodic savepoints need a savepoint directory, but none is configured: looked for {keys} \
-         in {places}; {hint}"
-    )]
-    NoSavepointDir {
-        /// The keys looked for.
-        keys: String,
-        /// Where they were looked for.
-        places: String,
-        /// What to do.
-        hint: String,
-    },
-    /// The configuration cannot be written without destroying keys.
-    #[error(transparent)]
-    Write(#[from] WriteError),
-}
+pub use super::schedule_error::ScheduleError;
 
 /// One edited option.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -182,14 +116,14 @@ pub fn validate(request: &ScheduleRequest) -> Result<(), ScheduleError> {
 /// (`None` if unknown or not a session job) and `cluster_name` its name (for messages).
 /// Validation happens first; nothing is edited on error.
 pub fn plan_schedule(
-    kind: TargetKind,
+    kind: Kind,
     conf: Option<&Map<String, Value>>,
     session_cluster: Option<&FlatConfig>,
     cluster_name: &str,
     request: &ScheduleRequest,
 ) -> Result<SchedulePlan, ScheduleError> {
     validate(request)?;
-    if kind == TargetKind::SessionJob && request.savepoint_dir.is_some() {
+    if kind == Kind::SessionJob && request.savepoint_dir.is_some() {
         return Err(ScheduleError::SessionJobSavepointDir {
             cluster: cluster_name.to_owned(),
         });
@@ -233,14 +167,14 @@ pub fn plan_schedule(
     })
 }
 
-fn no_dir_error(kind: TargetKind, cluster_name: &str) -> ScheduleError {
+fn no_dir_error(kind: Kind, cluster_name: &str) -> ScheduleError {
     let keys = SAVEPOINT_DIR
         .spellings()
         .map(|k| format!("\"{k}\""))
         .collect::<Vec<_>>()
         .join(", ");
     let (places, hint) = match kind {
-        TargetKind::SessionJob => (
+        Kind::SessionJob => (
             format!("the session job and its session cluster \"{cluster_name}\""),
             format!(
                 "configure it on the session cluster: kubectl savepoint schedule session/{cluster_name} --savepoint-dir DIR"

@@ -28,7 +28,7 @@ fn app_conf() -> Map<String, Value> {
 #[test]
 fn bad_interval_is_refused_quoting_the_value_and_accepted_forms() {
     let err = plan_schedule(
-        TargetKind::Application,
+        Kind::Application,
         Some(&app_conf()),
         None,
         "",
@@ -43,7 +43,7 @@ fn bad_interval_is_refused_quoting_the_value_and_accepted_forms() {
 #[test]
 fn zero_interval_max_count_and_max_age_are_refused() {
     let conf = app_conf();
-    let plan = |r| plan_schedule(TargetKind::Application, Some(&conf), None, "", &r);
+    let plan = |r| plan_schedule(Kind::Application, Some(&conf), None, "", &r);
     assert!(matches!(
         plan(req(Some("0"), None, None)),
         Err(ScheduleError::IntervalDisables(_))
@@ -70,7 +70,7 @@ fn zero_interval_max_count_and_max_age_are_refused() {
 fn flat_configuration_gets_flat_keys_and_nothing_else_changes() {
     let conf = app_conf();
     let plan = plan_schedule(
-        TargetKind::Application,
+        Kind::Application,
         Some(&conf),
         None,
         "",
@@ -107,7 +107,7 @@ fn nested_spelling_is_kept_when_rewriting_an_existing_value() {
         "kubernetes": {"operator": {"periodic": {"savepoint": {"interval": "1h"}}}},
     }));
     let plan = plan_schedule(
-        TargetKind::Application,
+        Kind::Application,
         Some(&conf),
         None,
         "",
@@ -140,7 +140,7 @@ fn unchanged_values_produce_an_empty_plan() {
         json!("5"),
     );
     let plan = plan_schedule(
-        TargetKind::Application,
+        Kind::Application,
         Some(&conf),
         None,
         "",
@@ -159,19 +159,13 @@ fn session_job_never_gets_a_savepoint_directory() {
         savepoint_dir: Some("s3://other".into()),
         ..req(Some("6h"), None, None)
     };
-    let err = plan_schedule(
-        TargetKind::SessionJob,
-        None,
-        Some(&cluster),
-        "shared",
-        &request,
-    )
-    .unwrap_err();
+    let err =
+        plan_schedule(Kind::SessionJob, None, Some(&cluster), "shared", &request).unwrap_err();
     assert!(matches!(err, ScheduleError::SessionJobSavepointDir { .. }));
     assert!(err.to_string().contains("session/shared"), "{err}");
     // Without --savepoint-dir the interval is written to the job, the directory is inherited.
     let plan = plan_schedule(
-        TargetKind::SessionJob,
+        Kind::SessionJob,
         None,
         Some(&cluster),
         "shared",
@@ -186,7 +180,7 @@ fn session_job_never_gets_a_savepoint_directory() {
 fn enabling_without_any_savepoint_dir_is_refused_and_names_the_keys() {
     let cluster = FlatConfig::new();
     let err = plan_schedule(
-        TargetKind::SessionJob,
+        Kind::SessionJob,
         None,
         Some(&cluster),
         "shared",
@@ -205,7 +199,7 @@ fn enabling_without_any_savepoint_dir_is_refused_and_names_the_keys() {
         savepoint_dir: Some("s3://b/sp".into()),
         ..req(Some("6h"), None, None)
     };
-    let plan = plan_schedule(TargetKind::Application, None, None, "", &request).unwrap();
+    let plan = plan_schedule(Kind::Application, None, None, "", &request).unwrap();
     assert_eq!(
         plan.conf["execution.checkpointing.savepoint-dir"],
         json!("s3://b/sp")
@@ -224,7 +218,7 @@ fn disable_sets_zero_removes_or_does_nothing() {
         "kubernetes.operator.periodic.savepoint.interval".into(),
         json!("6h"),
     );
-    let plan = plan_schedule(TargetKind::Application, Some(&conf), None, "", &disable).unwrap();
+    let plan = plan_schedule(Kind::Application, Some(&conf), None, "", &disable).unwrap();
     assert_eq!(plan.changes[0].value.as_deref(), Some("0"));
     // Inherited from the session cluster: explicit 0 on the job.
     let cluster: FlatConfig = [
@@ -233,27 +227,20 @@ fn disable_sets_zero_removes_or_does_nothing() {
     ]
     .into_iter()
     .collect();
-    let plan = plan_schedule(TargetKind::SessionJob, None, Some(&cluster), "s", &disable).unwrap();
+    let plan = plan_schedule(Kind::SessionJob, None, Some(&cluster), "s", &disable).unwrap();
     assert_eq!(
         plan.conf["kubernetes.operator.periodic.savepoint.interval"],
         json!("0")
     );
     // Set without any directory: removed (the key's presence alone requires a directory).
     let conf = map(json!({"kubernetes.operator.periodic.savepoint.interval": "6h", "a": "b"}));
-    let plan = plan_schedule(TargetKind::Application, Some(&conf), None, "", &disable).unwrap();
+    let plan = plan_schedule(Kind::Application, Some(&conf), None, "", &disable).unwrap();
     assert_eq!(Value::Object(plan.conf.clone()), json!({"a": "b"}));
     assert_eq!(
         plan.merge_patch("1")["spec"]["flinkConfiguration"],
         json!({"kubernetes.operator.periodic.savepoint.interval": null})
     );
     // Already off: nothing to do.
-    let plan = plan_schedule(
-        TargetKind::Application,
-        Some(&app_conf()),
-        None,
-        "",
-        &disable,
-    )
-    .unwrap();
+    let plan = plan_schedule(Kind::Application, Some(&app_conf()), None, "", &disable).unwrap();
     assert!(plan.is_noop());
 }

@@ -12,6 +12,7 @@ pub mod plan;
 pub mod snapshot;
 pub mod subject;
 pub mod wait;
+pub mod wait_status;
 
 pub use nonce::{choose_nonce, nonce_merge_patch};
 pub use plan::{

@@ -1,18 +1,21 @@
-//! A fresh `spec.job.savepointTriggerNonce` and the patch that sets it.
+//! A fresh nonce (`savepointTriggerNonce` for `trigger`, `savepointRedeployNonce` for
+//! `restore`) and the patch that sets the trigger nonce.
 //!
-//! The operator triggers when the spec nonce is non-null and differs from the nonce in
+//! The operator acts when a spec nonce is non-null and differs from the nonce in
 //! `status.reconciliationStatus.lastReconciledSpec`. Setting it back to either the current
 //! spec value or the reconciled value does nothing, so the new value must differ from both.
 
-use serde_json::{Value, json};
+use serde_json::Value;
 
-/// Chooses a nonce: the trigger time in epoch milliseconds (readable, roughly monotonic), bumped
-/// until it differs from the spec's current nonce and the last reconciled one. Never 0 (an
+use crate::patch::MergePatch;
+
+/// Chooses a nonce: the time in epoch milliseconds (readable, roughly monotonic), bumped until
+/// it differs from the spec's current nonce and the last reconciled one. Always positive (an
 /// unset nonce is sometimes written as 0 by tools).
 pub fn choose_nonce(spec_nonce: Option<i64>, reconciled_nonce: Option<i64>, now_ms: i64) -> i64 {
-    let mut candidate = if now_ms == 0 { 1 } else { now_ms };
-    while Some(candidate) == spec_nonce || Some(candidate) == reconciled_nonce || candidate == 0 {
-        candidate = candidate.wrapping_add(1);
+    let mut candidate = now_ms.max(1);
+    while Some(candidate) == spec_nonce || Some(candidate) == reconciled_nonce {
+        candidate = candidate.wrapping_add(1).max(1);
     }
     candidate
 }
@@ -21,15 +24,22 @@ pub fn choose_nonce(spec_nonce: Option<i64>, reconciled_nonce: Option<i64>, now_
 /// object's `resourceVersion`: the API server rejects it with 409 Conflict if the object changed
 /// since it was read, so a concurrent edit can never be overwritten or mis-computed.
 pub fn nonce_merge_patch(resource_version: &str, nonce: i64) -> Value {
-    json!({
-        "metadata": { "resourceVersion": resource_version },
-        "spec": { "job": { "savepointTriggerNonce": nonce } },
-    })
+    let mut patch = MergePatch::new();
+    patch.set(
+        &["metadata", "resourceVersion"],
+        Value::String(resource_version.to_owned()),
+    );
+    patch.set(
+        &["spec", "job", "savepointTriggerNonce"],
+        Value::from(nonce),
+    );
+    patch.into_value()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     #[test]
     fn nonce_is_the_trigger_time_when_free() {

@@ -10,7 +10,7 @@
 //!    with a warning.
 
 use crate::config::{Layered, ValueSource, flatten, options::SAVEPOINT_DIR};
-use crate::crd::{FlinkStateSnapshot, JobKind};
+use crate::crd::FlinkStateSnapshot;
 
 use super::nonce::choose_nonce;
 use super::snapshot::{SnapshotOptions, build_snapshot};
@@ -260,14 +260,6 @@ fn not_running_state(subject: &TriggerSubject<'_>) -> Option<String> {
         Some(state) if state.is_running() => None,
         Some(state) => Some(state.as_str().to_owned()),
         None => Some("not reported yet (no status.jobStatus.state)".to_owned()),
-    }
-}
-
-/// `app` for FlinkDeployment, `job` for FlinkSessionJob.
-pub fn kind_prefix(kind: &JobKind) -> &'static str {
-    match kind {
-        JobKind::FlinkSessionJob => "job",
-        _ => "app",
     }
 }
 

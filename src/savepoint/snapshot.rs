@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 
-use kube::api::ObjectMeta;
+use kube::core::ObjectMeta;
 
 use crate::crd::{
     FlinkStateSnapshot, FlinkStateSnapshotSpec, JobReference, LABEL_JOB_REF_KIND,
@@ -21,8 +21,7 @@ pub const CREATED_BY: &str = "kubectl-savepoint";
 
 /// Infix of plugin-created snapshot names.
 const INFIX: &str = "-sp-";
-/// Longest object name (DNS-1123 subdomain).
-const MAX_NAME: usize = 253;
+use crate::crd::MAX_NAME_LEN as MAX_NAME;
 /// Longest label value.
 const MAX_LABEL_VALUE: usize = 63;
 

@@ -1,33 +1,11 @@
 //! `completion bash|zsh|fish`: static completion scripts for the `kubectl-savepoint` binary.
 
-use anyhow::Result;
-use clap::{Args, CommandFactory, ValueEnum};
+use clap::CommandFactory;
 use clap_complete::Shell;
 
-use crate::kube::Context;
-
-/// Print a shell completion script for the kubectl-savepoint binary.
-///
-/// bash: source <(kubectl-savepoint completion bash). For `kubectl savepoint <TAB>` (kubectl >=
-/// 1.26) install the kubectl_complete-savepoint entry point instead (make install does), which
-/// also completes resource names from the cluster.
-#[derive(Debug, Args)]
-pub struct CompletionArgs {
-    /// The shell.
-    #[arg(value_enum)]
-    pub shell: CompletionShell,
-}
-
-/// Supported shells.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum CompletionShell {
-    /// bash.
-    Bash,
-    /// zsh.
-    Zsh,
-    /// fish.
-    Fish,
-}
+use crate::cli::{Cli, CompletionArgs, CompletionShell};
+use crate::cluster::Context;
+use crate::error::Result;
 
 /// The completion script for `shell`.
 pub fn script(shell: CompletionShell) -> String {
@@ -36,17 +14,15 @@ pub fn script(shell: CompletionShell) -> String {
         CompletionShell::Zsh => Shell::Zsh,
         CompletionShell::Fish => Shell::Fish,
     };
-    let mut command = crate::cli::Cli::command();
+    let mut command = Cli::command();
     let mut buffer = Vec::new();
     clap_complete::generate(shell, &mut command, "kubectl-savepoint", &mut buffer);
     String::from_utf8_lossy(&buffer).into_owned()
 }
 
-impl CompletionArgs {
-    /// Runs the command.
-    pub async fn run(self, ctx: &Context) -> Result<()> {
-        ctx.out.write(&script(self.shell))
-    }
+/// Runs the command.
+pub async fn run(args: CompletionArgs, ctx: &Context) -> Result<()> {
+    ctx.out.write(&script(args.shell))
 }
 
 #[cfg(test)]

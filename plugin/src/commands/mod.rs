@@ -1,19 +1,36 @@
-//! One module per subcommand. Each defines a clap `Args` struct whose doc comment is the
-//! command's help and an inherent `pub async fn run(self, ctx: &crate::kube::Context)`.
-//! Register new commands in `crate::cli` (`commands!`).
+//! One file per subcommand: `pub async fn run(args, ctx)` parses the target, asks
+//! `crate::cluster` for objects, lets the library plan, writes through `crate::cluster::write`
+//! and prints with `crate::render`. No command imports another.
 
-pub mod completion;
-pub mod delete;
-pub mod describe;
-pub mod lifecycle;
-pub mod list;
-pub mod list_render;
-pub mod list_watch;
-pub mod prune;
-pub mod restore;
-pub mod schedule;
-pub mod trigger;
-pub mod trigger_info;
-pub mod trigger_send;
-pub mod version;
-pub mod wait;
+mod completion;
+mod delete;
+mod describe;
+mod list;
+mod prune;
+mod restore;
+mod schedule;
+mod trigger;
+mod version;
+mod wait;
+
+pub use completion::script as completion_script;
+
+use crate::cli::Command;
+use crate::cluster::Context;
+use crate::error::Result;
+
+/// Runs the chosen subcommand.
+pub async fn run(command: Command, ctx: &Context) -> Result<()> {
+    match command {
+        Command::Trigger(args) => trigger::run(args, ctx).await,
+        Command::List(args) => list::run(args, ctx).await,
+        Command::Wait(args) => wait::run(args, ctx).await,
+        Command::Schedule(args) => schedule::run(args, ctx).await,
+        Command::Restore(args) => restore::run(args, ctx).await,
+        Command::Delete(args) => delete::run(args, ctx).await,
+        Command::Prune(args) => prune::run(args, ctx).await,
+        Command::Describe(args) => describe::run(args, ctx).await,
+        Command::Version(args) => version::run(args, ctx).await,
+        Command::Completion(args) => completion::run(args, ctx).await,
+    }
+}

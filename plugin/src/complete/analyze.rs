@@ -4,7 +4,7 @@
 use clap::CommandFactory;
 
 use crate::cli::{Cli, GlobalArgs};
-use crate::target::TargetKind;
+use crate::cli::{Kind, kind_from_alias};
 
 /// What has to be completed, decided from the words alone.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -20,11 +20,11 @@ pub enum Want {
     /// Contexts from the kubeconfig.
     Contexts,
     /// Kind prefixes (`app/`, ...).
-    Kinds(Vec<TargetKind>),
+    Kinds(Vec<Kind>),
     /// Object names of a kind; `qualified` = prefix them with `kind/`.
     Names {
         /// The kind.
-        kind: TargetKind,
+        kind: Kind,
         /// The typed kind word, when candidates are `word/name`.
         qualified: Option<String>,
     },
@@ -49,13 +49,13 @@ pub struct Analysis {
     pub want: Want,
 }
 
-fn kinds_for(subcommand: &str) -> Vec<TargetKind> {
-    use TargetKind::*;
+fn kinds_for(subcommand: &str) -> Vec<Kind> {
+    use Kind::*;
     match subcommand {
-        "trigger" | "restore" | "prune" => vec![FlinkDeployment, FlinkSessionJob],
-        "list" | "schedule" => vec![FlinkDeployment, FlinkSessionJob, Session],
-        "wait" => vec![FlinkDeployment, FlinkSessionJob, FlinkStateSnapshot],
-        "describe" => TargetKind::ALL.to_vec(),
+        "trigger" | "restore" | "prune" => vec![Application, SessionJob],
+        "list" | "schedule" => vec![Application, SessionJob, SessionCluster],
+        "wait" => vec![Application, SessionJob, Snapshot],
+        "describe" => Kind::ALL.to_vec(),
         _ => Vec::new(),
     }
 }
@@ -205,7 +205,7 @@ fn position_want(
             Want::Values(vec!["bash".into(), "zsh".into(), "fish".into()])
         }
         "delete" => Want::Names {
-            kind: TargetKind::FlinkStateSnapshot,
+            kind: Kind::Snapshot,
             qualified: None,
         },
         _ => {
@@ -216,7 +216,7 @@ fn position_want(
             match positionals {
                 [] => match current.split_once('/') {
                     Some((kind, _)) => {
-                        match TargetKind::from_alias(kind).filter(|k| allowed.contains(k)) {
+                        match kind_from_alias(kind).filter(|k| allowed.contains(k)) {
                             Some(k) => Want::Names {
                                 kind: k,
                                 qualified: Some(kind.to_owned()),
@@ -227,7 +227,7 @@ fn position_want(
                     None => Want::Kinds(allowed),
                 },
                 [kind] if !kind.contains('/') => {
-                    match TargetKind::from_alias(kind).filter(|k| allowed.contains(k)) {
+                    match kind_from_alias(kind).filter(|k| allowed.contains(k)) {
                         Some(k) => Want::Names {
                             kind: k,
                             qualified: None,
@@ -241,11 +241,11 @@ fn position_want(
     }
 }
 
-pub(super) fn kind_description(kind: TargetKind) -> &'static str {
+pub(super) fn kind_description(kind: Kind) -> &'static str {
     match kind {
-        TargetKind::FlinkDeployment => "application (FlinkDeployment with a job)",
-        TargetKind::FlinkSessionJob => "session job (FlinkSessionJob)",
-        TargetKind::Session => "session cluster (FlinkDeployment without a job)",
-        TargetKind::FlinkStateSnapshot => "savepoint (FlinkStateSnapshot)",
+        Kind::Application => "application (FlinkDeployment with a job)",
+        Kind::SessionJob => "session job (FlinkSessionJob)",
+        Kind::SessionCluster => "session cluster (FlinkDeployment without a job)",
+        Kind::Snapshot => "savepoint (FlinkStateSnapshot)",
     }
 }

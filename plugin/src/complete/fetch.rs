@@ -4,8 +4,9 @@ use std::time::Duration;
 
 use flink_savepoint::crd::{FlinkDeployment, FlinkSessionJob, FlinkStateSnapshot};
 
-use super::{Analysis, Completion, Want, directive};
-use crate::target::TargetKind;
+use super::analyze::{Analysis, Want};
+use super::reply::{Completion, directive};
+use crate::cli::Kind;
 
 /// Environment variable overriding the lookup time limit (seconds; default 5).
 pub const TIMEOUT_ENV: &str = "KUBECTL_SAVEPOINT_COMPLETION_TIMEOUT";
@@ -41,7 +42,7 @@ pub async fn complete_online(analysis: &Analysis) -> Completion {
 }
 
 async fn fetch(analysis: &Analysis) -> anyhow::Result<Vec<(String, String)>> {
-    let ctx = crate::kube::Context::new(analysis.global.clone());
+    let ctx = crate::cluster::Context::new(analysis.global.clone());
     let client = ctx.client().await?;
     let ns = ctx.namespace().await?;
     let ns = Some(ns.as_str());
@@ -64,9 +65,9 @@ async fn fetch(analysis: &Analysis) -> anyhow::Result<Vec<(String, String)>> {
                 .map(|q| format!("{q}/"))
                 .unwrap_or_default();
             let named: Vec<(String, String)> = match kind {
-                TargetKind::FlinkDeployment | TargetKind::Session => {
-                    let want_session = *kind == TargetKind::Session;
-                    crate::api::list_all::<FlinkDeployment>(&client, ns, None)
+                Kind::Application | Kind::SessionCluster => {
+                    let want_session = *kind == Kind::SessionCluster;
+                    crate::cluster::list_all::<FlinkDeployment>(&client, ns, None)
                         .await?
                         .into_iter()
                         .filter(|d| d.is_session_cluster() == want_session)
@@ -79,20 +80,18 @@ async fn fetch(analysis: &Analysis) -> anyhow::Result<Vec<(String, String)>> {
                         })
                         .collect()
                 }
-                TargetKind::FlinkSessionJob => {
-                    crate::api::list_all::<FlinkSessionJob>(&client, ns, None)
-                        .await?
-                        .into_iter()
-                        .map(|j| {
-                            let state = j
-                                .job_state()
-                                .map(|s| s.as_str().to_owned())
-                                .unwrap_or_default();
-                            (j.metadata.name.unwrap_or_default(), state)
-                        })
-                        .collect()
-                }
-                TargetKind::FlinkStateSnapshot => snapshot_names(&client, ns).await?,
+                Kind::SessionJob => crate::cluster::list_all::<FlinkSessionJob>(&client, ns, None)
+                    .await?
+                    .into_iter()
+                    .map(|j| {
+                        let state = j
+                            .job_state()
+                            .map(|s| s.as_str().to_owned())
+                            .unwrap_or_default();
+                        (j.metadata.name.unwrap_or_default(), state)
+                    })
+                    .collect(),
+                Kind::Snapshot => snapshot_names(&client, ns).await?,
             };
             named
                 .into_iter()
@@ -118,17 +117,19 @@ async fn snapshot_names(
     client: &::kube::Client,
     ns: Option<&str>,
 ) -> anyhow::Result<Vec<(String, String)>> {
-    Ok(crate::api::list_all::<FlinkStateSnapshot>(client, ns, None)
-        .await?
-        .into_iter()
-        .filter(FlinkStateSnapshot::is_savepoint)
-        .map(|s| {
-            let job = s
-                .job_reference()
-                .map(|r| format!(" {}", r.name))
-                .unwrap_or_default();
-            let state = s.state().as_str().to_owned();
-            (s.metadata.name.unwrap_or_default(), format!("{state}{job}"))
-        })
-        .collect())
+    Ok(
+        crate::cluster::list_all::<FlinkStateSnapshot>(client, ns, None)
+            .await?
+            .into_iter()
+            .filter(FlinkStateSnapshot::is_savepoint)
+            .map(|s| {
+                let job = s
+                    .job_reference()
+                    .map(|r| format!(" {}", r.name))
+                    .unwrap_or_default();
+                let state = s.state().as_str().to_owned();
+                (s.metadata.name.unwrap_or_default(), format!("{state}{job}"))
+            })
+            .collect(),
+    )
 }

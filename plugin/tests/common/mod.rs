@@ -11,7 +11,7 @@ use clap::Parser;
 use http::{Request, Response};
 use kube::Client;
 use kube::client::Body;
-use kubectl_savepoint::output::Sink;
+use kubectl_savepoint::render::Sink;
 use kubectl_savepoint::{Cli, ExitCode};
 use serde_json::Value;
 
@@ -88,8 +88,12 @@ pub async fn run(client: Client, args: &[&str]) -> (ExitCode, String) {
     let cli = Cli::try_parse_from(std::iter::once("kubectl-savepoint").chain(args.iter().copied()))
         .expect("valid command line");
     let out = Sink::buffer();
-    let ctx =
-        kubectl_savepoint::kube::Context::with_client(cli.global, client, "default", out.clone());
+    let ctx = kubectl_savepoint::cluster::Context::with_client(
+        cli.global,
+        client,
+        "default",
+        out.clone(),
+    );
     let code = tokio::time::timeout(
         std::time::Duration::from_secs(60),
         kubectl_savepoint::run_in(cli.command, &ctx),

@@ -1,13 +1,12 @@
 //! What `trigger` prints: the information needed to track the request.
 
-use anyhow::Result;
 use flink_savepoint::savepoint::WaitStatus;
 use serde::Serialize;
 use serde_json::Value;
 
-use super::trigger::ObjectFormat;
-use crate::cli::DryRun;
-use crate::output::{Sink, to_json, to_yaml};
+use super::{Sink, object};
+use crate::cli::{DryRun, ObjectFormat};
+use crate::error::Result;
 
 /// The trigger request, as printed (`-o json|yaml` prints exactly this object).
 #[derive(Debug, Clone, Serialize)]
@@ -98,8 +97,7 @@ impl TriggerInfo {
     /// Prints as an object (`-o`) or as text.
     pub fn print(&self, out: &Sink, format: Option<ObjectFormat>) -> Result<()> {
         match format {
-            Some(ObjectFormat::Json) => out.write(&to_json(self)?),
-            Some(ObjectFormat::Yaml) => out.write(&to_yaml(self)?),
+            Some(format) => out.write(&object(self, format)?),
             None => out.write(&self.text()),
         }
     }

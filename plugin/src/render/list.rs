@@ -1,11 +1,12 @@
 //! Rendering `list` rows: table, wide, json, yaml, name.
 
-use anyhow::Result;
+use flink_savepoint::crd::Kind;
 use flink_savepoint::history::{EntrySource, SavepointEntry};
-use flink_savepoint::savepoint::plan::kind_prefix;
 use jiff::Timestamp;
 
-use crate::output::{OutputFormat, Table, human_age, list_object, render_row, to_json, to_yaml};
+use super::{Table, human_age, list_object, render_row, to_json, to_yaml};
+use crate::cli::OutputFormat;
+use crate::error::Result;
 
 /// How to render.
 #[derive(Debug, Clone, Copy)]
@@ -22,7 +23,11 @@ pub struct RenderOptions {
 
 /// `app/orders` or `job/etl`.
 pub fn target_text(entry: &SavepointEntry) -> String {
-    format!("{}/{}", kind_prefix(&entry.target.kind), entry.target.name)
+    format!(
+        "{}/{}",
+        Kind::of_job(&entry.target.kind).prefix(),
+        entry.target.name
+    )
 }
 
 /// The `-o name` form: `flinkstatesnapshot/NAME` for snapshots, `TARGET#ID` for records that

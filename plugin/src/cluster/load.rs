@@ -1,13 +1,12 @@
 //! Fetching the objects a target names, with user-facing errors.
 
 use ::kube::{Api, Client};
-use anyhow::Result;
 use flink_savepoint::crd::{FlinkDeployment, FlinkSessionJob, FlinkStateSnapshot};
 use flink_savepoint::history::HistoryTarget;
 use flink_savepoint::savepoint::plan::TriggerSubject;
 
-use crate::api::{ApiOp, ApiResultExt, list_all, status_code};
-use crate::target::{Target, TargetKind};
+use crate::cli::{Kind, Target};
+use crate::error::{ApiOp, ApiResultExt, Result, status_code};
 
 /// A fetched application or session job (with its session cluster, if found).
 #[derive(Debug, Clone)]
@@ -80,7 +79,7 @@ pub async fn get_snapshot(client: &Client, ns: &str, name: &str) -> Result<Flink
 /// (absent cluster ⇒ `None`; other errors are returned). `session/` fetches the FlinkDeployment.
 pub async fn fetch_target(client: &Client, ns: &str, target: &Target) -> Result<Fetched> {
     match target.kind {
-        TargetKind::FlinkSessionJob => {
+        Kind::SessionJob => {
             let job = get_session_job(client, ns, &target.name).await?;
             let cluster = match job.deployment_name() {
                 Some(cluster_name) if !cluster_name.is_empty() => {
@@ -112,16 +111,4 @@ pub async fn fetch_target(client: &Client, ns: &str, target: &Target) -> Result<
             get_deployment(client, ns, &target.name).await?,
         ))),
     }
-}
-
-/// Every FlinkStateSnapshot in `ns` (one paginated LIST), or none if the CRD is absent.
-pub async fn snapshots_in(
-    client: &Client,
-    ns: &str,
-    crd_installed: bool,
-) -> Result<Vec<FlinkStateSnapshot>> {
-    if !crd_installed {
-        return Ok(Vec::new());
-    }
-    list_all::<FlinkStateSnapshot>(client, Some(ns), None).await
 }

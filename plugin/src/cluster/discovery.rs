@@ -1,16 +1,13 @@
-//! CRD discovery and paginated listing.
+//! CRD discovery, single GETs and paginated listing.
 
 use std::fmt;
 
 use ::kube::api::{ListParams, ObjectList};
 use ::kube::{Api, Client, Resource};
+use flink_savepoint::crd::{API_VERSION as FLINK_API_VERSION, GROUP as FLINK_GROUP};
 use serde::de::DeserializeOwned;
 
-use crate::api::{ApiOp, ApiResultExt, status_code};
-use crate::target::FLINK_GROUP;
-
-/// The group/version of the Flink operator resources.
-pub const FLINK_API_VERSION: &str = "flink.apache.org/v1beta1";
+use crate::error::{ApiOp, ApiResultExt, Result, status_code};
 
 /// Page size of LIST requests (`?limit=`): 500, the same as kubectl's default `--chunk-size`.
 pub const PAGE_SIZE: u32 = 500;
@@ -30,7 +27,7 @@ impl FlinkCrds {
 }
 
 /// Discovers the Flink resources (`GET /apis/flink.apache.org/v1beta1`); a 404 means none.
-pub async fn discover_flink(client: &Client) -> anyhow::Result<FlinkCrds> {
+pub async fn discover_flink(client: &Client) -> Result<FlinkCrds> {
     match client.list_api_group_resources(FLINK_API_VERSION).await {
         Ok(list) => Ok(FlinkCrds {
             plurals: list
@@ -41,17 +38,16 @@ pub async fn discover_flink(client: &Client) -> anyhow::Result<FlinkCrds> {
                 .collect(),
         }),
         Err(err) if status_code(&err) == Some(404) => Ok(FlinkCrds::default()),
-        Err(err) => Err(anyhow::Error::new(
-            ApiOp {
-                verb: "get",
-                kind: "APIResourceList".into(),
-                plural: "v1beta1".into(),
-                group: FLINK_GROUP.into(),
-                namespace: None,
-                name: None,
-            }
-            .error(err),
-        )),
+        Err(err) => Err(ApiOp {
+            verb: "get",
+            kind: "APIResourceList".into(),
+            plural: "v1beta1".into(),
+            group: FLINK_GROUP.into(),
+            namespace: None,
+            name: None,
+        }
+        .error(err)
+        .into()),
     }
 }
 
@@ -61,7 +57,7 @@ pub async fn list_all<K>(
     client: &Client,
     namespace: Option<&str>,
     selector: Option<&str>,
-) -> anyhow::Result<Vec<K>>
+) -> Result<Vec<K>>
 where
     K: Resource<DynamicType = ()> + Clone + DeserializeOwned + fmt::Debug,
     K: Resource<Scope = ::kube::core::NamespaceResourceScope>,
@@ -84,4 +80,16 @@ where
             None => return Ok(items),
         }
     }
+}
+
+/// GETs one namespaced object with a user-facing error.
+pub async fn get<K>(client: &Client, namespace: &str, name: &str) -> Result<K>
+where
+    K: Resource<DynamicType = (), Scope = ::kube::core::NamespaceResourceScope>,
+    K: Clone + serde::de::DeserializeOwned + std::fmt::Debug,
+{
+    let api: Api<K> = Api::namespaced(client.clone(), namespace);
+    api.get(name)
+        .await
+        .op(ApiOp::of::<K>("get", Some(namespace), Some(name)))
 }

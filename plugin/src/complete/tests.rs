@@ -1,5 +1,5 @@
 use super::*;
-use crate::target::TargetKind;
+use crate::cli::Kind;
 
 fn words(items: &[&str]) -> Vec<String> {
     items.iter().map(|s| s.to_string()).collect()
@@ -70,7 +70,7 @@ fn names_are_wanted_after_a_kind_and_flags_are_parsed() {
     assert_eq!(
         a.want,
         Want::Names {
-            kind: TargetKind::FlinkDeployment,
+            kind: Kind::Application,
             qualified: Some("app".into())
         }
     );
@@ -83,7 +83,7 @@ fn names_are_wanted_after_a_kind_and_flags_are_parsed() {
     assert_eq!(
         a.want,
         Want::Names {
-            kind: TargetKind::FlinkSessionJob,
+            kind: Kind::SessionJob,
             qualified: None
         }
     );
@@ -91,7 +91,7 @@ fn names_are_wanted_after_a_kind_and_flags_are_parsed() {
     assert_eq!(
         a.want,
         Want::Names {
-            kind: TargetKind::FlinkStateSnapshot,
+            kind: Kind::Snapshot,
             qualified: None
         }
     );

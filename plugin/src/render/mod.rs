@@ -1,37 +1,23 @@
-//! Output: `-o` formats, kubectl-style tables, JSON/YAML rendering and the output sink.
+//! Output: the output sink, JSON/YAML rendering, kubectl-style tables, and the text each command
+//! prints. Nothing here talks to the cluster.
 //!
 //! Tables follow kubectl: upper-case headers, columns left-aligned and separated by three
 //! spaces, `<none>` for empty cells, no trailing spaces.
 
+pub mod list;
+pub mod progress;
+pub mod snapshots;
+pub mod trigger;
+pub mod wait;
+
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 
-use anyhow::{Context as _, Result};
-use clap::ValueEnum;
+use anyhow::Context as _;
 use serde::Serialize;
 
-/// `-o/--output` values shared by the commands.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]
-pub enum OutputFormat {
-    /// Human-readable table (default).
-    #[default]
-    Table,
-    /// Table with extra columns.
-    Wide,
-    /// JSON.
-    Json,
-    /// YAML.
-    Yaml,
-    /// `KIND/NAME` per line.
-    Name,
-}
-
-impl OutputFormat {
-    /// Whether this format is a table (`table` or `wide`).
-    pub fn is_table(self) -> bool {
-        matches!(self, OutputFormat::Table | OutputFormat::Wide)
-    }
-}
+use crate::cli::ObjectFormat;
+use crate::error::Result;
 
 /// Where command output goes: stdout, or an in-memory buffer for tests.
 #[derive(Clone, Default)]
@@ -75,9 +61,10 @@ impl Sink {
             }
             None => {
                 let mut out = std::io::stdout().lock();
-                out.write_all(text.as_bytes())
+                Ok(out
+                    .write_all(text.as_bytes())
                     .and_then(|()| out.flush())
-                    .context("cannot write to stdout")
+                    .context("cannot write to stdout")?)
             }
         }
     }
@@ -97,7 +84,15 @@ pub fn to_json<T: Serialize + ?Sized>(value: &T) -> Result<String> {
 
 /// Renders a value as YAML.
 pub fn to_yaml<T: Serialize + ?Sized>(value: &T) -> Result<String> {
-    serde_yaml_ng::to_string(value).context("cannot render YAML")
+    Ok(serde_yaml_ng::to_string(value).context("cannot render YAML")?)
+}
+
+/// Renders `value` as JSON or YAML.
+pub fn object<T: Serialize + ?Sized>(value: &T, format: ObjectFormat) -> Result<String> {
+    match format {
+        ObjectFormat::Json => to_json(value),
+        ObjectFormat::Yaml => to_yaml(value),
+    }
 }
 
 /// Wraps items the way `kubectl get -o json` does for more than one object:

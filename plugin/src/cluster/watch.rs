@@ -1,22 +1,14 @@
-//! `list --watch`: keep watching the listed kinds and print rows that appear or change.
-
-use std::collections::HashMap;
+//! `list --watch`: keep watching the listed kinds and hand every consistent state to the caller.
 
 use ::kube::runtime::{WatchStreamExt, watcher};
 use ::kube::{Api, Client, Resource};
-use anyhow::{Result, anyhow};
 use flink_savepoint::crd::{FlinkDeployment, FlinkSessionJob, FlinkStateSnapshot};
-use flink_savepoint::history::SavepointEntry;
-use flink_savepoint::savepoint::listing::{ListFilter, collect_entries};
 use futures::{Stream, StreamExt, stream};
-use jiff::Timestamp;
 use serde::de::DeserializeOwned;
 
-use super::list::Selection;
-use super::list_render::{RenderOptions, render_change, row_key};
-use crate::api::ApiOp;
-use crate::kube::Context;
-use crate::watch_cache::Cache;
+use super::cache::Cache;
+use super::selection::{Objects, Selection};
+use crate::error::{ApiOp, Result, failed};
 
 /// Consecutive watch errors tolerated (with backoff) before giving up.
 const MAX_WATCH_ERRORS: u32 = 5;
@@ -75,20 +67,16 @@ where
         .map(move |r| r.map(Box::new).map_err(|e| Box::new((op.clone(), e))))
 }
 
-/// Watches until interrupted (or the watch fails), printing new and changed rows.
-#[allow(clippy::too_many_arguments)]
+/// Watches until interrupted (or the watch fails). Whenever every watched kind has been listed,
+/// `on_change` gets the selected objects (as [`Selection::select`] keeps them).
 pub async fn watch(
-    ctx: &Context,
     client: &Client,
     ns: Option<&str>,
     selection: &Selection,
-    filter: &ListFilter,
-    opts: RenderOptions,
-    widths: Vec<usize>,
-    initial: &[SavepointEntry],
+    timeout: Option<u32>,
+    mut on_change: impl FnMut(Objects) -> Result<()>,
 ) -> Result<()> {
     let labels = selection.selector.as_deref();
-    let timeout = crate::kube::watch_timeout(&ctx.global);
     let mut streams: Vec<Updates> = vec![
         watch_kind::<FlinkDeployment>(client, ns, labels, timeout)
             .map(|r| r.map(Update::Deployment))
@@ -112,10 +100,6 @@ pub async fn watch(
     let mut deployments = Cache::new(false);
     let mut jobs = Cache::new(!selection.session_jobs);
     let mut snapshots = Cache::new(!selection.snapshots);
-    let mut printed: HashMap<String, String> = initial
-        .iter()
-        .map(|e| (row_key(e), fingerprint(e)))
-        .collect();
     let mut errors = 0u32;
     while let Some(update) = updates.next().await {
         match update {
@@ -130,7 +114,7 @@ pub async fn watch(
                         watcher::Error::InitialListFailed(e)
                         | watcher::Error::WatchStartFailed(e)
                         | watcher::Error::WatchFailed(e) => op.error(e).into(),
-                        other => anyhow!("watching failed: {other}"),
+                        other => failed(format!("watching failed: {other}")),
                     });
                 }
                 continue;
@@ -141,23 +125,7 @@ pub async fn watch(
             continue;
         }
         let (d, j) = selection.select(values(&deployments), values(&jobs));
-        let entries = collect_entries(&d, &j, &values(&snapshots), filter);
-        let now = RenderOptions {
-            now: Timestamp::now(),
-            ..opts
-        };
-        for entry in entries.iter().rev() {
-            let key = row_key(entry);
-            let print = fingerprint(entry);
-            if printed.get(&key) != Some(&print) {
-                ctx.out.write(&render_change(entry, &now, &widths)?)?;
-                printed.insert(key, print);
-            }
-        }
+        on_change((d, j, values(&snapshots)))?;
     }
     Ok(())
-}
-
-fn fingerprint(entry: &SavepointEntry) -> String {
-    serde_json::to_string(entry).unwrap_or_default()
 }

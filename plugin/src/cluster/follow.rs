@@ -9,18 +9,17 @@ use std::time::Duration;
 
 use ::kube::runtime::{WatchStreamExt, watcher};
 use ::kube::{Api, Client};
-use anyhow::{Result, anyhow};
 use flink_savepoint::crd::{FlinkDeployment, FlinkSessionJob, FlinkStateSnapshot};
 use flink_savepoint::savepoint::{WaitStatus, WaitSubject, evaluate};
 use futures::{Stream, StreamExt, stream};
 
-use crate::api::{ApiOp, list_all};
-use crate::exit::WaitTimeout;
-use crate::fetch::{Fetched, fetch_target};
-use crate::output::Sink;
-use crate::progress::Progress;
-use crate::target::{Target, TargetKind};
-use crate::watch_cache::{Cache, map_event};
+use super::cache::{Cache, map_event};
+use super::discovery::list_all;
+use super::load::{Fetched, fetch_target};
+use crate::cli::{Kind, Target};
+use crate::error::{ApiOp, Error, Result, failed, status_code};
+use crate::render::progress::Progress;
+use crate::render::wait::humantime;
 
 /// What to follow.
 #[derive(Debug, Clone)]
@@ -37,7 +36,7 @@ pub struct FollowSpec {
     pub snapshot_crd: bool,
     /// Human description for progress lines (`savepoint of app/orders`).
     pub describe: String,
-    /// Server-side timeout of each watch request (see [`crate::kube::watch_timeout`]).
+    /// Server-side timeout of each watch request (see [`super::watch_timeout`]).
     pub watch_timeout: Option<u32>,
 }
 
@@ -61,11 +60,11 @@ pub async fn follow(client: &Client, spec: &FollowSpec) -> Result<WaitStatus> {
     progress.finish();
     match outcome {
         Ok(result) => result,
-        Err(_) => Err(anyhow::Error::new(WaitTimeout(format!(
+        Err(_) => Err(Error::Timeout(format!(
             "timed out after {} waiting for the {}; last status: {last}",
             humantime(spec.timeout),
             spec.describe
-        )))),
+        ))),
     }
 }
 
@@ -118,10 +117,10 @@ async fn run(
             done => return Ok(done),
         }
     }
-    Err(anyhow!(
+    Err(failed(format!(
         "the watch on the {} ended unexpectedly",
         spec.describe
-    ))
+    )))
 }
 
 /// Re-reads everything once with plain GET/LIST: a handled nonce without a record may only be
@@ -182,7 +181,7 @@ fn target_updates(
         .clone()
         .fields(&format!("metadata.name={}", target.name));
     match target.kind {
-        TargetKind::FlinkSessionJob => {
+        Kind::SessionJob => {
             let api = Api::<FlinkSessionJob>::namespaced(client.clone(), ns);
             let fail = failure::<FlinkSessionJob>(ns);
             watcher::watcher(api, config)
@@ -227,75 +226,17 @@ fn snapshot_updates(client: &Client, ns: &str, enabled: bool, config: &watcher::
 fn is_fatal(failure: &WatchFailure) -> bool {
     match &failure.err {
         watcher::Error::InitialListFailed(e) | watcher::Error::WatchStartFailed(e) => {
-            matches!(crate::api::status_code(e), Some(401 | 403 | 404))
+            matches!(status_code(e), Some(401 | 403 | 404))
         }
         _ => false,
     }
 }
 
-fn watch_error(failure: Box<WatchFailure>) -> anyhow::Error {
+fn watch_error(failure: Box<WatchFailure>) -> Error {
     let WatchFailure { op, err } = *failure;
     match err {
         watcher::Error::InitialListFailed(e) => ApiOp { verb: "list", ..op }.error(e).into(),
         watcher::Error::WatchStartFailed(e) | watcher::Error::WatchFailed(e) => op.error(e).into(),
-        other => anyhow!("watching failed: {other}"),
-    }
-}
-
-/// Turns a final status into the command's result. Completion prints the location on `out`
-/// (when given; alone on its line, for scripts) and a summary on stderr; FAILED and ABANDONED
-/// become errors (exit 1) carrying the operator's message.
-pub fn report(out: Option<&Sink>, status: WaitStatus, describe: &str) -> Result<()> {
-    match status {
-        WaitStatus::Completed { location, snapshot } => {
-            let via = snapshot
-                .map(|s| format!(" (FlinkStateSnapshot {s})"))
-                .unwrap_or_default();
-            match (&location, out) {
-                (Some(location), Some(out)) => {
-                    eprintln!("the {describe} completed{via}; location:");
-                    out.line(location)?;
-                }
-                (None, _) => {
-                    eprintln!("the {describe} completed{via}; the operator recorded no location")
-                }
-                (Some(_), None) => eprintln!("the {describe} completed{via}"),
-            }
-            Ok(())
-        }
-        WaitStatus::Failed(e) | WaitStatus::HandledWithoutRecord(e) => {
-            Err(anyhow!("the {describe} FAILED: {e}"))
-        }
-        WaitStatus::Abandoned(e) => Err(anyhow!("the {describe} was ABANDONED: {e}")),
-        WaitStatus::Waiting(e) => Err(anyhow!("the {describe} did not finish: {e}")),
-    }
-}
-
-/// `90s` → `1m30s`.
-pub fn humantime(d: Duration) -> String {
-    let secs = d.as_secs();
-    let (h, m, s) = (secs / 3600, secs % 3600 / 60, secs % 60);
-    let mut out = String::new();
-    if h > 0 {
-        out.push_str(&format!("{h}h"));
-    }
-    if m > 0 {
-        out.push_str(&format!("{m}m"));
-    }
-    if s > 0 || out.is_empty() {
-        out.push_str(&format!("{s}s"));
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn durations_print_like_kubectl() {
-        assert_eq!(humantime(Duration::from_secs(90)), "1m30s");
-        assert_eq!(humantime(Duration::from_secs(3600)), "1h");
-        assert_eq!(humantime(Duration::ZERO), "0s");
+        other => failed(format!("watching failed: {other}")),
     }
 }

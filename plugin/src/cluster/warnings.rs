@@ -13,7 +13,7 @@ pub fn layer<B>() -> MapResponseLayer<fn(Response<B>) -> Response<B>> {
 fn print_warnings<B>(response: Response<B>) -> Response<B> {
     for value in response.headers().get_all(WARNING) {
         if let Some(text) = value.to_str().ok().and_then(warning_text) {
-            crate::progress::warn(&text);
+            crate::render::progress::warn(&text);
         }
     }
     response

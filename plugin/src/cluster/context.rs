@@ -13,7 +13,7 @@ use anyhow::{Context as _, Result};
 use tokio::sync::OnceCell;
 
 use crate::cli::GlobalArgs;
-use crate::output::Sink;
+use crate::render::Sink;
 
 /// Everything a command needs: the global flags, a lazily built client and the output sink.
 pub struct Context {
@@ -77,7 +77,7 @@ impl Context {
                 let namespace = config.default_namespace.clone();
                 let client = ClientBuilder::try_from(config)
                     .context("cannot create a Kubernetes client from the configuration")?
-                    .with_layer(&crate::warnings::layer())
+                    .with_layer(&super::warnings::layer())
                     .build();
                 Ok(Connection { client, namespace })
             })

@@ -6,11 +6,13 @@
 
 mod analyze;
 mod fetch;
+mod reply;
 
 use clap::CommandFactory;
 
 pub use analyze::{Analysis, Want, analyze};
 pub use fetch::complete_online;
+pub use reply::{Completion, directive};
 
 use crate::cli::{Cli, GlobalArgs};
 use analyze::kind_description;
@@ -18,55 +20,12 @@ use analyze::kind_description;
 /// The file name kubectl looks for.
 pub const ENTRY_NAME: &str = "kubectl_complete-savepoint";
 
-/// Cobra directives.
-pub mod directive {
-    /// Do not add a space after the completion.
-    pub const NO_SPACE: u32 = 2;
-    /// Do not fall back to file completion.
-    pub const NO_FILE_COMP: u32 = 4;
-    /// Default shell behaviour (file completion).
-    pub const DEFAULT: u32 = 0;
-}
-
 /// Whether `argv0` names the completion entry point (`…/kubectl_complete-savepoint[.exe]`).
 pub fn is_entry_point(argv0: &str) -> bool {
     std::path::Path::new(argv0)
         .file_name()
         .and_then(|n| n.to_str())
         .is_some_and(|n| n.strip_suffix(".exe").unwrap_or(n) == ENTRY_NAME)
-}
-
-/// The answer to one completion request.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Completion {
-    /// `(candidate, description)`.
-    pub candidates: Vec<(String, String)>,
-    /// Cobra directive.
-    pub directive: u32,
-}
-
-impl Completion {
-    fn new(candidates: Vec<(String, String)>, directive: u32) -> Self {
-        Self {
-            candidates,
-            directive,
-        }
-    }
-
-    /// Cobra `__complete` output.
-    pub fn render(&self) -> String {
-        let mut out = String::new();
-        for (value, description) in &self.candidates {
-            out.push_str(value);
-            if !description.is_empty() {
-                out.push('\t');
-                out.push_str(&description.replace(['\n', '\t'], " "));
-            }
-            out.push('\n');
-        }
-        out.push_str(&format!(":{}\n", self.directive));
-        out
-    }
 }
 
 /// Answers the parts that need no cluster access; `None` means names must be fetched.
@@ -161,5 +120,4 @@ pub async fn run(words: &[String]) -> String {
 }
 
 #[cfg(test)]
-#[path = "complete_tests.rs"]
 mod tests;

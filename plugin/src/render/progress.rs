@@ -6,10 +6,10 @@
 use std::io::{BufRead, IsTerminal, Write};
 use std::time::Duration;
 
-use anyhow::{Context as _, Result};
+use anyhow::Context as _;
 use indicatif::{ProgressBar, ProgressStyle};
 
-use crate::exit::usage;
+use crate::error::{Result, usage};
 
 /// Reports the progress of a long operation on stderr.
 pub struct Progress {

@@ -1,18 +1,33 @@
-//! Command line: global kubectl flags, the subcommand list and small shared argument types.
+//! Command line: the argument types of every subcommand, and nothing else (this layer calls no
+//! other part of the plugin except the exit-code help text).
 //!
 //! kubectl passes no flags to plugins, so [`GlobalArgs`] re-implements the standard set. They are
 //! `global`, i.e. accepted before or after the subcommand.
 //!
-//! Adding a subcommand is one line in the `commands!` invocation below: `Name(module::NameArgs)`,
-//! where `NameArgs` is a clap `Args` struct (its doc comment is the command's help) with an
-//! inherent `pub async fn run(self, ctx: &crate::kube::Context) -> anyhow::Result<()>`.
+//! Adding a subcommand: a clap `Args` struct in [`jobs`] or [`lifecycle`] (its doc comment is the
+//! command's help), one line in the `Command` enum below, and a file in `crate::commands` with
+//! `pub async fn run(args, ctx)` plus its arm in `crate::commands::run`.
+
+mod common;
+pub mod jobs;
+pub mod lifecycle;
+pub mod target;
 
 use std::time::Duration;
 
-use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 
-use crate::commands;
-use crate::exit::EXIT_CODES_HELP;
+pub use common::{DryRun, DryRunArg, ObjectFormat, OutputFormat, parse_age, parse_duration};
+pub use jobs::{Format, ListArgs, Method, TriggerArgs, TypeFilter, WaitArgs};
+pub use lifecycle::{
+    CompletionArgs, CompletionShell, DeleteArgs, DescribeArgs, PruneArgs, RestoreArgs,
+    ScheduleArgs, VersionArgs,
+};
+pub use target::{
+    JOBS_AND_SESSIONS, JOBS_AND_SNAPSHOTS, Kind, Target, aliases, kind_from_alias, parse_target,
+};
+
+use crate::error::EXIT_CODES_HELP;
 
 /// Trigger, list and wait for Apache Flink savepoints managed by the Flink Kubernetes operator.
 #[derive(Debug, Parser)]
@@ -52,7 +67,7 @@ pub struct GlobalArgs {
     #[arg(long = "as-group", global = true, value_name = "GROUP")]
     pub as_group: Vec<String>,
     /// Time to wait for a single server request before giving up (e.g. 1s, 2m; 0 = no timeout).
-    #[arg(long, global = true, value_name = "DURATION", value_parser = parse_request_timeout)]
+    #[arg(long, global = true, value_name = "DURATION", value_parser = parse_duration)]
     pub request_timeout: Option<Duration>,
     /// The address and port of the Kubernetes API server.
     #[arg(short = 's', long, global = true, value_name = "URL")]
@@ -65,57 +80,19 @@ pub struct GlobalArgs {
     pub token: Option<String>,
 }
 
-/// `--dry-run[=client|server]`, as in kubectl.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]
-pub enum DryRun {
-    /// Make the change.
-    #[default]
-    None,
-    /// Print what would be sent; send nothing.
-    Client,
-    /// Send the request with `dryRun=All`: validated and admitted by the server, not persisted.
-    Server,
-}
-
-/// A reusable `--dry-run` flag; `#[command(flatten)]` it into a command's args.
-#[derive(Debug, Clone, Copy, Default, Args)]
-pub struct DryRunArg {
-    /// Only print (client) or only validate on the server (server); nothing is persisted.
-    #[arg(long = "dry-run", value_enum, num_args = 0..=1, default_value_t = DryRun::None,
-          default_missing_value = "client", require_equals = true, value_name = "MODE")]
-    pub dry_run: DryRun,
-}
-
-macro_rules! commands {
-    ($( $(#[$meta:meta])* $variant:ident($args:ty), )+) => {
-        /// The subcommands.
-        #[derive(Debug, Subcommand)]
-        pub enum Command {
-            $( $(#[$meta])* $variant($args), )+
-        }
-
-        impl Command {
-            /// Runs the chosen subcommand.
-            pub async fn run(self, ctx: &crate::kube::Context) -> anyhow::Result<()> {
-                match self {
-                    $( Command::$variant(args) => args.run(ctx).await, )+
-                }
-            }
-        }
-    };
-}
-
-commands! {
-    Trigger(commands::trigger::TriggerArgs),
-    List(commands::list::ListArgs),
-    Wait(commands::wait::WaitArgs),
-    Schedule(commands::schedule::ScheduleArgs),
-    Restore(commands::restore::RestoreArgs),
-    Delete(commands::delete::DeleteArgs),
-    Prune(commands::prune::PruneArgs),
-    Describe(commands::describe::DescribeArgs),
-    Version(commands::version::VersionArgs),
-    Completion(commands::completion::CompletionArgs),
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    Trigger(TriggerArgs),
+    List(ListArgs),
+    Wait(WaitArgs),
+    Schedule(ScheduleArgs),
+    Restore(RestoreArgs),
+    Delete(DeleteArgs),
+    Prune(PruneArgs),
+    Describe(DescribeArgs),
+    Version(VersionArgs),
+    Completion(CompletionArgs),
 }
 
 /// The name to show in usage lines: `kubectl savepoint` when invoked as `kubectl-savepoint`
@@ -153,57 +130,6 @@ where
     }
 }
 
-/// Parses a kubectl-style duration (`30s`, `5m`, `1h30m`, `250ms`) or a plain number of
-/// seconds, falling back to the Flink duration grammar (`5 min`, `2 h`) via the library.
-pub fn parse_duration(text: &str) -> Result<Duration, String> {
-    let trimmed = text.trim();
-    if let Ok(secs) = trimmed.parse::<u64>() {
-        return Ok(Duration::from_secs(secs));
-    }
-    if let Some(d) = parse_go_duration(trimmed) {
-        return Ok(d);
-    }
-    flink_savepoint::grammar::parse_duration(trimmed)
-        .map_err(|e| format!("invalid duration {text:?} (use e.g. 30s, 5m, 1h30m): {e}"))
-}
-
-/// `--request-timeout`: like [`parse_duration`]; `0` means no timeout (stored as `None` by callers).
-fn parse_request_timeout(text: &str) -> Result<Duration, String> {
-    parse_duration(text)
-}
-
-/// Go `time.ParseDuration` subset: a sequence of `<number><unit>` with units h, m, s, ms.
-fn parse_go_duration(text: &str) -> Option<Duration> {
-    if text.is_empty() {
-        return None;
-    }
-    let mut total = Duration::ZERO;
-    let mut rest = text;
-    while !rest.is_empty() {
-        let digits = rest
-            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-            .unwrap_or(rest.len());
-        if digits == 0 {
-            return None;
-        }
-        let value: f64 = rest[..digits].parse().ok()?;
-        rest = &rest[digits..];
-        let unit_len = rest
-            .find(|c: char| c.is_ascii_digit() || c == '.')
-            .unwrap_or(rest.len());
-        let unit_secs = match &rest[..unit_len] {
-            "h" => 3600.0,
-            "m" => 60.0,
-            "s" => 1.0,
-            "ms" => 0.001,
-            _ => return None,
-        };
-        rest = &rest[unit_len..];
-        total = total.checked_add(Duration::try_from_secs_f64(value * unit_secs).ok()?)?;
-    }
-    Some(total)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -219,17 +145,6 @@ mod tests {
             "kubectl flink-savepoint"
         );
         assert_eq!(display_name("./savepoint"), "savepoint");
-    }
-
-    #[test]
-    fn kubectl_durations_parse() {
-        assert_eq!(parse_duration("30s"), Ok(Duration::from_secs(30)));
-        assert_eq!(parse_duration("5m"), Ok(Duration::from_secs(300)));
-        assert_eq!(parse_duration("1h30m"), Ok(Duration::from_secs(5400)));
-        assert_eq!(parse_duration("250ms"), Ok(Duration::from_millis(250)));
-        assert_eq!(parse_duration("45"), Ok(Duration::from_secs(45)));
-        assert_eq!(parse_duration("5 min"), Ok(Duration::from_secs(300)));
-        assert!(parse_duration("soon").is_err());
     }
 
     #[test]

@@ -1,0 +1,212 @@
+//! Target syntax: `KIND/NAME` or `KIND NAME`, with kubectl-like kind aliases.
+//!
+//! ```text
+//! app | application | flinkdeployment(s) | flinkdep            -> FlinkDeployment
+//! job | sessionjob(s) | flinksessionjob(s)                      -> FlinkSessionJob
+//! session                                                      -> a session cluster (FlinkDeployment without job)
+//! flinkstatesnapshot(s) | flinksnp | snapshot(s) | savepoint(s) -> FlinkStateSnapshot
+//! ```
+//! Kinds are case-insensitive and may carry the API group (`flinkdeployments.flink.apache.org`).
+//! Each command says which kinds it accepts; anything else is a usage error (exit 2) that lists them.
+
+use std::fmt;
+
+use flink_savepoint::crd::GROUP as FLINK_GROUP;
+pub use flink_savepoint::crd::Kind;
+
+use crate::error::UsageError;
+
+/// The kinds a savepoint can be taken of or listed for: applications, session jobs, sessions.
+pub const JOBS_AND_SESSIONS: &[Kind] = &[Kind::Application, Kind::SessionJob, Kind::SessionCluster];
+
+/// The kinds `wait` accepts: a job (its latest savepoint) or a snapshot by name.
+pub const JOBS_AND_SNAPSHOTS: &[Kind] = &[Kind::Application, Kind::SessionJob, Kind::Snapshot];
+
+/// The aliases accepted on the command line (lower case).
+pub fn aliases(kind: Kind) -> &'static [&'static str] {
+    match kind {
+        Kind::Application => &[
+            "app",
+            "application",
+            "flinkdeployment",
+            "flinkdeployments",
+            "flinkdep",
+        ],
+        Kind::SessionJob => &[
+            "job",
+            "sessionjob",
+            "sessionjobs",
+            "flinksessionjob",
+            "flinksessionjobs",
+        ],
+        Kind::SessionCluster => &["session"],
+        Kind::Snapshot => &[
+            "flinkstatesnapshot",
+            "flinkstatesnapshots",
+            "flinksnp",
+            "snapshot",
+            "snapshots",
+            "savepoint",
+            "savepoints",
+        ],
+    }
+}
+
+/// Resolves a kind alias (case-insensitive, optional `.flink.apache.org` suffix).
+pub fn kind_from_alias(text: &str) -> Option<Kind> {
+    let lower = text.trim().to_ascii_lowercase();
+    let bare = lower
+        .strip_suffix(&format!(".{FLINK_GROUP}"))
+        .unwrap_or(&lower);
+    Kind::ALL
+        .into_iter()
+        .find(|kind| aliases(*kind).contains(&bare))
+}
+
+/// A parsed target.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Target {
+    /// What the name refers to.
+    pub kind: Kind,
+    /// The object name (for `session`, the session FlinkDeployment's name).
+    pub name: String,
+}
+
+impl fmt::Display for Target {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}/{}", self.kind, self.name)
+    }
+}
+
+/// The accepted kinds, for error messages: `app (application, flinkdeployment, ...), job (...)`.
+pub fn describe_kinds(allowed: &[Kind]) -> String {
+    allowed
+        .iter()
+        .map(|kind| {
+            let aliases = aliases(*kind);
+            let others: Vec<&str> = aliases
+                .iter()
+                .copied()
+                .filter(|a| *a != kind.prefix())
+                .collect();
+            if others.is_empty() {
+                kind.prefix().to_string()
+            } else {
+                format!("{} ({})", kind.prefix(), others.join(", "))
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// Parses `KIND/NAME` (one word) or `KIND NAME` (two words) against the kinds a command accepts.
+pub fn parse_target(words: &[String], allowed: &[Kind]) -> Result<Target, UsageError> {
+    let (kind_text, name) = match words {
+        [single] => match single.split_once('/') {
+            Some((kind, name)) => (kind.to_string(), name.to_string()),
+            None => {
+                return Err(UsageError(format!(
+                    "target {single:?} has no kind: use KIND/NAME or KIND NAME, \
+                     where KIND is one of: {}",
+                    describe_kinds(allowed)
+                )));
+            }
+        },
+        [kind, name] => (kind.clone(), name.clone()),
+        [] => {
+            return Err(UsageError(format!(
+                "a target is required: KIND/NAME or KIND NAME, where KIND is one of: {}",
+                describe_kinds(allowed)
+            )));
+        }
+        _ => {
+            return Err(UsageError(format!(
+                "too many arguments {words:?}: a target is KIND/NAME or KIND NAME"
+            )));
+        }
+    };
+    let kind = kind_from_alias(&kind_text)
+        .filter(|kind| allowed.contains(kind))
+        .ok_or_else(|| {
+            UsageError(format!(
+                "unknown or unsupported kind {kind_text:?} here; accepted kinds: {}",
+                describe_kinds(allowed)
+            ))
+        })?;
+    validate_name(&name)?;
+    Ok(Target { kind, name })
+}
+
+/// Object names are DNS-1123 subdomains: lower-case alphanumerics, `-` and `.`, ≤ 253 chars.
+fn validate_name(name: &str) -> Result<(), UsageError> {
+    if flink_savepoint::crd::is_object_name(name) {
+        Ok(())
+    } else {
+        Err(UsageError(format!(
+            "invalid name {name:?}: Kubernetes object names are lower-case alphanumerics, '-' and '.'"
+        )))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(items: &[&str]) -> Vec<String> {
+        items.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn slash_and_space_forms_parse_to_the_same_target() {
+        let all = &Kind::ALL;
+        let a = parse_target(&words(&["app/orders"]), all).unwrap();
+        let b = parse_target(&words(&["app", "orders"]), all).unwrap();
+        assert_eq!(a, b);
+        assert_eq!(a.kind, Kind::Application);
+        assert_eq!(a.name, "orders");
+    }
+
+    #[test]
+    fn every_documented_alias_resolves_to_its_kind() {
+        let cases = [
+            ("application", Kind::Application),
+            ("FlinkDeployments", Kind::Application),
+            ("flinkdep", Kind::Application),
+            ("flinkdeployments.flink.apache.org", Kind::Application),
+            ("job", Kind::SessionJob),
+            ("sessionjob", Kind::SessionJob),
+            ("flinksessionjobs", Kind::SessionJob),
+            ("session", Kind::SessionCluster),
+            ("flinksnp", Kind::Snapshot),
+            ("savepoint", Kind::Snapshot),
+            ("flinkstatesnapshots", Kind::Snapshot),
+        ];
+        for (alias, kind) in cases {
+            assert_eq!(kind_from_alias(alias), Some(kind), "{alias}");
+        }
+    }
+
+    #[test]
+    fn unknown_kind_lists_the_accepted_kinds() {
+        let err = parse_target(&words(&["pod/x"]), JOBS_AND_SESSIONS).unwrap_err();
+        assert!(err.0.contains("\"pod\""), "{}", err.0);
+        assert!(err.0.contains("app (application"), "{}", err.0);
+        assert!(err.0.contains("job ("), "{}", err.0);
+        assert!(err.0.contains("session"), "{}", err.0);
+    }
+
+    #[test]
+    fn kind_not_accepted_by_the_command_is_rejected() {
+        let err = parse_target(&words(&["flinksnp/x"]), JOBS_AND_SESSIONS).unwrap_err();
+        assert!(err.0.contains("accepted kinds"), "{}", err.0);
+    }
+
+    #[test]
+    fn bare_name_and_bad_names_are_usage_errors() {
+        assert!(parse_target(&words(&["orders"]), &Kind::ALL).is_err());
+        assert!(parse_target(&words(&["app/"]), &Kind::ALL).is_err());
+        assert!(parse_target(&words(&["app/Orders"]), &Kind::ALL).is_err());
+        assert!(parse_target(&words(&["app", "a", "b"]), &Kind::ALL).is_err());
+        assert!(parse_target(&[], &Kind::ALL).is_err());
+    }
+}

@@ -1,0 +1,28 @@
+//! Everything that talks to the API server: the client built from the kubectl flags
+//! ([`Context`]), discovery, reads, the one write path with conflict retries ([`write`]),
+//! events and watches. Errors come back as [`crate::error::Error`]; output is left to
+//! `crate::render`, except progress lines on stderr while following a savepoint.
+
+mod cache;
+mod context;
+mod discovery;
+mod events;
+mod follow;
+mod load;
+mod loaded;
+mod selection;
+mod snapshots;
+mod warnings;
+mod watch;
+pub mod write;
+
+pub use context::{Context, apply_overrides, build_config, watch_timeout};
+pub use discovery::{FlinkCrds, PAGE_SIZE, discover_flink, get, list_all};
+pub use events::events;
+pub use follow::{FollowSpec, follow};
+pub use load::{Fetched, fetch_target, get_deployment, get_session_job, get_snapshot};
+pub use loaded::{Loaded, load, with_layers};
+pub use selection::{Objects, Selection};
+pub use snapshots::{delete_snapshot, require_snapshot_crd, snapshot_crd_served, snapshots_in};
+pub use warnings::warning_text;
+pub use watch::watch;

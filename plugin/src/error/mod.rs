@@ -1,0 +1,208 @@
+//! Exit codes and the plugin's typed [`Error`].
+//!
+//! Commands return [`Result`]. Each [`Error`] variant carries its exit code, so nothing has to
+//! search an error chain to classify a failure:
+//!
+//! | code | meaning | variant |
+//! |---|---|---|
+//! | 0 | success | |
+//! | 1 | failure: API error, RBAC denial, not found, savepoint FAILED/ABANDONED | [`Error::Api`], [`Error::Failed`], [`Error::Other`] |
+//! | 2 | invalid usage or input, or a refusal that changed nothing | [`Error::Usage`] (and clap) |
+//! | 3 | timed out while waiting | [`Error::Timeout`] |
+//!
+//! API errors are turned into user-facing sentences by [`ApiOp`]. This module is a leaf: it
+//! imports nothing from the rest of the plugin.
+
+mod api;
+
+use std::fmt;
+
+pub use api::{ApiError, ApiOp, ApiResultExt, missing_crd_message, status_code};
+
+/// Text appended to `--help` (and shown by the README) describing the exit codes.
+pub const EXIT_CODES_HELP: &str = "\
+Exit codes:
+  0  success
+  1  failure: API error, RBAC denial, resource not found, savepoint FAILED or ABANDONED
+  2  invalid usage or input, or a refusal (nothing was changed)
+  3  timed out while waiting";
+
+/// The process exit codes of the plugin.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExitCode {
+    /// 0: the command did what was asked.
+    Success = 0,
+    /// 1: an API error, an RBAC denial, a missing object, or a savepoint that FAILED/was ABANDONED.
+    Failure = 1,
+    /// 2: invalid usage or input, or a refusal that changed nothing.
+    Usage = 2,
+    /// 3: timed out while waiting.
+    Timeout = 3,
+}
+
+impl ExitCode {
+    /// The numeric process exit status.
+    pub fn code(self) -> u8 {
+        self as u8
+    }
+}
+
+impl From<ExitCode> for std::process::ExitCode {
+    fn from(code: ExitCode) -> Self {
+        std::process::ExitCode::from(code.code())
+    }
+}
+
+/// Invalid usage or input, or a refusal: exit code 2. Nothing was changed on the cluster.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UsageError(pub String);
+
+impl fmt::Display for UsageError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for UsageError {}
+
+/// A failed command; the variant decides the exit code ([`Error::exit_code`]).
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// Invalid usage or input, or a refusal that changed nothing: exit code 2.
+    #[error("{0}")]
+    Usage(String),
+    /// A wait that ran out of time: exit code 3.
+    #[error("{0}")]
+    Timeout(String),
+    /// A failed API request, already described for the user: exit code 1.
+    #[error(transparent)]
+    Api(Box<ApiError>),
+    /// A failure with a complete user-facing sentence (savepoint FAILED, not found, …): exit code 1.
+    #[error("{0}")]
+    Failed(String),
+    /// Anything else (configuration, I/O, serialization), with its context chain: exit code 1.
+    #[error(transparent)]
+    Other(#[from] anyhow::Error),
+}
+
+/// The plugin's result type.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    /// The process exit code for this error.
+    pub fn exit_code(&self) -> ExitCode {
+        match self {
+            Error::Usage(_) => ExitCode::Usage,
+            Error::Timeout(_) => ExitCode::Timeout,
+            Error::Api(_) | Error::Failed(_) | Error::Other(_) => ExitCode::Failure,
+        }
+    }
+
+    /// The HTTP status code, for an API error the server answered.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Error::Api(e) => e.code(),
+            _ => None,
+        }
+    }
+
+    /// Whether this is a 409 Conflict from the API server.
+    pub fn is_conflict(&self) -> bool {
+        self.status() == Some(409)
+    }
+
+    /// Prefixes the message with `context`, keeping the exit code.
+    pub fn context(self, context: impl fmt::Display) -> Self {
+        match self {
+            Error::Usage(m) => Error::Usage(format!("{context}: {m}")),
+            Error::Timeout(m) => Error::Timeout(format!("{context}: {m}")),
+            Error::Failed(m) => Error::Failed(format!("{context}: {m}")),
+            Error::Api(e) => Error::Other(anyhow::Error::new(*e).context(context.to_string())),
+            Error::Other(e) => Error::Other(e.context(context.to_string())),
+        }
+    }
+}
+
+impl From<UsageError> for Error {
+    fn from(err: UsageError) -> Self {
+        Error::Usage(err.0)
+    }
+}
+
+impl From<ApiError> for Error {
+    fn from(err: ApiError) -> Self {
+        Error::Api(Box::new(err))
+    }
+}
+
+impl From<serde_json::Error> for Error {
+    fn from(err: serde_json::Error) -> Self {
+        Error::Other(err.into())
+    }
+}
+
+/// Shorthand: an error that exits with code 2.
+pub fn usage(message: impl Into<String>) -> Error {
+    Error::Usage(message.into())
+}
+
+/// Shorthand: a failure (exit code 1) with a complete user-facing sentence.
+pub fn failed(message: impl Into<String>) -> Error {
+    Error::Failed(message.into())
+}
+
+/// Renders an error for stderr the way kubectl does (`error: ...`), with the context chain.
+///
+/// User-facing errors (usage, timeout, API errors already described by `ApiOp`) are printed
+/// on their own; lower-level causes are appended after `: `.
+pub fn render_error(err: &Error) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let causes: Vec<String> = match err {
+        Error::Other(e) => e.chain().map(ToString::to_string).collect(),
+        other => vec![other.to_string()],
+    };
+    for text in causes {
+        if parts.last().is_some_and(|last| last.contains(&text)) {
+            continue;
+        }
+        parts.push(text);
+    }
+    format!("error: {}", parts.join(": "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use anyhow::Context;
+
+    #[test]
+    fn usage_errors_exit_2_even_when_wrapped_in_context() {
+        let err = usage("bad target").context("trigger");
+        assert_eq!(err.exit_code(), ExitCode::Usage);
+    }
+
+    #[test]
+    fn timeouts_exit_3() {
+        let err = Error::Timeout("timed out after 5s".into());
+        assert_eq!(err.exit_code(), ExitCode::Timeout);
+        assert_eq!(ExitCode::Timeout.code(), 3);
+    }
+
+    #[test]
+    fn other_errors_exit_1() {
+        let err = Error::from(anyhow::anyhow!("connection refused"));
+        assert_eq!(err.exit_code(), ExitCode::Failure);
+    }
+
+    #[test]
+    fn rendered_error_has_kubectl_prefix_and_skips_repeated_causes() {
+        let err = Err::<(), _>(anyhow::anyhow!("inner"))
+            .context("outer: inner")
+            .unwrap_err();
+        assert_eq!(render_error(&err.into()), "error: outer: inner");
+        let err = Err::<(), _>(anyhow::anyhow!("refused"))
+            .context("get app")
+            .unwrap_err();
+        assert_eq!(render_error(&err.into()), "error: get app: refused");
+    }
+}

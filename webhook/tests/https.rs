@@ -385,3 +385,49 @@ fn a_key_that_does_not_match_the_certificate_stops_the_process_at_startup() {
     assert!(!output.status.success());
     assert!(String::from_utf8_lossy(&output.stderr).contains("do not form a usable pair"));
 }
+
+fn variant(name: &str) -> Value {
+    let path = format!(
+        "{}/../tests/fixtures/admission/{name}.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    serde_json::from_str(&std::fs::read_to_string(path).expect("variant")).expect("JSON")
+}
+
+#[tokio::test]
+async fn an_opt_out_label_on_the_object_or_its_old_version_exempts_nothing() {
+    let ca = Ca::new("test-ca");
+    let hook = start_with(&ca, READY_NOW);
+    let client = https_client(&[ca.der()]);
+    let url = hook.url("/validate");
+    // CREATE carrying the marker: reviewed and denied, with a warning saying why.
+    let (_, body) = post_json(
+        &client,
+        &url,
+        variant("sessionjob-create-opted-out").to_string(),
+    )
+    .await;
+    assert_eq!(body["response"]["allowed"], false, "{body}");
+    assert_eq!(body["response"]["status"]["code"], 403);
+    let mut labelled = variant("sessionjob-update-unchanged-dir");
+    let (_, body) = post_json(&client, &url, labelled.to_string()).await;
+    assert_eq!(
+        body["response"]["allowed"], true,
+        "control: an unchanged dir is grandfathered: {body}"
+    );
+    labelled["request"]["oldObject"]["metadata"]["labels"] =
+        json!({"flink-savepoint.io/policy": "disabled"});
+    let (_, body) = post_json(&client, &url, labelled.to_string()).await;
+    assert_eq!(body["response"]["allowed"], false, "{body}");
+    assert_eq!(body["response"]["status"]["code"], 403);
+    labelled["request"]["object"]["metadata"]["labels"] =
+        json!({"flink-savepoint.io/policy": "disabled"});
+    let (_, body) = post_json(&client, &url, labelled.to_string()).await;
+    assert_eq!(body["response"]["allowed"], false, "{body}");
+    assert!(
+        body["response"]["warnings"].as_array().is_some_and(|w| w
+            .iter()
+            .any(|w| w.as_str().unwrap_or("").contains("does not exempt"))),
+        "{body}"
+    );
+}

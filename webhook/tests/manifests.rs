@@ -177,18 +177,24 @@ fn webhook_configurations_match_the_served_routes_rules_service_and_certificate(
             excluded.contains("kube-system") && excluded.contains(svc_ns),
             "{kind}: {excluded:?}"
         );
-        for selector in ["namespaceSelector", "objectSelector"] {
-            assert!(
-                hook[selector]["matchExpressions"]
-                    .as_array()
-                    .expect(selector)
-                    .iter()
-                    .any(|e| e["key"] == DEFAULT_OPT_OUT_KEY
-                        && e["operator"] == "NotIn"
-                        && strings(&e["values"]).contains(DEFAULT_OPT_OUT_VALUE)),
-                "{kind}: {selector} must honour the opt-out label"
-            );
-        }
+        assert!(
+            hook["namespaceSelector"]["matchExpressions"]
+                .as_array()
+                .expect("namespaceSelector")
+                .iter()
+                .any(|e| e["key"] == DEFAULT_OPT_OUT_KEY
+                    && e["operator"] == "NotIn"
+                    && strings(&e["values"]).contains(DEFAULT_OPT_OUT_VALUE)),
+            "{kind}: the namespaceSelector must honour the namespace opt-out label"
+        );
+        // Object labels are writable by whoever may write the object: they must never make the
+        // API server skip the webhook.
+        assert!(
+            hook.get("objectSelector")
+                .is_none_or(|s| s.as_object().is_some_and(serde_json::Map::is_empty)),
+            "{kind}: no objectSelector (object self-opt-out is a policy bypass): {}",
+            hook["objectSelector"]
+        );
     }
     let dns = strings(&certificate["spec"]["dnsNames"]);
     assert_eq!(
@@ -248,7 +254,7 @@ fn deployment_ports_probes_and_mounts_match_the_binary_defaults() {
     let parsed = Args::try_parse_from(std::iter::once("savepoint-webhook".to_owned()).chain(flags))
         .expect("manifest args parse");
     assert_eq!(parsed.listen, args.listen);
-    assert_eq!(parsed.admin_listen, args.admin_listen);
+    assert_eq!(parsed.admin_listen.port(), args.admin_listen.port());
     let certificate = docs
         .iter()
         .find(|d| d["kind"] == "Certificate" && d["spec"]["isCA"] != true)

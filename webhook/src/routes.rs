@@ -16,7 +16,7 @@ use axum::{
     routing::post,
 };
 use flink_savepoint::admission::{
-    self, Decision, Phase, ReviewContext, SessionLookup, lookup_need,
+    self, Decision, FlinkKind, Phase, ReviewContext, SessionLookup, lookup_need,
 };
 use kube::core::{
     DynamicObject,
@@ -24,7 +24,11 @@ use kube::core::{
 };
 use serde_json::json;
 
-use crate::{cache::Resolved, metrics::RequestLabels, state::AppState};
+use crate::{
+    cache::Resolved,
+    metrics::{DecisionLabel, KindLabel, OperationLabel, RequestLabels},
+    state::AppState,
+};
 
 /// Largest accepted request body: the API server's own limit for a request is 3 MiB.
 pub const MAX_BODY_BYTES: usize = 3 * 1024 * 1024;
@@ -145,10 +149,10 @@ fn handle(phase: Phase, state: &AppState, headers: &HeaderMap, body: &[u8]) -> R
         Ok(req) => req,
         Err((code, message)) => {
             let labels = RequestLabels {
-                endpoint: phase.as_str().to_owned(),
-                kind: "unknown".to_owned(),
-                operation: "unknown".to_owned(),
-                decision: "rejected".to_owned(),
+                endpoint: phase.into(),
+                kind: KindLabel::Unknown,
+                operation: OperationLabel::Unknown,
+                decision: DecisionLabel::Rejected,
             };
             state.metrics.requests.get_or_create(&labels).inc();
             tracing::info!(endpoint = phase.as_str(), status = code.as_u16(), %message, "rejected malformed admission request");
@@ -169,6 +173,7 @@ fn handle(phase: Phase, state: &AppState, headers: &HeaderMap, body: &[u8]) -> R
     };
     let decision = admission::review(&req, &ctx);
     let label = decision.label();
+    let decision_label = DecisionLabel::of(&decision);
     if let Decision::Deny { message, .. } = &decision {
         tracing::debug!(uid = %req.uid, %message, "denial message");
     }
@@ -181,12 +186,12 @@ fn handle(phase: Phase, state: &AppState, headers: &HeaderMap, body: &[u8]) -> R
         }
     };
     let elapsed = started.elapsed();
-    let operation = format!("{:?}", req.operation).to_uppercase();
+    let operation = OperationLabel::of(&req.operation);
     let labels = RequestLabels {
-        endpoint: phase.as_str().to_owned(),
-        kind: req.kind.kind.clone(),
-        operation: operation.clone(),
-        decision: label.to_owned(),
+        endpoint: phase.into(),
+        kind: FlinkKind::of(&req).into(),
+        operation,
+        decision: decision_label,
     };
     state.metrics.requests.get_or_create(&labels).inc();
     state
@@ -200,7 +205,7 @@ fn handle(phase: Phase, state: &AppState, headers: &HeaderMap, body: &[u8]) -> R
         kind = %req.kind.kind,
         namespace = req.namespace.as_deref().unwrap_or(""),
         name = %req.name,
-        operation = %operation,
+        operation = operation.as_str(),
         dry_run = req.dry_run,
         decision = label,
         warnings = response.warnings.as_ref().map_or(0, Vec::len),

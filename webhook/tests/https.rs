@@ -431,3 +431,41 @@ async fn an_opt_out_label_on_the_object_or_its_old_version_exempts_nothing() {
         "{body}"
     );
 }
+
+#[tokio::test]
+async fn metric_labels_come_from_a_closed_set_whatever_kinds_are_sent() {
+    let ca = Ca::new("test-ca");
+    let hook = start_with(&ca, READY_NOW);
+    let client = https_client(&[ca.der()]);
+    let template: Value = serde_json::from_str(&fixture(
+        "005-validate-FlinkSessionJob-CREATE-clicks-job.json",
+    ))
+    .expect("fixture");
+    let hostile = 40;
+    for i in 0..hostile {
+        let mut review = template.clone();
+        // Half in our group with an invented kind, half in another group.
+        review["request"]["kind"]["kind"] = json!(format!("Hostile{i}Kind"));
+        if i % 2 == 0 {
+            review["request"]["kind"]["group"] = json!(format!("evil{i}.example.com"));
+        }
+        let (status, _) = post_json(&client, &hook.url("/validate"), review.to_string()).await;
+        assert_eq!(status, 200);
+    }
+    let text = reqwest::get(hook.admin_url("/metrics"))
+        .await
+        .expect("metrics")
+        .text()
+        .await
+        .expect("text");
+    assert!(
+        !text.contains("Hostile"),
+        "request kinds leaked into labels:\n{text}"
+    );
+    assert!(
+        text.contains(&format!(
+            r#"savepoint_webhook_admission_requests_total{{endpoint="validate",kind="other",operation="CREATE",decision="warned"}} {hostile}"#
+        )),
+        "{text}"
+    );
+}

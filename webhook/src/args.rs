@@ -10,6 +10,9 @@ pub const DEFAULT_LISTEN: &str = "0.0.0.0:8443";
 /// Default plain-HTTP admin address for `/healthz`, `/readyz` and `/metrics`.
 pub const DEFAULT_ADMIN_LISTEN: &str = "0.0.0.0:8080";
 
+/// Default `--max-in-flight`.
+pub const DEFAULT_MAX_IN_FLIGHT: u32 = 8;
+
 /// Log output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum LogFormat {
@@ -93,6 +96,10 @@ pub struct Args {
     /// Per-request timeout (reading the body, deciding, answering).
     #[arg(long, env = "WEBHOOK_REQUEST_TIMEOUT", default_value = "10s", value_parser = parse_duration_arg)]
     pub request_timeout: Duration,
+    /// Most admission reviews read and decided at once; more are answered 429 at once (before
+    /// their body is read), so memory stays bounded and the API server's failurePolicy applies.
+    #[arg(long, env = "WEBHOOK_MAX_IN_FLIGHT", default_value_t = DEFAULT_MAX_IN_FLIGHT, value_parser = clap::value_parser!(u32).range(1..=4096))]
+    pub max_in_flight: u32,
     /// Log format; the level comes from RUST_LOG (default info).
     #[arg(long, env = "WEBHOOK_LOG_FORMAT", value_enum, default_value = "plain")]
     pub log_format: LogFormat,

@@ -49,6 +49,7 @@ pub async fn run_until(args: Args, signal: shutdown::Signal) -> Result<()> {
         shutdown_grace,
         shutdown_delay,
         request_timeout,
+        max_in_flight,
         // Consumed by `settings::load_policy` / `telemetry::init`.
         config: _,
         log_format: _,
@@ -71,7 +72,7 @@ pub async fn run_until(args: Args, signal: shutdown::Signal) -> Result<()> {
     let resolver = Arc::new(tls::ReloadingResolver::new(loaded.key));
     let tls_config = Arc::new(tls::server_config(provider.clone(), resolver.clone())?);
 
-    let state = AppState::new(policy, request_timeout);
+    let state = AppState::new(policy, request_timeout, max_in_flight as usize);
     state.readiness.set_tls_loaded();
     let cache = Arc::new(cache::SessionCache::default());
     let state = AppState {

@@ -176,6 +176,10 @@ pub struct Metrics {
     pub cache_session_jobs: Gauge,
     /// 1 while the process is ready.
     pub ready: Gauge,
+    /// Reviews answered 429 because `--max-in-flight` were running.
+    pub shed: Counter,
+    /// Reviews currently being read, decided or answered.
+    pub in_flight: Gauge,
 }
 
 /// Latency buckets: 50 µs … 1 s, so sub-millisecond handling is visible (the API server's own
@@ -228,6 +232,18 @@ impl Metrics {
         );
         let ready = Gauge::default();
         registry.register("ready", "1 while /readyz answers 200", ready.clone());
+        let shed = Counter::default();
+        registry.register(
+            "admission_shed",
+            "Admission reviews answered 429 because --max-in-flight reviews were running",
+            shed.clone(),
+        );
+        let in_flight = Gauge::default();
+        registry.register(
+            "admission_in_flight",
+            "Admission reviews currently in flight",
+            in_flight.clone(),
+        );
         Self {
             registry,
             requests,
@@ -237,6 +253,8 @@ impl Metrics {
             cache_deployments,
             cache_session_jobs,
             ready,
+            shed,
+            in_flight,
         }
     }
 

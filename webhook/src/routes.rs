@@ -2,14 +2,18 @@
 //!
 //! Malformed input never reaches the policy and never yields a 5xx: wrong method → 405, wrong
 //! content type → 415, oversized body → 413, undecodable JSON / missing `request` / wrong
-//! `apiVersion` → 400, slow clients → 408.
+//! `apiVersion` → 400, slow clients → 408. Every error carries a `Status` body.
+//!
+//! At most `--max-in-flight` reviews are read and decided at once; a review beyond that is
+//! answered 429 at once, before its body is read, so memory stays bounded and the API server's
+//! `failurePolicy` decides (counted in `savepoint_webhook_admission_shed_total`).
 
 use std::time::{Duration, Instant};
 
 use axum::{
     Router,
     body::Bytes,
-    extract::{DefaultBodyLimit, Request, State},
+    extract::{Request, State},
     http::{HeaderMap, StatusCode, header},
     middleware::{self, Next},
     response::{IntoResponse, Response},
@@ -30,8 +34,12 @@ use crate::{
     state::AppState,
 };
 
-/// Largest accepted request body: the API server's own limit for a request is 3 MiB.
-pub const MAX_BODY_BYTES: usize = 3 * 1024 * 1024;
+/// Largest accepted request body. An UPDATE review carries `object` and `oldObject`, each up to
+/// etcd's 1.5 MiB object limit, plus the request envelope: 2 × 1.5 MiB + 1 MiB of headroom.
+pub const MAX_BODY_BYTES: usize = 4 * 1024 * 1024;
+/// An oversize body is read and discarded up to this many bytes before the 413 is sent, so that
+/// HTTP/2 clients receive the Status rather than a stream reset while still sending.
+pub const OVERSIZE_DRAIN_BYTES: usize = 4 * MAX_BODY_BYTES;
 /// The only AdmissionReview version served (the configurations ask for `[v1]`).
 pub const ADMISSION_API_VERSION: &str = "admission.k8s.io/v1";
 /// Paths served on the HTTPS port.
@@ -46,17 +54,99 @@ pub fn router(state: AppState) -> Router {
         .route(VALIDATE_PATH, post(validate).fallback(method_not_allowed))
         .route(MUTATE_PATH, post(mutate).fallback(method_not_allowed))
         .fallback(not_found)
-        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(middleware::from_fn_with_state(timeout, request_timeout))
+        .layer(middleware::from_fn_with_state(state.clone(), shed_load))
         .with_state(state)
 }
 
-async fn validate(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
-    handle(Phase::Validate, &state, &headers, &body)
+async fn validate(State(state): State<AppState>, req: Request) -> Response {
+    review_request(Phase::Validate, &state, req).await
 }
 
-async fn mutate(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
-    handle(Phase::Mutate, &state, &headers, &body)
+async fn mutate(State(state): State<AppState>, req: Request) -> Response {
+    review_request(Phase::Mutate, &state, req).await
+}
+
+async fn review_request(phase: Phase, state: &AppState, req: Request) -> Response {
+    let (parts, body) = req.into_parts();
+    match read_body(&parts.headers, body).await {
+        Ok(bytes) => handle(phase, state, &parts.headers, &bytes),
+        Err(response) => response,
+    }
+}
+
+/// Reads the whole body, or answers 413 (declared or actual size above [`MAX_BODY_BYTES`]) /
+/// 400 (the client broke off).
+async fn read_body(headers: &HeaderMap, body: axum::body::Body) -> Result<Bytes, Response> {
+    use http_body_util::BodyExt;
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|len| len > MAX_BODY_BYTES as u64) {
+        return Err(too_large(body).await);
+    }
+    let mut body = body;
+    let mut out = Vec::with_capacity(declared.map_or(0, |len| len as usize));
+    while let Some(frame) = body.frame().await {
+        let frame = frame.map_err(|error| {
+            error_response(
+                StatusCode::BAD_REQUEST,
+                format!("cannot read the request body: {error}"),
+            )
+        })?;
+        if let Ok(data) = frame.into_data() {
+            if out.len() + data.len() > MAX_BODY_BYTES {
+                return Err(too_large(body).await);
+            }
+            out.extend_from_slice(&data);
+        }
+    }
+    Ok(Bytes::from(out))
+}
+
+/// Discards the rest of an oversize body (bounded by [`OVERSIZE_DRAIN_BYTES`]; nothing is
+/// kept), then answers 413.
+async fn too_large(mut body: axum::body::Body) -> Response {
+    use http_body_util::BodyExt;
+    let mut drained = 0usize;
+    while drained < OVERSIZE_DRAIN_BYTES {
+        match body.frame().await {
+            Some(Ok(frame)) => drained += frame.data_ref().map_or(0, |d| d.len()),
+            Some(Err(_)) | None => break,
+        }
+    }
+    error_response(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        format!("request body larger than {MAX_BODY_BYTES} bytes"),
+    )
+}
+
+/// Answers 429 without reading the body when `--max-in-flight` reviews are already running.
+async fn shed_load(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let Ok(permit) = state.in_flight.clone().try_acquire_owned() else {
+        state.metrics.shed.inc();
+        tracing::warn!(
+            max_in_flight = state.max_in_flight,
+            "too many admission reviews in flight; shedding with 429"
+        );
+        let mut response = error_response(
+            StatusCode::TOO_MANY_REQUESTS,
+            format!(
+                "savepoint-webhook is reviewing {} requests already; retry",
+                state.max_in_flight
+            ),
+        );
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, header::HeaderValue::from_static("1"));
+        return response;
+    };
+    state.metrics.in_flight.inc();
+    let response = next.run(req).await;
+    state.metrics.in_flight.dec();
+    drop(permit);
+    response
 }
 
 /// A Kubernetes-style `Status` body for requests that are not valid AdmissionReviews.

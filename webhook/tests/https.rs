@@ -135,7 +135,7 @@ async fn malformed_requests_get_a_4xx_with_a_message_and_the_server_survives() {
         .await
         .expect("text/plain");
     assert_eq!(text.status().as_u16(), 415);
-    let huge = format!("{{\"pad\":\"{}\"}}", "x".repeat(4 * 1024 * 1024));
+    let huge = format!("{{\"pad\":\"{}\"}}", "x".repeat(5 * 1024 * 1024));
     let cases: Vec<(&str, String, u16, &str)> = vec![
         ("/validate", "{not json".into(), 400, "not a valid AdmissionReview"),
         ("/mutate", "[]".into(), 400, "not a valid AdmissionReview"),
@@ -143,7 +143,7 @@ async fn malformed_requests_get_a_4xx_with_a_message_and_the_server_survives() {
         ("/validate", fixture("005-validate-FlinkSessionJob-CREATE-clicks-job.json").replace("admission.k8s.io/v1", "admission.k8s.io/v1beta1"), 400, "apiVersion"),
         ("/validate", json!({"apiVersion": "admission.k8s.io/v1", "kind": "AdmissionReview", "request": {"uid": 5}}).to_string(), 400, "not a valid AdmissionReview"),
         ("/elsewhere", "{}".into(), 404, "no such endpoint"),
-        ("/validate", huge, 413, ""),
+        ("/validate", huge, 413, "larger than"),
     ];
     for (path, body, expected, needle) in cases {
         let (status, json) = post_json(&client, &hook.url(path), body).await;
@@ -468,4 +468,177 @@ async fn metric_labels_come_from_a_closed_set_whatever_kinds_are_sent() {
         )),
         "{text}"
     );
+}
+
+/// An UPDATE review whose `object` and `oldObject` each carry `pad` bytes of annotation.
+fn update_review_of(pad: usize) -> String {
+    let mut review = variant("sessionjob-update-unchanged-dir");
+    let filler = "x".repeat(pad);
+    for side in ["object", "oldObject"] {
+        review["request"][side]["metadata"]["annotations"] = json!({"example.com/pad": filler});
+    }
+    review.to_string()
+}
+
+#[tokio::test]
+async fn an_update_with_object_and_old_object_near_the_etcd_limit_is_reviewed() {
+    let ca = Ca::new("test-ca");
+    let hook = start_with(&ca, READY_NOW);
+    let client = https_client(&[ca.der()]);
+    // etcd refuses requests above 1.5 MiB: each side is about that size.
+    let body = update_review_of(1_536 * 1024 - 512);
+    assert!(body.len() > 3 * 1024 * 1024, "{}", body.len());
+    let (status, json) = post_json(&client, &hook.url("/validate"), body).await;
+    assert_eq!(status, 200, "{json}");
+    assert_eq!(json["response"]["allowed"], true);
+}
+
+/// POSTs `body` over HTTP/2 (ALPN h2) and returns (status, Status-or-review JSON).
+async fn post_h2(hook: &Webhook, ca: &Ca, path: &str, body: String) -> (u16, Value) {
+    use http_body_util::{BodyExt, Full};
+    let mut config = client_config(&[ca.der()], rustls::ALL_VERSIONS);
+    config.alpn_protocols = vec![b"h2".to_vec()];
+    let tcp = tokio::net::TcpStream::connect(hook.https)
+        .await
+        .expect("tcp");
+    let tls = tokio_rustls::TlsConnector::from(std::sync::Arc::new(config))
+        .connect(server_name(), tcp)
+        .await
+        .expect("tls");
+    assert_eq!(tls.get_ref().1.alpn_protocol(), Some(&b"h2"[..]));
+    let (mut sender, conn) = hyper::client::conn::http2::handshake(
+        hyper_util::rt::TokioExecutor::new(),
+        hyper_util::rt::TokioIo::new(tls),
+    )
+    .await
+    .expect("h2 handshake");
+    tokio::spawn(conn);
+    let request = hyper::Request::post(format!("https://localhost{path}"))
+        .header("content-type", "application/json")
+        .header("content-length", body.len())
+        .body(Full::new(hyper::body::Bytes::from(body)))
+        .expect("request");
+    let response = tokio::time::timeout(HANG_GUARD, sender.send_request(request))
+        .await
+        .expect("hang guard")
+        .expect("an HTTP/2 response, not a reset");
+    let status = response.status().as_u16();
+    let bytes = response
+        .into_body()
+        .collect()
+        .await
+        .expect("response body")
+        .to_bytes();
+    (
+        status,
+        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+    )
+}
+
+#[tokio::test]
+async fn an_oversize_body_gets_413_with_a_status_body_over_http1_and_http2() {
+    let ca = Ca::new("test-ca");
+    let hook = start_with(&ca, READY_NOW);
+    let huge = update_review_of(2_600 * 1024);
+    let (status, json) = post_json(
+        &https_client(&[ca.der()]),
+        &hook.url("/validate"),
+        huge.clone(),
+    )
+    .await;
+    assert_eq!(
+        (status, &json["kind"], &json["code"]),
+        (413, &json!("Status"), &json!(413)),
+        "{json}"
+    );
+    let (status, json) = post_h2(&hook, &ca, "/validate", huge).await;
+    assert_eq!(
+        (status, &json["kind"], &json["code"]),
+        (413, &json!("Status"), &json!(413)),
+        "{json}"
+    );
+    // Control: the same connection type reviews a normal request.
+    let (status, json) = post_h2(
+        &hook,
+        &ca,
+        "/validate",
+        fixture("005-validate-FlinkSessionJob-CREATE-clicks-job.json"),
+    )
+    .await;
+    assert_eq!(status, 200, "{json}");
+}
+
+async fn metric_line(hook: &Webhook, needle: &str) {
+    let deadline = std::time::Instant::now() + HANG_GUARD;
+    loop {
+        let text = reqwest::get(hook.admin_url("/metrics"))
+            .await
+            .expect("metrics")
+            .text()
+            .await
+            .expect("text");
+        if text.lines().any(|l| l == needle) {
+            return;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "never saw {needle} in\n{text}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+}
+
+#[tokio::test]
+async fn reviews_beyond_max_in_flight_are_shed_with_429_and_counted() {
+    let ca = Ca::new("test-ca");
+    let hook = start_with(
+        &ca,
+        &[
+            "--cache-sync-timeout",
+            "0s",
+            "--max-in-flight",
+            "1",
+            "--request-timeout",
+            "1h",
+        ],
+    );
+    // Occupy the only slot: headers sent, body withheld.
+    let mut stalled = tls_connect(hook.https, &[ca.der()], rustls::ALL_VERSIONS)
+        .await
+        .expect("connect");
+    stalled
+        .write_all(request_head("/validate", 2, "").as_bytes())
+        .await
+        .expect("head");
+    metric_line(&hook, "savepoint_webhook_admission_in_flight 1").await;
+    let client = https_client(&[ca.der()]);
+    let shed = client
+        .post(hook.url("/validate"))
+        .header("content-type", "application/json")
+        .body(fixture(
+            "005-validate-FlinkSessionJob-CREATE-clicks-job.json",
+        ))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(shed.status().as_u16(), 429);
+    assert_eq!(shed.headers()["retry-after"], "1");
+    let status: Value = shed.json().await.expect("Status body");
+    assert_eq!(
+        (&status["kind"], &status["code"]),
+        (&json!("Status"), &json!(429))
+    );
+    metric_line(&hook, "savepoint_webhook_admission_shed_total 1").await;
+    // Finish the stalled request; its slot is released and the next review is served.
+    stalled.write_all(b"{}").await.expect("body");
+    let (code, _) = read_response(&mut stalled).await;
+    assert_eq!(code, 400);
+    metric_line(&hook, "savepoint_webhook_admission_in_flight 0").await;
+    let (code, _) = post_json(
+        &client,
+        &hook.url("/validate"),
+        fixture("005-validate-FlinkSessionJob-CREATE-clicks-job.json"),
+    )
+    .await;
+    assert_eq!(code, 200);
 }

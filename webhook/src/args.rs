@@ -100,6 +100,12 @@ pub struct Args {
     /// their body is read), so memory stays bounded and the API server's failurePolicy applies.
     #[arg(long, env = "WEBHOOK_MAX_IN_FLIGHT", default_value_t = DEFAULT_MAX_IN_FLIGHT, value_parser = clap::value_parser!(u32).range(1..=4096))]
     pub max_in_flight: u32,
+    /// Deadline for the first request on a connection and for HTTP/1.1 request headers.
+    #[arg(long, env = "WEBHOOK_HEADER_TIMEOUT", default_value = "10s", value_parser = parse_duration_arg)]
+    pub header_timeout: Duration,
+    /// Close a connection (HTTPS or admin) after this long without a request in flight.
+    #[arg(long, env = "WEBHOOK_IDLE_TIMEOUT", default_value = "60s", value_parser = parse_duration_arg)]
+    pub idle_timeout: Duration,
     /// Log format; the level comes from RUST_LOG (default info).
     #[arg(long, env = "WEBHOOK_LOG_FORMAT", value_enum, default_value = "plain")]
     pub log_format: LogFormat,

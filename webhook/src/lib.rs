@@ -18,7 +18,7 @@ pub mod state;
 pub mod telemetry;
 pub mod tls;
 
-use std::{future::IntoFuture, sync::Arc};
+use std::{sync::Arc, time::Duration};
 
 use anyhow::{Context, Result};
 use tokio::net::TcpListener;
@@ -27,6 +27,9 @@ pub use admin::admin_router;
 pub use args::Args;
 pub use routes::router;
 pub use state::AppState;
+
+/// How long the admin port waits for its connections once the HTTPS port has drained.
+const ADMIN_DRAIN: Duration = Duration::from_secs(1);
 
 /// Runs until SIGTERM/SIGINT (a second signal aborts).
 pub async fn run(args: Args) -> Result<()> {
@@ -50,6 +53,8 @@ pub async fn run_until(args: Args, signal: shutdown::Signal) -> Result<()> {
         shutdown_delay,
         request_timeout,
         max_in_flight,
+        header_timeout,
+        idle_timeout,
         // Consumed by `settings::load_policy` / `telemetry::init`.
         config: _,
         log_format: _,
@@ -108,13 +113,22 @@ pub async fn run_until(args: Args, signal: shutdown::Signal) -> Result<()> {
         signal.clone(),
     ));
 
+    let limits = server::ConnLimits {
+        first_request: header_timeout,
+        header_read: header_timeout,
+        idle: idle_timeout,
+        ..server::ConnLimits::default()
+    };
     // The admin port outlives the HTTPS drain so /readyz reports 503 meanwhile.
     let (admin_stop, mut admin_signal) = shutdown::channel();
-    let admin_task = tokio::spawn(
-        axum::serve(admin, admin_router(state.clone()))
-            .with_graceful_shutdown(async move { shutdown::wait(&mut admin_signal).await })
-            .into_future(),
-    );
+    let admin_task = tokio::spawn(server::serve(
+        admin,
+        server::Transport::Plain,
+        admin_router(state.clone()),
+        async move { shutdown::wait(&mut admin_signal).await },
+        ADMIN_DRAIN,
+        limits,
+    ));
 
     server::serve_https(
         https,
@@ -126,13 +140,12 @@ pub async fn run_until(args: Args, signal: shutdown::Signal) -> Result<()> {
             delay: shutdown_delay,
             grace: shutdown_grace,
         },
+        limits,
     )
     .await;
     admin_stop.fire();
-    match admin_task.await {
-        Ok(Ok(())) => {}
-        Ok(Err(error)) => tracing::warn!(%error, "admin server ended with an error"),
-        Err(error) => tracing::warn!(%error, "admin server task failed"),
+    if let Err(error) = admin_task.await {
+        tracing::warn!(%error, "admin server task failed");
     }
     tracing::info!("shut down");
     Ok(())

@@ -320,12 +320,20 @@ async fn each_review_is_logged_with_uid_kind_operation_decision_but_no_object_co
         fixture("007-validate-FlinkSessionJob-CREATE-rogue-job.json"),
     )
     .await;
-    let logs = hook.logs();
-    let line = logs
-        .iter()
-        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
-        .find(|l| l["message"] == "admission review")
-        .expect("a review log line");
+    // stderr is read by another thread: wait for the line rather than racing it.
+    let deadline = std::time::Instant::now() + HANG_GUARD;
+    let (logs, line) = loop {
+        let logs = hook.logs();
+        let found = logs
+            .iter()
+            .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+            .find(|l| l["message"] == "admission review");
+        if let Some(line) = found {
+            break (logs, line);
+        }
+        assert!(std::time::Instant::now() < deadline, "no review log line");
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    };
     assert_eq!(line["uid"], "63378d74-4928-48cc-b94c-4dd774761a8a");
     assert_eq!(line["kind"], "FlinkSessionJob");
     assert_eq!(line["operation"], "CREATE");
@@ -641,4 +649,124 @@ async fn reviews_beyond_max_in_flight_are_shed_with_429_and_counted() {
     )
     .await;
     assert_eq!(code, 200);
+}
+
+/// Reads and discards until the server closes the connection (EOF or error); panics after the
+/// hang guard.
+async fn wait_closed<S: tokio::io::AsyncRead + Unpin>(stream: &mut S, what: &str) {
+    let mut buf = [0u8; 4096];
+    let closed = tokio::time::timeout(HANG_GUARD, async {
+        loop {
+            match stream.read(&mut buf).await {
+                Ok(0) | Err(_) => return,
+                Ok(_) => {}
+            }
+        }
+    })
+    .await;
+    assert!(
+        closed.is_ok(),
+        "{what}: the server never closed the connection"
+    );
+}
+
+const SHORT_TIMEOUTS: &[&str] = &[
+    "--cache-sync-timeout",
+    "0s",
+    "--header-timeout",
+    "1s",
+    "--idle-timeout",
+    "1s",
+];
+
+async fn tls_with_alpn(
+    hook: &Webhook,
+    ca: &Ca,
+    alpn: &[u8],
+) -> tokio_rustls::client::TlsStream<tokio::net::TcpStream> {
+    let mut config = client_config(&[ca.der()], rustls::ALL_VERSIONS);
+    config.alpn_protocols = vec![alpn.to_vec()];
+    let tcp = tokio::net::TcpStream::connect(hook.https)
+        .await
+        .expect("tcp");
+    let tls = tokio_rustls::TlsConnector::from(std::sync::Arc::new(config))
+        .connect(server_name(), tcp)
+        .await
+        .expect("tls");
+    assert_eq!(tls.get_ref().1.alpn_protocol(), Some(alpn));
+    tls
+}
+
+#[tokio::test]
+async fn a_client_silent_after_the_handshake_is_disconnected_on_http1_and_http2() {
+    let ca = Ca::new("test-ca");
+    let hook = start_with(&ca, SHORT_TIMEOUTS);
+    let mut plain = tls_connect(hook.https, &[ca.der()], rustls::ALL_VERSIONS)
+        .await
+        .expect("connect");
+    wait_closed(&mut plain, "no ALPN, nothing sent").await;
+    let mut h1 = tls_with_alpn(&hook, &ca, b"http/1.1").await;
+    wait_closed(&mut h1, "http/1.1, nothing sent").await;
+    let mut h2 = tls_with_alpn(&hook, &ca, b"h2").await;
+    wait_closed(&mut h2, "h2, nothing sent").await;
+}
+
+#[tokio::test]
+async fn http2_headers_without_end_headers_do_not_hold_a_connection_open() {
+    let ca = Ca::new("test-ca");
+    let hook = start_with(&ca, SHORT_TIMEOUTS);
+    let mut h2 = tls_with_alpn(&hook, &ca, b"h2").await;
+    let mut bytes = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".to_vec();
+    bytes.extend([0, 0, 0, 0x4, 0, 0, 0, 0, 0]); // empty SETTINGS
+    // HEADERS on stream 1, flags 0 (no END_HEADERS): ":method: POST" (indexed 3), and the
+    // CONTINUATION that would finish the block never comes.
+    bytes.extend([0, 0, 1, 0x1, 0, 0, 0, 0, 1, 0x83]);
+    h2.write_all(&bytes).await.expect("frames");
+    wait_closed(&mut h2, "h2 HEADERS without END_HEADERS").await;
+}
+
+#[tokio::test]
+async fn an_idle_http2_connection_is_closed_after_its_request() {
+    use http_body_util::Full;
+    let ca = Ca::new("test-ca");
+    let hook = start_with(&ca, SHORT_TIMEOUTS);
+    let tls = tls_with_alpn(&hook, &ca, b"h2").await;
+    let (mut sender, conn) = hyper::client::conn::http2::handshake(
+        hyper_util::rt::TokioExecutor::new(),
+        hyper_util::rt::TokioIo::new(tls),
+    )
+    .await
+    .expect("h2 handshake");
+    let conn = tokio::spawn(conn);
+    let request = hyper::Request::post("https://localhost/validate")
+        .header("content-type", "application/json")
+        .body(Full::new(hyper::body::Bytes::from(fixture(
+            "005-validate-FlinkSessionJob-CREATE-clicks-job.json",
+        ))))
+        .expect("request");
+    let response = sender.send_request(request).await.expect("response");
+    assert_eq!(response.status().as_u16(), 200);
+    drop(response);
+    // The client keeps the connection open; the server must end it.
+    let ended = tokio::time::timeout(HANG_GUARD, conn).await;
+    assert!(ended.is_ok(), "the idle HTTP/2 connection was never closed");
+}
+
+#[tokio::test]
+async fn the_admin_port_closes_silent_and_idle_connections_too() {
+    let ca = Ca::new("test-ca");
+    let hook = start_with(&ca, SHORT_TIMEOUTS);
+    let mut silent = tokio::net::TcpStream::connect(hook.admin)
+        .await
+        .expect("tcp");
+    wait_closed(&mut silent, "admin, nothing sent").await;
+    let mut idle = tokio::net::TcpStream::connect(hook.admin)
+        .await
+        .expect("tcp");
+    idle.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+        .await
+        .expect("request");
+    let (status, _) = read_response(&mut idle).await;
+    assert_eq!(status, 200);
+    wait_closed(&mut idle, "admin, idle after a request").await;
 }

@@ -83,10 +83,11 @@ pub struct Args {
     /// Watch FlinkDeployments/FlinkSessionJobs in this namespace only (default: all namespaces).
     #[arg(long, env = "WEBHOOK_NAMESPACE")]
     pub namespace: Option<String>,
-    /// Become ready after this long even if the session-cluster cache has not synced
-    /// (lookups then answer "unknown" and the fail-safe direction applies).
-    #[arg(long, env = "WEBHOOK_CACHE_SYNC_TIMEOUT", default_value = "30s", value_parser = parse_duration_arg)]
-    pub cache_sync_timeout: Duration,
+    /// Readiness waits for the session-cluster cache to sync. `off` (default): never ready
+    /// without a synced cache. A duration: become ready after that long anyway, degraded
+    /// (lookups answer "unknown" and the fail-safe direction applies).
+    #[arg(long, env = "WEBHOOK_CACHE_SYNC_TIMEOUT", default_value = "off", value_parser = parse_optional_duration_arg)]
+    pub cache_sync_timeout: OptionalDuration,
     /// Deadline for draining in-flight requests after SIGTERM/SIGINT.
     #[arg(long, env = "WEBHOOK_SHUTDOWN_GRACE", default_value = "20s", value_parser = parse_duration_arg)]
     pub shutdown_grace: Duration,
@@ -127,6 +128,18 @@ pub struct Args {
     /// Default `kubernetes.operator.periodic.savepoint.interval` ("" disables it).
     #[arg(long, env = "WEBHOOK_DEFAULT_PERIODIC_INTERVAL")]
     pub default_periodic_interval: Option<String>,
+}
+
+/// A duration flag that can be switched `off`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OptionalDuration(pub Option<Duration>);
+
+/// `off` (or `never`) → none, otherwise [`parse_duration_arg`].
+pub fn parse_optional_duration_arg(text: &str) -> Result<OptionalDuration, String> {
+    match text.trim() {
+        "off" | "never" => Ok(OptionalDuration(None)),
+        other => parse_duration_arg(other).map(|d| OptionalDuration(Some(d))),
+    }
 }
 
 /// Parses `500ms`, `5s`, `2m`, `1h` or a bare number of seconds.
@@ -176,5 +189,9 @@ mod tests {
         .expect("parses");
         assert_eq!(args.listen.port(), 8443);
         assert_eq!(args.admin_listen.port(), 8080);
+        assert_eq!(
+            args.cache_sync_timeout.0, None,
+            "readiness must wait for a synced cache unless told otherwise"
+        );
     }
 }

@@ -4,10 +4,10 @@
 
 use std::{
     sync::{
-        Arc, OnceLock,
+        Arc, Mutex, OnceLock,
         atomic::{AtomicBool, Ordering},
     },
-    time::Duration,
+    time::{Duration, Instant},
 };
 
 use flink_savepoint::{
@@ -36,6 +36,7 @@ struct Stores {
 pub struct SessionCache {
     stores: OnceLock<Stores>,
     synced: AtomicBool,
+    last_heard: Mutex<Option<Instant>>,
 }
 
 /// Result of [`SessionCache::resolve`] (owned, so no lock is held while reviewing).
@@ -67,6 +68,22 @@ impl SessionCache {
         let _ = cache.stores.set(Stores { deployments, jobs });
         cache.synced.store(synced, Ordering::SeqCst);
         cache
+    }
+
+    /// Seconds since the stores last listed or received a watch event (`None` before the first
+    /// sync).
+    pub fn sync_age(&self) -> Option<Duration> {
+        if !self.is_synced() {
+            return None;
+        }
+        self.last_heard
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .map(|at| at.elapsed())
+    }
+
+    fn heard(&self) {
+        *self.last_heard.lock().unwrap_or_else(|e| e.into_inner()) = Some(Instant::now());
     }
 
     /// Whether both stores have completed their initial list.
@@ -108,26 +125,36 @@ impl SessionCache {
 }
 
 /// Connects to the cluster (in-cluster config, else KUBECONFIG), starts the watchers and marks
-/// readiness once synced or after `sync_timeout`, whichever comes first.
+/// readiness once synced. With `sync_timeout`, readiness is also granted (degraded: lookups
+/// answer unknown, the fail-safe applies) after that long without a sync, even with no cluster.
 pub async fn start(
     cache: Arc<SessionCache>,
     namespace: Option<String>,
-    sync_timeout: Duration,
+    sync_timeout: Option<Duration>,
     readiness: Arc<Readiness>,
     metrics: Arc<Metrics>,
     stop: Signal,
 ) {
-    let client = match Client::try_default().await {
-        Ok(client) => Some(client),
-        Err(error) => {
-            tracing::error!(%error, "no Kubernetes client (in-cluster config or KUBECONFIG); session-cluster lookups stay unknown");
-            None
+    let degraded_ready_after = |timeout: Option<Duration>, readiness: Arc<Readiness>| async move {
+        match timeout {
+            Some(timeout) => {
+                tokio::time::sleep(timeout).await;
+                tracing::warn!(
+                    ?timeout,
+                    "session-cluster cache not synced in time; ready anyway (--cache-sync-timeout), lookups answer unknown and the fail-safe applies"
+                );
+                readiness.set_cache_settled();
+            }
+            None => std::future::pending().await,
         }
     };
-    let Some(client) = client else {
-        tokio::time::sleep(sync_timeout).await;
-        readiness.set_cache_settled();
-        return;
+    let client = match Client::try_default().await {
+        Ok(client) => client,
+        Err(error) => {
+            tracing::error!(%error, "no Kubernetes client (in-cluster config or KUBECONFIG); the session-cluster cache cannot sync, so the webhook is not ready unless --cache-sync-timeout is set");
+            degraded_ready_after(sync_timeout, readiness).await;
+            return;
+        }
     };
     let (deployments_api, jobs_api): (Api<FlinkDeployment>, Api<FlinkSessionJob>) = match &namespace
     {
@@ -146,14 +173,18 @@ pub async fn start(
     spawn_reflector(deployments_api, deployments_writer, stop.clone(), {
         let metrics = metrics.clone();
         let reader = deployments.clone();
+        let cache = cache.clone();
         move || {
+            cache.heard();
             metrics.cache_deployments.set(reader.len() as i64);
         }
     });
     spawn_reflector(jobs_api, jobs_writer, stop, {
         let metrics = metrics.clone();
         let reader = jobs.clone();
+        let cache = cache.clone();
         move || {
+            cache.heard();
             metrics.cache_session_jobs.set(reader.len() as i64);
         }
     });
@@ -163,24 +194,23 @@ pub async fn start(
         a.is_ok() && b.is_ok()
     };
     tokio::pin!(synced);
-    tokio::select! {
-        ok = &mut synced => mark_synced(&cache, &metrics, ok),
-        _ = tokio::time::sleep(sync_timeout) => {
-            tracing::warn!(timeout = ?sync_timeout, "session-cluster cache not synced in time; becoming ready, lookups answer unknown until it syncs");
-            readiness.set_cache_settled();
-            let ok = synced.await;
-            mark_synced(&cache, &metrics, ok);
-        }
+    let degraded = degraded_ready_after(sync_timeout, readiness.clone());
+    tokio::pin!(degraded);
+    let ok = tokio::select! {
+        ok = &mut synced => ok,
+        () = &mut degraded => synced.await,
+    };
+    if ok {
+        cache.heard();
+        mark_synced(&cache, &metrics);
+        readiness.set_cache_settled();
     }
-    readiness.set_cache_settled();
 }
 
-fn mark_synced(cache: &SessionCache, metrics: &Metrics, ok: bool) {
-    if ok {
-        cache.synced.store(true, Ordering::SeqCst);
-        metrics.cache_synced.set(1);
-        tracing::info!("session-cluster cache synced");
-    }
+fn mark_synced(cache: &SessionCache, metrics: &Metrics) {
+    cache.synced.store(true, Ordering::SeqCst);
+    metrics.cache_synced.set(1);
+    tracing::info!("session-cluster cache synced");
 }
 
 fn spawn_reflector<K>(

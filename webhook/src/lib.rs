@@ -78,6 +78,7 @@ pub async fn run_until(args: Args, signal: shutdown::Signal) -> Result<()> {
     let tls_config = Arc::new(tls::server_config(provider.clone(), resolver.clone())?);
 
     let state = AppState::new(policy, request_timeout, max_in_flight as usize);
+    state.metrics.cert_not_after.set(loaded.not_after);
     state.readiness.set_tls_loaded();
     let cache = Arc::new(cache::SessionCache::default());
     let state = AppState {
@@ -107,7 +108,7 @@ pub async fn run_until(args: Args, signal: shutdown::Signal) -> Result<()> {
     tokio::spawn(cache::start(
         cache,
         namespace,
-        cache_sync_timeout,
+        cache_sync_timeout.0,
         state.readiness.clone(),
         state.metrics.clone(),
         signal.clone(),

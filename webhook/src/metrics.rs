@@ -176,6 +176,10 @@ pub struct Metrics {
     pub cache_session_jobs: Gauge,
     /// 1 while the process is ready.
     pub ready: Gauge,
+    /// notAfter of the serving certificate, Unix seconds.
+    pub cert_not_after: Gauge,
+    /// Seconds since the session-cluster cache last heard from the API server (set at scrape).
+    pub cache_sync_age: Gauge<f64, std::sync::atomic::AtomicU64>,
     /// Reviews answered 429 because `--max-in-flight` were running.
     pub shed: Counter,
     /// Reviews currently being read, decided or answered.
@@ -232,6 +236,19 @@ impl Metrics {
         );
         let ready = Gauge::default();
         registry.register("ready", "1 while /readyz answers 200", ready.clone());
+        let cert_not_after = Gauge::default();
+        registry.register(
+            "tls_cert_not_after_timestamp_seconds",
+            "notAfter of the serving TLS certificate (Unix seconds)",
+            cert_not_after.clone(),
+        );
+        let cache_sync_age = Gauge::<f64, std::sync::atomic::AtomicU64>::default();
+        registry.register(
+            "cache_sync_age_seconds",
+            "Seconds since the session-cluster cache last listed or received a watch event (-1 before the first sync)",
+            cache_sync_age.clone(),
+        );
+        cache_sync_age.set(-1.0);
         let shed = Counter::default();
         registry.register(
             "admission_shed",
@@ -253,6 +270,8 @@ impl Metrics {
             cache_deployments,
             cache_session_jobs,
             ready,
+            cert_not_after,
+            cache_sync_age,
             shed,
             in_flight,
         }

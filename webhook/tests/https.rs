@@ -275,6 +275,51 @@ async fn readiness_waits_for_the_cache_and_liveness_does_not() {
 }
 
 #[tokio::test]
+async fn by_default_readiness_needs_a_synced_cache_and_its_state_is_exported() {
+    let ca = Ca::new("test-ca");
+    // No --cache-sync-timeout: the unreachable cluster never syncs, so never ready.
+    let hook = start_with(&ca, &[]);
+    let ready = reqwest::get(hook.admin_url("/readyz"))
+        .await
+        .expect("readyz");
+    assert_eq!(ready.status().as_u16(), 503);
+    assert!(ready.text().await.expect("text").contains("cache"));
+    let text = reqwest::get(hook.admin_url("/metrics"))
+        .await
+        .expect("metrics")
+        .text()
+        .await
+        .expect("text");
+    assert!(
+        text.lines()
+            .any(|l| l == "savepoint_webhook_cache_synced 0"),
+        "{text}"
+    );
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("savepoint_webhook_cache_sync_age_seconds -1")),
+        "{text}"
+    );
+}
+
+#[test]
+fn an_expired_certificate_stops_the_process_at_startup() {
+    let ca = Ca::new("test-ca");
+    let dir = tempfile::tempdir().expect("tempdir");
+    write_leaf(dir.path(), &ca.leaf_valid((2000, 1, 1), (2001, 1, 1)));
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_savepoint-webhook"))
+        .args(["--listen", "127.0.0.1:0", "--admin-listen", "127.0.0.1:0"])
+        .arg("--tls-cert")
+        .arg(dir.path().join("cert.pem"))
+        .arg("--tls-key")
+        .arg(dir.path().join("key.pem"))
+        .output()
+        .expect("run");
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("has expired"));
+}
+
+#[tokio::test]
 async fn metrics_count_reviews_by_kind_operation_and_decision_with_sub_ms_buckets() {
     let ca = Ca::new("test-ca");
     let hook = start_with(&ca, READY_NOW);

@@ -90,6 +90,7 @@ async fn kubectl_through_the_sandbox_is_denied_patched_and_allowed_by_the_webhoo
     write_leaf(dir.path(), &ca.leaf());
     let hook = Webhook::start(dir, &kc, &["--cache-sync-timeout", "1h"]);
     hook.wait_readyz(200).await; // ready only once the cache synced against the sandbox
+    wait_metric(&hook, "savepoint_webhook_cache_synced 1").await;
 
     assert!(
         kubectl(&kc, &["create", "namespace", "analytics"], None)

@@ -7,8 +7,10 @@ use flink_savepoint::admission::{EnforcementMode, FailSafe};
 
 /// Default HTTPS address for `/validate` and `/mutate`.
 pub const DEFAULT_LISTEN: &str = "0.0.0.0:8443";
-/// Default plain-HTTP admin address for `/healthz`, `/readyz` and `/metrics`.
-pub const DEFAULT_ADMIN_LISTEN: &str = "0.0.0.0:8080";
+/// Default plain-HTTP admin address for `/healthz`, `/readyz` and `/metrics`: loopback only, so
+/// the unauthenticated admin port is exposed only where a deployment asks for it (the shipped
+/// Deployment binds the pod address for the kubelet probes and Prometheus).
+pub const DEFAULT_ADMIN_LISTEN: &str = "127.0.0.1:8080";
 
 /// Default `--max-in-flight`.
 pub const DEFAULT_MAX_IN_FLIGHT: u32 = 8;
@@ -108,7 +110,7 @@ pub struct Args {
     #[arg(long, env = "WEBHOOK_IDLE_TIMEOUT", default_value = "60s", value_parser = parse_duration_arg)]
     pub idle_timeout: Duration,
     /// Log format; the level comes from RUST_LOG (default info).
-    #[arg(long, env = "WEBHOOK_LOG_FORMAT", value_enum, default_value = "plain")]
+    #[arg(long, env = "WEBHOOK_LOG_FORMAT", value_enum, default_value = "json")]
     pub log_format: LogFormat,
     /// Override the enforcement mode from the config file.
     #[arg(long, env = "WEBHOOK_ENFORCEMENT", value_enum)]
@@ -189,6 +191,11 @@ mod tests {
         .expect("parses");
         assert_eq!(args.listen.port(), 8443);
         assert_eq!(args.admin_listen.port(), 8080);
+        assert!(
+            !args.admin_listen.ip().is_unspecified(),
+            "the admin port must not listen on every address by default"
+        );
+        assert_eq!(args.log_format, LogFormat::Json);
         assert_eq!(
             args.cache_sync_timeout.0, None,
             "readiness must wait for a synced cache unless told otherwise"

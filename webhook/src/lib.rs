@@ -2,7 +2,7 @@
 //! [`flink_savepoint::admission::review`].
 //!
 //! * HTTPS (`--listen`, default `0.0.0.0:8443`): `POST /validate`, `POST /mutate`.
-//! * Plain HTTP admin (`--admin-listen`, default `0.0.0.0:8080`): `/healthz`, `/readyz`, `/metrics`.
+//! * Plain HTTP admin (`--admin-listen`, default `127.0.0.1:8080`): `/healthz`, `/readyz`, `/metrics`.
 #![forbid(unsafe_code)]
 
 pub mod admin;

@@ -32,6 +32,7 @@ use crate::{
     cache::Resolved,
     metrics::{DecisionLabel, KindLabel, OperationLabel, RequestLabels},
     state::AppState,
+    telemetry::{MAX_LOGGED_NAME, MAX_LOGGED_UID, printable},
 };
 
 /// Largest accepted request body. An UPDATE review carries `object` and `oldObject`, each up to
@@ -245,7 +246,7 @@ fn handle(phase: Phase, state: &AppState, headers: &HeaderMap, body: &[u8]) -> R
                 decision: DecisionLabel::Rejected,
             };
             state.metrics.requests.get_or_create(&labels).inc();
-            tracing::info!(endpoint = phase.as_str(), status = code.as_u16(), %message, "rejected malformed admission request");
+            tracing::info!(endpoint = phase.as_str(), status = code.as_u16(), message = %printable(&message, MAX_LOGGED_NAME), "rejected malformed admission request");
             return error_response(code, message);
         }
     };
@@ -265,13 +266,13 @@ fn handle(phase: Phase, state: &AppState, headers: &HeaderMap, body: &[u8]) -> R
     let label = decision.label();
     let decision_label = DecisionLabel::of(&decision);
     if let Decision::Deny { message, .. } = &decision {
-        tracing::debug!(uid = %req.uid, %message, "denial message");
+        tracing::debug!(uid = %printable(&req.uid, MAX_LOGGED_UID), %message, "denial message");
     }
     let response = match decision.into_response(&req) {
         Ok(response) => response,
         Err(error) => {
             // Serialising a JSON patch cannot realistically fail; admit unchanged rather than 5xx.
-            tracing::error!(uid = %req.uid, %error, "cannot encode the patch; admitting without it");
+            tracing::error!(uid = %printable(&req.uid, MAX_LOGGED_UID), %error, "cannot encode the patch; admitting without it");
             kube::core::admission::AdmissionResponse::from(&req)
         }
     };
@@ -290,11 +291,11 @@ fn handle(phase: Phase, state: &AppState, headers: &HeaderMap, body: &[u8]) -> R
         .get_or_create(&labels)
         .observe(elapsed.as_secs_f64());
     tracing::info!(
-        uid = %req.uid,
+        uid = %printable(&req.uid, MAX_LOGGED_UID),
         endpoint = phase.as_str(),
-        kind = %req.kind.kind,
-        namespace = req.namespace.as_deref().unwrap_or(""),
-        name = %req.name,
+        kind = %printable(&req.kind.kind, MAX_LOGGED_NAME),
+        namespace = %printable(req.namespace.as_deref().unwrap_or(""), MAX_LOGGED_NAME),
+        name = %printable(&req.name, MAX_LOGGED_NAME),
         operation = operation.as_str(),
         dry_run = req.dry_run,
         decision = label,

@@ -815,3 +815,81 @@ async fn the_admin_port_closes_silent_and_idle_connections_too() {
     assert_eq!(status, 200);
     wait_closed(&mut idle, "admin, idle after a request").await;
 }
+
+#[tokio::test]
+async fn plain_logs_escape_control_characters_and_truncate_long_uids() {
+    use std::io::BufRead;
+    let ca = Ca::new("test-ca");
+    let dir = tempfile::tempdir().expect("tempdir");
+    write_leaf(dir.path(), &ca.leaf());
+    let kubeconfig = unreachable_kubeconfig(dir.path());
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_savepoint-webhook"))
+        .args(["--listen", "127.0.0.1:0", "--admin-listen", "127.0.0.1:0"])
+        .args(["--log-format", "plain", "--cache-sync-timeout", "0s"])
+        .arg("--tls-cert")
+        .arg(dir.path().join("cert.pem"))
+        .arg("--tls-key")
+        .arg(dir.path().join("key.pem"))
+        .env("KUBECONFIG", &kubeconfig)
+        .env("RUST_LOG", "info")
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let (tx, rx) = std::sync::mpsc::channel();
+    let stderr = child.stderr.take().expect("stderr");
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stderr)
+            .lines()
+            .map_while(Result::ok)
+        {
+            let _ = tx.send(line);
+        }
+    });
+    let next_line = |what: &str| {
+        rx.recv_timeout(HANG_GUARD)
+            .unwrap_or_else(|_| panic!("no log line ({what})"))
+    };
+    let listening = loop {
+        let line = next_line("listening");
+        if line.contains("listening") {
+            break line;
+        }
+    };
+    let https: std::net::SocketAddr = listening
+        .split_whitespace()
+        .find_map(|w| w.strip_prefix("https="))
+        .expect("https= field")
+        .parse()
+        .expect("address");
+    let mut review: Value = serde_json::from_str(&fixture(
+        "005-validate-FlinkSessionJob-CREATE-clicks-job.json",
+    ))
+    .expect("fixture");
+    let hostile = format!("evil\nINFO forged line\u{1b}[31m{}", "u".repeat(500));
+    review["request"]["uid"] = json!(hostile);
+    let (status, _) = post_json(
+        &https_client(&[ca.der()]),
+        &format!("https://localhost:{}/validate", https.port()),
+        review.to_string(),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let line = loop {
+        let line = next_line("admission review");
+        assert!(
+            !line.starts_with("INFO forged"),
+            "a forged log line: {line:?}"
+        );
+        if line.contains("admission review") {
+            break line;
+        }
+    };
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(!line.chars().any(char::is_control), "{line:?}");
+    assert!(line.contains(r"evil\u{a}INFO forged line\u{1b}"), "{line}");
+    assert!(
+        !line.contains(&"u".repeat(100)),
+        "uid not truncated: {line}"
+    );
+}

@@ -410,3 +410,62 @@ fn local_overlay_points_both_webhooks_at_a_url_with_a_ca_bundle() {
         assert!(!client["caBundle"].as_str().expect("caBundle").is_empty());
     }
 }
+
+#[test]
+fn the_admin_port_is_off_the_service_and_reachable_only_from_monitoring() {
+    let docs = render("");
+    let service = one(&docs, "Service");
+    let deployment = one(&docs, "Deployment");
+    let container = &deployment["spec"]["template"]["spec"]["containers"][0];
+    let args = default_args();
+    let admin_port = u64::from(args.admin_listen.port());
+    let https_port = u64::from(args.listen.port());
+    for port in service["spec"]["ports"].as_array().expect("ports") {
+        assert_ne!(
+            resolve_port(container, &port["targetPort"]),
+            admin_port,
+            "the webhook Service must not expose the admin port: {port}"
+        );
+    }
+    let policy = one(&docs, "NetworkPolicy");
+    assert_eq!(
+        policy["spec"]["podSelector"]["matchLabels"],
+        deployment["spec"]["selector"]["matchLabels"]
+    );
+    assert!(strings(&policy["spec"]["policyTypes"]).contains("Ingress"));
+    let rules = policy["spec"]["ingress"].as_array().expect("ingress rules");
+    let rules_for = |port: u64| -> Vec<&Value> {
+        rules
+            .iter()
+            .filter(|r| {
+                r["ports"].as_array().is_some_and(|ps| {
+                    ps.iter()
+                        .any(|p| resolve_port(container, &p["port"]) == port)
+                })
+            })
+            .collect()
+    };
+    // The API server's source addresses are cluster-specific: HTTPS is open to all sources.
+    assert!(
+        rules_for(https_port)
+            .iter()
+            .any(|r| r.get("from").is_none()),
+        "{policy}"
+    );
+    let admin = rules_for(admin_port);
+    assert!(!admin.is_empty(), "no rule admits the admin port: {policy}");
+    for rule in admin {
+        let from = rule["from"]
+            .as_array()
+            .expect("admin rule must restrict its sources");
+        assert!(
+            !from.is_empty()
+                && from
+                    .iter()
+                    .all(|peer| peer.as_object().is_some_and(|p| !p.is_empty()
+                        && p.values()
+                            .all(|v| v.as_object().is_some_and(|m| !m.is_empty())))),
+            "admin sources must be selected, not open: {rule}"
+        );
+    }
+}

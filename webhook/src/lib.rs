@@ -8,6 +8,7 @@
 pub mod admin;
 pub mod args;
 pub mod cache;
+pub mod decode;
 pub mod encode;
 pub mod metrics;
 pub mod routes;

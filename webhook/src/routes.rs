@@ -204,6 +204,7 @@ fn is_json(headers: &HeaderMap) -> bool {
 fn decode(
     headers: &HeaderMap,
     body: &[u8],
+    opt_out_key: &str,
 ) -> Result<AdmissionRequest<DynamicObject>, (StatusCode, String)> {
     if !is_json(headers) {
         return Err((
@@ -211,12 +212,16 @@ fn decode(
             "Content-Type must be application/json".to_owned(),
         ));
     }
-    let review: AdmissionReview<DynamicObject> = serde_json::from_slice(body).map_err(|error| {
+    let invalid = |error: serde_json::Error| {
         (
             StatusCode::BAD_REQUEST,
             format!("body is not a valid AdmissionReview: {error}"),
         )
-    })?;
+    };
+    // Only the fields the policy reads are built; the rest of the body is skipped.
+    let trimmed = crate::decode::trimmed_review(body, opt_out_key).map_err(invalid)?;
+    let review: AdmissionReview<DynamicObject> =
+        serde_json::from_value(trimmed).map_err(invalid)?;
     if review.types.api_version != ADMISSION_API_VERSION || review.types.kind != "AdmissionReview" {
         return Err((
             StatusCode::BAD_REQUEST,
@@ -236,7 +241,7 @@ fn decode(
 
 fn handle(phase: Phase, state: &AppState, headers: &HeaderMap, body: &[u8]) -> Response {
     let started = Instant::now();
-    let req = match decode(headers, body) {
+    let req = match decode(headers, body, &state.policy.opt_out.key) {
         Ok(req) => req,
         Err((code, message)) => {
             let labels = RequestLabels {

@@ -469,33 +469,27 @@ fn periodic_default_is_added_only_where_a_savepoint_dir_is_configured() {
 }
 
 #[test]
-fn opt_out_marker_deletion_and_delete_operations_bypass_the_policy() {
+fn an_object_opt_out_marker_exempts_nothing_deletion_and_delete_operations_do() {
     let lookup = SessionLookup::Found(&session_cluster());
-    assert_eq!(
-        validate(&variant("sessionjob-create-opted-out"), lookup),
-        Decision::allow()
+    let opted_out = variant("sessionjob-create-opted-out");
+    let decision = validate(&opted_out, lookup);
+    assert_eq!(denied(&decision).0, 403, "{decision:?}");
+    assert!(
+        decision
+            .warnings()
+            .iter()
+            .any(|w| w.contains("does not exempt it")),
+        "{decision:?}"
     );
-    assert_eq!(
-        mutate(&variant("sessionjob-create-opted-out"), lookup),
-        Decision::allow()
-    );
-    let strict = Policy {
+    let self_service = Policy {
         opt_out: flink_savepoint::admission::OptOut {
-            allow_object: false,
+            allow_object: true,
             ..Default::default()
         },
         ..Policy::default()
     };
-    assert_eq!(
-        denied(&run(
-            &variant("sessionjob-create-opted-out"),
-            Phase::Validate,
-            lookup,
-            &strict
-        ))
-        .0,
-        403
-    );
+    let refused = check_policy(&self_service).expect_err("self opt-out must be refused");
+    assert_eq!(refused.key, "opt-out.allow-object");
     assert_eq!(
         validate(&variant("sessionjob-update-while-deleting"), lookup),
         Decision::allow()
@@ -510,6 +504,89 @@ fn opt_out_marker_deletion_and_delete_operations_bypass_the_policy() {
             "{delete}"
         );
     }
+}
+
+#[test]
+fn admin_exemptions_by_namespace_or_object_admit_unreviewed_and_are_checked() {
+    use flink_savepoint::admission::{ExemptObject, Exemptions};
+    let lookup = SessionLookup::Found(&session_cluster());
+    let rogue = shared("007-validate-FlinkSessionJob-CREATE-rogue-job.json");
+    let by = |exemptions: Exemptions| Policy {
+        exemptions,
+        ..Policy::default()
+    };
+    let namespace = by(Exemptions {
+        namespaces: vec!["analytics".into()],
+        ..Default::default()
+    });
+    assert_eq!(
+        run(&rogue, Phase::Validate, lookup, &namespace),
+        Decision::allow()
+    );
+    let object = |kind: &str, name: &str| {
+        by(Exemptions {
+            objects: vec![ExemptObject {
+                kind: kind.into(),
+                namespace: "analytics".into(),
+                name: name.into(),
+            }],
+            ..Default::default()
+        })
+    };
+    assert_eq!(
+        run(
+            &rogue,
+            Phase::Validate,
+            lookup,
+            &object("FlinkSessionJob", "rogue-job")
+        ),
+        Decision::allow()
+    );
+    for other in [
+        object("FlinkSessionJob", "another-job"),
+        object("FlinkDeployment", "rogue-job"),
+        by(Exemptions {
+            namespaces: vec!["elsewhere".into()],
+            ..Default::default()
+        }),
+    ] {
+        assert_eq!(denied(&run(&rogue, Phase::Validate, lookup, &other)).0, 403);
+    }
+    let typo = object("FlinkSessionJobs", "rogue-job");
+    assert_eq!(
+        check_policy(&typo).expect_err("unknown kind").key,
+        "exemptions.objects"
+    );
+}
+
+#[test]
+fn an_update_of_an_object_that_was_opted_out_grandfathers_nothing() {
+    let lookup = SessionLookup::Found(&session_cluster());
+    let tolerated = variant("sessionjob-update-unchanged-dir");
+    assert!(
+        validate(&tolerated, lookup).is_allowed(),
+        "control: an unchanged directory is tolerated"
+    );
+    // The same UPDATE, but the old object was labelled opted-out (admitted unreviewed through the
+    // old objectSelector) and the label is now removed.
+    let mut was_opted_out = tolerated.clone();
+    let old = was_opted_out.old_object.as_mut().expect("old object");
+    old.metadata.labels = Some(
+        [(
+            flink_savepoint::admission::DEFAULT_OPT_OUT_KEY.to_owned(),
+            flink_savepoint::admission::DEFAULT_OPT_OUT_VALUE.to_owned(),
+        )]
+        .into(),
+    );
+    let decision = validate(&was_opted_out, lookup);
+    assert_eq!(denied(&decision).0, 403, "{decision:?}");
+    assert!(
+        decision
+            .denial()
+            .expect("denied")
+            .contains("state.savepoints.dir"),
+        "{decision:?}"
+    );
 }
 
 #[test]

@@ -68,6 +68,15 @@ impl Decision {
         }
     }
 
+    /// The same decision with `warning` appended (deduplicated).
+    pub fn with_warning(mut self, warning: String) -> Self {
+        let (Self::Allow { warnings, .. } | Self::Deny { warnings, .. }) = &mut self;
+        if !warnings.contains(&warning) {
+            warnings.push(warning);
+        }
+        self
+    }
+
     /// Whether the request is admitted.
     pub fn is_allowed(&self) -> bool {
         matches!(self, Self::Allow { .. })

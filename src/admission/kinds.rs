@@ -16,6 +16,9 @@ pub enum FlinkKind {
 }
 
 impl FlinkKind {
+    /// Every kind the policy handles.
+    pub const ALL: [Self; 3] = [Self::Deployment, Self::SessionJob, Self::StateSnapshot];
+
     /// The kind of `req`, if it is one of ours (`flink.apache.org`, any version).
     pub fn of(req: &AdmissionRequest<DynamicObject>) -> Option<Self> {
         if req.kind.group != GROUP {

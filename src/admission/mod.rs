@@ -8,10 +8,12 @@
 //!   **422** (`Invalid`). Codes are always set explicitly (never 0 → 400).
 //! * `/mutate` ([`Phase::Mutate`]) only adds defaults and never denies; `/validate`
 //!   ([`Phase::Validate`]) only validates and never patches, so it sees the final object.
-//! * `DELETE`/`CONNECT`, objects being deleted (`deletionTimestamp` set), and objects carrying
-//!   the opt-out label or annotation (`flink-savepoint.io/policy: disabled` by default) are
-//!   allowed untouched. Namespace opt-out is the same label on the Namespace, applied by the API
-//!   server through the webhook configurations' `namespaceSelector`.
+//! * `DELETE`/`CONNECT` and objects being deleted (`deletionTimestamp` set) are allowed
+//!   untouched. Exemptions belong to cluster admins: the opt-out label on the Namespace
+//!   (`flink-savepoint.io/policy: disabled`, applied by the API server through the webhook
+//!   configurations' `namespaceSelector`) or [`Exemptions`] in the policy file. The same marker on
+//!   an object exempts nothing (it only earns a warning), and on UPDATE an old object carrying it
+//!   grandfathers no values: it may never have been reviewed.
 //! * Unsupported kinds (a misconfigured `rules` list) are **allowed with a warning**, so a
 //!   configuration mistake can never block unrelated resources.
 //! * When the session cluster cannot be looked up (cache not synced), snapshot-path checks follow
@@ -41,7 +43,7 @@ pub use decision::{CODE_FORBIDDEN, CODE_INVALID, Decision, DenyReason};
 pub use kinds::FlinkKind;
 pub use policy::{
     DEFAULT_HISTORY_MAX_AGE, DEFAULT_HISTORY_MAX_COUNT, DEFAULT_OPT_OUT_KEY, DEFAULT_OPT_OUT_VALUE,
-    Defaults, EnforcementMode, FailSafe, OptOut, Policy,
+    Defaults, EnforcementMode, ExemptObject, Exemptions, FailSafe, OptOut, Policy,
 };
 
 use findings::Findings;
@@ -90,6 +92,30 @@ pub fn check_policy(policy: &Policy) -> Result<(), PolicyError> {
             });
         }
     }
+    if policy.opt_out.allow_object {
+        return Err(PolicyError {
+            key: "opt-out.allow-object",
+            problem:
+                "object self-opt-out is no longer supported (anyone who may write an object could \
+                      exempt it); set it to false and list admin-approved exemptions under \
+                      exemptions.namespaces / exemptions.objects, or label the Namespace"
+                    .to_owned(),
+        });
+    }
+    if let Some(bad) = policy
+        .exemptions
+        .objects
+        .iter()
+        .find(|o| !FlinkKind::ALL.iter().any(|k| k.as_str() == o.kind))
+    {
+        return Err(PolicyError {
+            key: "exemptions.objects",
+            problem: format!(
+                "kind {:?} of {}/{} is not FlinkDeployment, FlinkSessionJob or FlinkStateSnapshot",
+                bad.kind, bad.namespace, bad.name
+            ),
+        });
+    }
     if policy.opt_out.key.trim().is_empty() {
         return Err(PolicyError {
             key: "opt-out.key",
@@ -116,10 +142,7 @@ pub fn review(req: &AdmissionRequest<DynamicObject>, ctx: &ReviewContext<'_>) ->
     let Some(obj) = req.object.as_ref() else {
         return Decision::allow();
     };
-    let opt_out = &ctx.policy.opt_out;
-    if is_deleting(&obj.metadata)
-        || (opt_out.allow_object && has_marker(&obj.metadata, &opt_out.key, &opt_out.value))
-    {
+    if is_deleting(&obj.metadata) {
         return Decision::allow();
     }
     let name = obj
@@ -129,17 +152,41 @@ pub fn review(req: &AdmissionRequest<DynamicObject>, ctx: &ReviewContext<'_>) ->
         .or(obj.metadata.generate_name.as_deref())
         .unwrap_or(&req.name);
     let namespace = req.namespace.as_deref();
+    let exempt_name = obj.metadata.name.as_deref().unwrap_or(&req.name);
+    if ctx
+        .policy
+        .exemptions
+        .covers(kind.as_str(), namespace, exempt_name)
+    {
+        return Decision::allow();
+    }
     let view = ResourceView::new(kind.as_str(), namespace, name, &obj.data);
+    let opt_out = &ctx.policy.opt_out;
+    // An old object that carried the marker may have been admitted unreviewed (the shipped
+    // objectSelector used to skip it): nothing it holds is grandfathered.
     let old_view = match (&req.operation, &req.old_object) {
-        (Operation::Update, Some(old)) => {
+        (Operation::Update, Some(old))
+            if !has_marker(&old.metadata, &opt_out.key, &opt_out.value) =>
+        {
             Some(ResourceView::new(kind.as_str(), namespace, name, &old.data))
         }
         _ => None,
     };
-    match ctx.phase {
+    let marker_warning = has_marker(&obj.metadata, &opt_out.key, &opt_out.value).then(|| {
+        format!(
+            "{}: {}={} on the object does not exempt it from the savepoint policy; exemptions are \
+             granted by cluster admins (Namespace label or the webhook's policy exemptions)",
+            view.display, opt_out.key, opt_out.value
+        )
+    });
+    let decision = match ctx.phase {
         Phase::Mutate => mutate_phase(kind, &view, ctx),
         Phase::Validate => validate_phase(kind, req, &view, old_view.as_ref(), ctx)
             .into_decision(ctx.policy.enforcement),
+    };
+    match marker_warning {
+        Some(warning) if ctx.phase == Phase::Validate => decision.with_warning(warning),
+        _ => decision,
     }
 }
 

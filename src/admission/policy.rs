@@ -5,8 +5,8 @@
 
 use serde::{Deserialize, Serialize};
 
-/// Project-owned label/annotation key used to opt an object (or, through the webhook
-/// configurations' selectors, a whole namespace) out of the policy.
+/// Project-owned label key that exempts a whole Namespace (through the webhook configurations'
+/// `namespaceSelector`, evaluated by the API server). On an object it exempts nothing.
 pub const DEFAULT_OPT_OUT_KEY: &str = "flink-savepoint.io/policy";
 /// Value of [`DEFAULT_OPT_OUT_KEY`] that disables the policy.
 pub const DEFAULT_OPT_OUT_VALUE: &str = "disabled";
@@ -39,19 +39,24 @@ pub enum FailSafe {
     Deny,
 }
 
-/// Opt-out marker: a label or annotation `key: value` on the object itself.
+/// Opt-out marker `key: value`.
 ///
-/// Namespace-wide opt-out uses the same label on the Namespace; it is evaluated by the API server
-/// through the webhook configurations' `namespaceSelector`, so the webhook never reads Namespaces.
+/// Exemptions are in the hands of cluster admins only: the label on a **Namespace** (evaluated by
+/// the API server through the webhook configurations' `namespaceSelector`, so the webhook never
+/// reads Namespaces), or an entry in [`Exemptions`] (the admin-owned policy ConfigMap). The marker
+/// on an object exempts nothing: anyone who may write the object could set it. An object that
+/// carries the marker is reviewed like any other (with a warning saying so), and on UPDATE an
+/// old object carrying it grandfathers nothing, since it may never have been reviewed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case", default)]
 pub struct OptOut {
-    /// Label or annotation key (default `flink-savepoint.io/policy`).
+    /// Label key (default `flink-savepoint.io/policy`).
     pub key: String,
     /// Value that disables the policy (default `disabled`).
     pub value: String,
-    /// Whether an object may opt itself out (default true). Set to false so that only
-    /// namespace labels (which need namespace-edit rights) can disable the policy.
+    /// Self-service opt-out by object label/annotation. No longer supported: only `false` is
+    /// accepted ([`super::check_policy`] rejects `true`), so an old config cannot silently keep
+    /// the bypass.
     pub allow_object: bool,
 }
 
@@ -60,8 +65,46 @@ impl Default for OptOut {
         Self {
             key: DEFAULT_OPT_OUT_KEY.to_owned(),
             value: DEFAULT_OPT_OUT_VALUE.to_owned(),
-            allow_object: true,
+            allow_object: false,
         }
+    }
+}
+
+/// One object exempted by a cluster admin.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ExemptObject {
+    /// `FlinkDeployment`, `FlinkSessionJob` or `FlinkStateSnapshot`.
+    pub kind: String,
+    /// Namespace of the object.
+    pub namespace: String,
+    /// Name of the object.
+    pub name: String,
+}
+
+/// Admin-owned exemptions (the policy ConfigMap lives in the webhook's namespace, so only whoever
+/// may edit that namespace can change them).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", default)]
+pub struct Exemptions {
+    /// Every Flink object in these namespaces is admitted unreviewed.
+    pub namespaces: Vec<String>,
+    /// These objects are admitted unreviewed.
+    pub objects: Vec<ExemptObject>,
+}
+
+impl Exemptions {
+    /// Whether `kind` `namespace/name` is exempt.
+    pub fn covers(&self, kind: &str, namespace: Option<&str>, name: &str) -> bool {
+        let Some(namespace) = namespace else {
+            return false;
+        };
+        self.namespaces.iter().any(|ns| ns == namespace)
+            || (!name.is_empty()
+                && self
+                    .objects
+                    .iter()
+                    .any(|o| o.kind == kind && o.namespace == namespace && o.name == name))
     }
 }
 
@@ -97,8 +140,10 @@ pub struct Policy {
     pub enforcement: EnforcementMode,
     /// `allow` or `deny` when the session-cluster cache cannot answer.
     pub fail_safe: FailSafe,
-    /// Opt-out marker.
+    /// Opt-out marker (namespace label).
     pub opt_out: OptOut,
+    /// Admin-owned exemptions.
+    pub exemptions: Exemptions,
     /// Mutation defaults.
     pub defaults: Defaults,
 }

@@ -44,6 +44,10 @@ async fn readyz(State(state): State<AppState>) -> Response {
 }
 
 async fn metrics(State(state): State<AppState>) -> Response {
+    state
+        .metrics
+        .cache_sync_age
+        .set(state.cache.sync_age().map_or(-1.0, |age| age.as_secs_f64()));
     match state.metrics.render() {
         Ok(text) => (
             StatusCode::OK,

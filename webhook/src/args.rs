@@ -7,8 +7,13 @@ use flink_savepoint::admission::{EnforcementMode, FailSafe};
 
 /// Default HTTPS address for `/validate` and `/mutate`.
 pub const DEFAULT_LISTEN: &str = "0.0.0.0:8443";
-/// Default plain-HTTP admin address for `/healthz`, `/readyz` and `/metrics`.
-pub const DEFAULT_ADMIN_LISTEN: &str = "0.0.0.0:8080";
+/// Default plain-HTTP admin address for `/healthz`, `/readyz` and `/metrics`: loopback only, so
+/// the unauthenticated admin port is exposed only where a deployment asks for it (the shipped
+/// Deployment binds the pod address for the kubelet probes and Prometheus).
+pub const DEFAULT_ADMIN_LISTEN: &str = "127.0.0.1:8080";
+
+/// Default `--max-in-flight`.
+pub const DEFAULT_MAX_IN_FLIGHT: u32 = 8;
 
 /// Log output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -80,10 +85,11 @@ pub struct Args {
     /// Watch FlinkDeployments/FlinkSessionJobs in this namespace only (default: all namespaces).
     #[arg(long, env = "WEBHOOK_NAMESPACE")]
     pub namespace: Option<String>,
-    /// Become ready after this long even if the session-cluster cache has not synced
-    /// (lookups then answer "unknown" and the fail-safe direction applies).
-    #[arg(long, env = "WEBHOOK_CACHE_SYNC_TIMEOUT", default_value = "30s", value_parser = parse_duration_arg)]
-    pub cache_sync_timeout: Duration,
+    /// Readiness waits for the session-cluster cache to sync. `off` (default): never ready
+    /// without a synced cache. A duration: become ready after that long anyway, degraded
+    /// (lookups answer "unknown" and the fail-safe direction applies).
+    #[arg(long, env = "WEBHOOK_CACHE_SYNC_TIMEOUT", default_value = "off", value_parser = parse_optional_duration_arg)]
+    pub cache_sync_timeout: OptionalDuration,
     /// Deadline for draining in-flight requests after SIGTERM/SIGINT.
     #[arg(long, env = "WEBHOOK_SHUTDOWN_GRACE", default_value = "20s", value_parser = parse_duration_arg)]
     pub shutdown_grace: Duration,
@@ -93,8 +99,18 @@ pub struct Args {
     /// Per-request timeout (reading the body, deciding, answering).
     #[arg(long, env = "WEBHOOK_REQUEST_TIMEOUT", default_value = "10s", value_parser = parse_duration_arg)]
     pub request_timeout: Duration,
+    /// Most admission reviews read and decided at once; more are answered 429 at once (before
+    /// their body is read), so memory stays bounded and the API server's failurePolicy applies.
+    #[arg(long, env = "WEBHOOK_MAX_IN_FLIGHT", default_value_t = DEFAULT_MAX_IN_FLIGHT, value_parser = clap::value_parser!(u32).range(1..=4096))]
+    pub max_in_flight: u32,
+    /// Deadline for the first request on a connection and for HTTP/1.1 request headers.
+    #[arg(long, env = "WEBHOOK_HEADER_TIMEOUT", default_value = "10s", value_parser = parse_duration_arg)]
+    pub header_timeout: Duration,
+    /// Close a connection (HTTPS or admin) after this long without a request in flight.
+    #[arg(long, env = "WEBHOOK_IDLE_TIMEOUT", default_value = "60s", value_parser = parse_duration_arg)]
+    pub idle_timeout: Duration,
     /// Log format; the level comes from RUST_LOG (default info).
-    #[arg(long, env = "WEBHOOK_LOG_FORMAT", value_enum, default_value = "plain")]
+    #[arg(long, env = "WEBHOOK_LOG_FORMAT", value_enum, default_value = "json")]
     pub log_format: LogFormat,
     /// Override the enforcement mode from the config file.
     #[arg(long, env = "WEBHOOK_ENFORCEMENT", value_enum)]
@@ -114,6 +130,18 @@ pub struct Args {
     /// Default `kubernetes.operator.periodic.savepoint.interval` ("" disables it).
     #[arg(long, env = "WEBHOOK_DEFAULT_PERIODIC_INTERVAL")]
     pub default_periodic_interval: Option<String>,
+}
+
+/// A duration flag that can be switched `off`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OptionalDuration(pub Option<Duration>);
+
+/// `off` (or `never`) → none, otherwise [`parse_duration_arg`].
+pub fn parse_optional_duration_arg(text: &str) -> Result<OptionalDuration, String> {
+    match text.trim() {
+        "off" | "never" => Ok(OptionalDuration(None)),
+        other => parse_duration_arg(other).map(|d| OptionalDuration(Some(d))),
+    }
 }
 
 /// Parses `500ms`, `5s`, `2m`, `1h` or a bare number of seconds.
@@ -163,5 +191,14 @@ mod tests {
         .expect("parses");
         assert_eq!(args.listen.port(), 8443);
         assert_eq!(args.admin_listen.port(), 8080);
+        assert!(
+            !args.admin_listen.ip().is_unspecified(),
+            "the admin port must not listen on every address by default"
+        );
+        assert_eq!(args.log_format, LogFormat::Json);
+        assert_eq!(
+            args.cache_sync_timeout.0, None,
+            "readiness must wait for a synced cache unless told otherwise"
+        );
     }
 }

@@ -1,20 +1,31 @@
 //! Session-cluster cache: `reflector` stores of FlinkDeployments and FlinkSessionJobs fed by
 //! `watcher`s. Requests never call the API server; until the stores have synced every lookup
 //! answers "unknown" and the policy's fail-safe direction applies.
+//!
+//! Only what the policy reads is kept ([`trim_deployment`], [`trim_session_job`]): name,
+//! namespace, uid and resourceVersion, the savepoint-related configuration keys of a
+//! FlinkDeployment (every spelling of the savepoint directory, history age/count and periodic
+//! interval, flattened) and a FlinkSessionJob's `spec.deploymentName`. Pod templates, status,
+//! managed fields and every other key are dropped as each watch event arrives.
 
 use std::{
     sync::{
-        Arc, OnceLock,
+        Arc, Mutex, OnceLock,
         atomic::{AtomicBool, Ordering},
     },
-    time::Duration,
+    time::{Duration, Instant},
 };
 
 use flink_savepoint::{
     admission::LookupNeed,
-    crd::{FlinkDeployment, FlinkSessionJob},
+    config::{
+        ConfigOption, flatten,
+        options::{HISTORY_MAX_AGE, HISTORY_MAX_COUNT, PERIODIC_SAVEPOINT_INTERVAL, SAVEPOINT_DIR},
+    },
+    crd::{FlinkDeployment, FlinkDeploymentSpec, FlinkSessionJob, FlinkSessionJobSpec},
 };
 use futures::{StreamExt, TryStreamExt};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use kube::{
     Api, Client,
     runtime::{
@@ -26,6 +37,52 @@ use kube::{
 
 use crate::{metrics::Metrics, shutdown::Signal, state::Readiness};
 
+/// Options of a session cluster the policy reads (any spelling).
+pub const CLUSTER_OPTIONS: [ConfigOption; 4] = [
+    SAVEPOINT_DIR,
+    HISTORY_MAX_AGE,
+    HISTORY_MAX_COUNT,
+    PERIODIC_SAVEPOINT_INTERVAL,
+];
+
+fn trimmed_meta(meta: &ObjectMeta) -> ObjectMeta {
+    ObjectMeta {
+        name: meta.name.clone(),
+        namespace: meta.namespace.clone(),
+        uid: meta.uid.clone(),
+        resource_version: meta.resource_version.clone(),
+        ..ObjectMeta::default()
+    }
+}
+
+/// Keeps only what the policy reads of a FlinkDeployment (see the module documentation).
+pub fn trim_deployment(deployment: &mut FlinkDeployment) {
+    let config = deployment.flink_configuration().map(|raw| {
+        let flat = flatten(raw);
+        CLUSTER_OPTIONS
+            .iter()
+            .flat_map(|option| flat.find_all_spellings(option))
+            .map(|(key, value)| (key.to_owned(), serde_json::Value::String(value.to_owned())))
+            .collect::<serde_json::Map<_, _>>()
+    });
+    deployment.metadata = trimmed_meta(&deployment.metadata);
+    deployment.spec = FlinkDeploymentSpec {
+        flink_configuration: config,
+        ..FlinkDeploymentSpec::default()
+    };
+    deployment.status = None;
+}
+
+/// Keeps only name, namespace and `spec.deploymentName` of a FlinkSessionJob.
+pub fn trim_session_job(job: &mut FlinkSessionJob) {
+    job.metadata = trimmed_meta(&job.metadata);
+    job.spec = FlinkSessionJobSpec {
+        deployment_name: job.spec.deployment_name.take(),
+        ..FlinkSessionJobSpec::default()
+    };
+    job.status = None;
+}
+
 struct Stores {
     deployments: Store<FlinkDeployment>,
     jobs: Store<FlinkSessionJob>,
@@ -36,6 +93,7 @@ struct Stores {
 pub struct SessionCache {
     stores: OnceLock<Stores>,
     synced: AtomicBool,
+    last_heard: Mutex<Option<Instant>>,
 }
 
 /// Result of [`SessionCache::resolve`] (owned, so no lock is held while reviewing).
@@ -67,6 +125,22 @@ impl SessionCache {
         let _ = cache.stores.set(Stores { deployments, jobs });
         cache.synced.store(synced, Ordering::SeqCst);
         cache
+    }
+
+    /// Seconds since the stores last listed or received a watch event (`None` before the first
+    /// sync).
+    pub fn sync_age(&self) -> Option<Duration> {
+        if !self.is_synced() {
+            return None;
+        }
+        self.last_heard
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .map(|at| at.elapsed())
+    }
+
+    fn heard(&self) {
+        *self.last_heard.lock().unwrap_or_else(|e| e.into_inner()) = Some(Instant::now());
     }
 
     /// Whether both stores have completed their initial list.
@@ -108,26 +182,36 @@ impl SessionCache {
 }
 
 /// Connects to the cluster (in-cluster config, else KUBECONFIG), starts the watchers and marks
-/// readiness once synced or after `sync_timeout`, whichever comes first.
+/// readiness once synced. With `sync_timeout`, readiness is also granted (degraded: lookups
+/// answer unknown, the fail-safe applies) after that long without a sync, even with no cluster.
 pub async fn start(
     cache: Arc<SessionCache>,
     namespace: Option<String>,
-    sync_timeout: Duration,
+    sync_timeout: Option<Duration>,
     readiness: Arc<Readiness>,
     metrics: Arc<Metrics>,
     stop: Signal,
 ) {
-    let client = match Client::try_default().await {
-        Ok(client) => Some(client),
-        Err(error) => {
-            tracing::error!(%error, "no Kubernetes client (in-cluster config or KUBECONFIG); session-cluster lookups stay unknown");
-            None
+    let degraded_ready_after = |timeout: Option<Duration>, readiness: Arc<Readiness>| async move {
+        match timeout {
+            Some(timeout) => {
+                tokio::time::sleep(timeout).await;
+                tracing::warn!(
+                    ?timeout,
+                    "session-cluster cache not synced in time; ready anyway (--cache-sync-timeout), lookups answer unknown and the fail-safe applies"
+                );
+                readiness.set_cache_settled();
+            }
+            None => std::future::pending().await,
         }
     };
-    let Some(client) = client else {
-        tokio::time::sleep(sync_timeout).await;
-        readiness.set_cache_settled();
-        return;
+    let client = match Client::try_default().await {
+        Ok(client) => client,
+        Err(error) => {
+            tracing::error!(%error, "no Kubernetes client (in-cluster config or KUBECONFIG); the session-cluster cache cannot sync, so the webhook is not ready unless --cache-sync-timeout is set");
+            degraded_ready_after(sync_timeout, readiness).await;
+            return;
+        }
     };
     let (deployments_api, jobs_api): (Api<FlinkDeployment>, Api<FlinkSessionJob>) = match &namespace
     {
@@ -143,17 +227,27 @@ pub async fn start(
         deployments: deployments.clone(),
         jobs: jobs.clone(),
     });
-    spawn_reflector(deployments_api, deployments_writer, stop.clone(), {
-        let metrics = metrics.clone();
-        let reader = deployments.clone();
-        move || {
-            metrics.cache_deployments.set(reader.len() as i64);
-        }
-    });
-    spawn_reflector(jobs_api, jobs_writer, stop, {
+    spawn_reflector(
+        deployments_api,
+        deployments_writer,
+        trim_deployment,
+        stop.clone(),
+        {
+            let metrics = metrics.clone();
+            let reader = deployments.clone();
+            let cache = cache.clone();
+            move || {
+                cache.heard();
+                metrics.cache_deployments.set(reader.len() as i64);
+            }
+        },
+    );
+    spawn_reflector(jobs_api, jobs_writer, trim_session_job, stop, {
         let metrics = metrics.clone();
         let reader = jobs.clone();
+        let cache = cache.clone();
         move || {
+            cache.heard();
             metrics.cache_session_jobs.set(reader.len() as i64);
         }
     });
@@ -163,29 +257,29 @@ pub async fn start(
         a.is_ok() && b.is_ok()
     };
     tokio::pin!(synced);
-    tokio::select! {
-        ok = &mut synced => mark_synced(&cache, &metrics, ok),
-        _ = tokio::time::sleep(sync_timeout) => {
-            tracing::warn!(timeout = ?sync_timeout, "session-cluster cache not synced in time; becoming ready, lookups answer unknown until it syncs");
-            readiness.set_cache_settled();
-            let ok = synced.await;
-            mark_synced(&cache, &metrics, ok);
-        }
+    let degraded = degraded_ready_after(sync_timeout, readiness.clone());
+    tokio::pin!(degraded);
+    let ok = tokio::select! {
+        ok = &mut synced => ok,
+        () = &mut degraded => synced.await,
+    };
+    if ok {
+        cache.heard();
+        mark_synced(&cache, &metrics);
+        readiness.set_cache_settled();
     }
-    readiness.set_cache_settled();
 }
 
-fn mark_synced(cache: &SessionCache, metrics: &Metrics, ok: bool) {
-    if ok {
-        cache.synced.store(true, Ordering::SeqCst);
-        metrics.cache_synced.set(1);
-        tracing::info!("session-cluster cache synced");
-    }
+fn mark_synced(cache: &SessionCache, metrics: &Metrics) {
+    cache.synced.store(true, Ordering::SeqCst);
+    metrics.cache_synced.set(1);
+    tracing::info!("session-cluster cache synced");
 }
 
 fn spawn_reflector<K>(
     api: Api<K>,
     writer: reflector::store::Writer<K>,
+    trim: fn(&mut K),
     mut stop: Signal,
     on_event: impl Fn() + Send + 'static,
 ) where
@@ -199,6 +293,7 @@ fn spawn_reflector<K>(
 {
     let stream = watcher(api, watcher::Config::default())
         .default_backoff()
+        .modify(trim)
         .reflect(writer)
         .map_err(|error| tracing::warn!(%error, kind = std::any::type_name::<K>(), "watch error; retrying with backoff"))
         .for_each(move |_| {
@@ -285,6 +380,97 @@ mod tests {
             cache.resolve(&LookupNeed::None),
             Resolved::NotNeeded
         ));
+    }
+
+    #[test]
+    fn trimming_keeps_every_savepoint_spelling_and_drops_everything_else() {
+        use flink_savepoint::admission::{Phase, Policy, ReviewContext, SessionLookup, review};
+        let mut deployment: FlinkDeployment = parse(serde_json::json!({
+            "apiVersion": "flink.apache.org/v1beta1", "kind": "FlinkDeployment",
+            "metadata": {"name": "shared-session", "namespace": "analytics",
+                         "annotations": {"big": "x".repeat(10_000)}, "resourceVersion": "7"},
+            "spec": {
+                "flinkConfiguration": {
+                    "state": {"savepoints": {"dir": "s3://b/sp"}},
+                    "kubernetes.operator.savepoint.history.max.count": 3,
+                    "taskmanager.numberOfTaskSlots": "4",
+                },
+                "podTemplate": {"spec": {"containers": [{"name": "x".repeat(10_000)}]}},
+                "image": "flink:1.20",
+            },
+            "status": {"jobStatus": {"state": "RUNNING"}},
+        }));
+        let full_config = cluster_config_of(&deployment);
+        trim_deployment(&mut deployment);
+        let config = deployment.flink_configuration().expect("kept");
+        let mut keys: Vec<&String> = config.keys().collect();
+        keys.sort();
+        assert_eq!(
+            keys,
+            [
+                "kubernetes.operator.savepoint.history.max.count",
+                "state.savepoints.dir"
+            ]
+        );
+        assert!(deployment.spec.pod_template.is_none() && deployment.spec.image.is_none());
+        assert!(deployment.status.is_none() && deployment.metadata.annotations.is_none());
+        assert_eq!(deployment.metadata.resource_version.as_deref(), Some("7"));
+        for option in &CLUSTER_OPTIONS {
+            assert_eq!(
+                cluster_config_of(&deployment)
+                    .lookup(option)
+                    .map(|f| f.value.to_owned()),
+                full_config.lookup(option).map(|f| f.value.to_owned()),
+                "{}",
+                option.key
+            );
+        }
+        // The trimmed cluster still drives the policy: a job overriding the dir is denied.
+        let req: kube::core::admission::AdmissionRequest<kube::core::DynamicObject> = {
+            let review: kube::core::admission::AdmissionReview<kube::core::DynamicObject> = parse(
+                serde_json::json!({
+                    "apiVersion": "admission.k8s.io/v1", "kind": "AdmissionReview",
+                    "request": {
+                        "uid": "u", "kind": {"group": "flink.apache.org", "version": "v1beta1", "kind": "FlinkSessionJob"},
+                        "resource": {"group": "flink.apache.org", "version": "v1beta1", "resource": "flinksessionjobs"},
+                        "name": "j", "namespace": "analytics", "operation": "CREATE", "userInfo": {},
+                        "object": {"apiVersion": "flink.apache.org/v1beta1", "kind": "FlinkSessionJob",
+                                   "metadata": {"name": "j", "namespace": "analytics"},
+                                   "spec": {"deploymentName": "shared-session",
+                                            "flinkConfiguration": {"state.savepoints.dir": "s3://mine"}}}
+                    }
+                }),
+            );
+            review.try_into().expect("request")
+        };
+        let decision = review(
+            &req,
+            &ReviewContext {
+                phase: Phase::Validate,
+                policy: &Policy::default(),
+                session_cluster: SessionLookup::Found(&deployment),
+            },
+        );
+        assert!(
+            decision.denial().is_some_and(|m| m.contains("s3://b/sp")),
+            "{decision:?}"
+        );
+        let mut job: FlinkSessionJob = parse(serde_json::json!({
+            "apiVersion": "flink.apache.org/v1beta1", "kind": "FlinkSessionJob",
+            "metadata": {"name": "clicks-job", "namespace": "analytics"},
+            "spec": {"deploymentName": "shared-session", "job": {"jarURI": "x".repeat(1000)},
+                     "flinkConfiguration": {"a": "b"}}
+        }));
+        trim_session_job(&mut job);
+        assert_eq!(job.spec.deployment_name.as_deref(), Some("shared-session"));
+        assert!(job.spec.job.is_none() && job.spec.flink_configuration.is_none());
+    }
+
+    fn cluster_config_of(deployment: &FlinkDeployment) -> flink_savepoint::config::FlatConfig {
+        deployment
+            .flink_configuration()
+            .map(flatten)
+            .unwrap_or_default()
     }
 
     #[test]

@@ -2,12 +2,13 @@
 //! [`flink_savepoint::admission::review`].
 //!
 //! * HTTPS (`--listen`, default `0.0.0.0:8443`): `POST /validate`, `POST /mutate`.
-//! * Plain HTTP admin (`--admin-listen`, default `0.0.0.0:8080`): `/healthz`, `/readyz`, `/metrics`.
+//! * Plain HTTP admin (`--admin-listen`, default `127.0.0.1:8080`): `/healthz`, `/readyz`, `/metrics`.
 #![forbid(unsafe_code)]
 
 pub mod admin;
 pub mod args;
 pub mod cache;
+pub mod decode;
 pub mod encode;
 pub mod metrics;
 pub mod routes;
@@ -18,7 +19,7 @@ pub mod state;
 pub mod telemetry;
 pub mod tls;
 
-use std::{future::IntoFuture, sync::Arc};
+use std::{sync::Arc, time::Duration};
 
 use anyhow::{Context, Result};
 use tokio::net::TcpListener;
@@ -27,6 +28,9 @@ pub use admin::admin_router;
 pub use args::Args;
 pub use routes::router;
 pub use state::AppState;
+
+/// How long the admin port waits for its connections once the HTTPS port has drained.
+const ADMIN_DRAIN: Duration = Duration::from_secs(1);
 
 /// Runs until SIGTERM/SIGINT (a second signal aborts).
 pub async fn run(args: Args) -> Result<()> {
@@ -49,6 +53,9 @@ pub async fn run_until(args: Args, signal: shutdown::Signal) -> Result<()> {
         shutdown_grace,
         shutdown_delay,
         request_timeout,
+        max_in_flight,
+        header_timeout,
+        idle_timeout,
         // Consumed by `settings::load_policy` / `telemetry::init`.
         config: _,
         log_format: _,
@@ -71,7 +78,8 @@ pub async fn run_until(args: Args, signal: shutdown::Signal) -> Result<()> {
     let resolver = Arc::new(tls::ReloadingResolver::new(loaded.key));
     let tls_config = Arc::new(tls::server_config(provider.clone(), resolver.clone())?);
 
-    let state = AppState::new(policy, request_timeout);
+    let state = AppState::new(policy, request_timeout, max_in_flight as usize);
+    state.metrics.cert_not_after.set(loaded.not_after);
     state.readiness.set_tls_loaded();
     let cache = Arc::new(cache::SessionCache::default());
     let state = AppState {
@@ -101,19 +109,28 @@ pub async fn run_until(args: Args, signal: shutdown::Signal) -> Result<()> {
     tokio::spawn(cache::start(
         cache,
         namespace,
-        cache_sync_timeout,
+        cache_sync_timeout.0,
         state.readiness.clone(),
         state.metrics.clone(),
         signal.clone(),
     ));
 
+    let limits = server::ConnLimits {
+        first_request: header_timeout,
+        header_read: header_timeout,
+        idle: idle_timeout,
+        ..server::ConnLimits::default()
+    };
     // The admin port outlives the HTTPS drain so /readyz reports 503 meanwhile.
     let (admin_stop, mut admin_signal) = shutdown::channel();
-    let admin_task = tokio::spawn(
-        axum::serve(admin, admin_router(state.clone()))
-            .with_graceful_shutdown(async move { shutdown::wait(&mut admin_signal).await })
-            .into_future(),
-    );
+    let admin_task = tokio::spawn(server::serve(
+        admin,
+        server::Transport::Plain,
+        admin_router(state.clone()),
+        async move { shutdown::wait(&mut admin_signal).await },
+        ADMIN_DRAIN,
+        limits,
+    ));
 
     server::serve_https(
         https,
@@ -125,13 +142,12 @@ pub async fn run_until(args: Args, signal: shutdown::Signal) -> Result<()> {
             delay: shutdown_delay,
             grace: shutdown_grace,
         },
+        limits,
     )
     .await;
     admin_stop.fire();
-    match admin_task.await {
-        Ok(Ok(())) => {}
-        Ok(Err(error)) => tracing::warn!(%error, "admin server ended with an error"),
-        Err(error) => tracing::warn!(%error, "admin server task failed"),
+    if let Err(error) = admin_task.await {
+        tracing::warn!(%error, "admin server task failed");
     }
     tracing::info!("shut down");
     Ok(())

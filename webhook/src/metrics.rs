@@ -1,22 +1,155 @@
 //! Prometheus metrics (prometheus-client, OpenMetrics text on the admin port).
 
+use std::fmt::Write as _;
+
+use flink_savepoint::admission::{Decision, FlinkKind, Phase};
+use kube::core::admission::Operation;
 use prometheus_client::{
-    encoding::{EncodeLabelSet, text::encode},
+    encoding::{EncodeLabelSet, EncodeLabelValue, LabelValueEncoder, text::encode},
     metrics::{counter::Counter, family::Family, gauge::Gauge, histogram::Histogram},
     registry::Registry,
 };
 
-/// Labels of one admission request.
-#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+/// A closed set of label values: an enum, its spelling, and its [`EncodeLabelValue`].
+macro_rules! label_enum {
+    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident => $text:literal,)+ }) => {
+        $(#[$meta])*
+        #[derive(Clone, Copy, Debug, Hash, PartialEq, Eq)]
+        pub enum $name {
+            $($(#[$vmeta])* $variant,)+
+        }
+
+        impl $name {
+            /// The label value.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(Self::$variant => $text,)+
+                }
+            }
+        }
+
+        impl EncodeLabelValue for $name {
+            fn encode(&self, encoder: &mut LabelValueEncoder<'_>) -> Result<(), std::fmt::Error> {
+                encoder.write_str(self.as_str())
+            }
+        }
+    };
+}
+
+label_enum!(
+    /// Webhook endpoint.
+    Endpoint {
+        /// `/validate`.
+        Validate => "validate",
+        /// `/mutate`.
+        Mutate => "mutate",
+    }
+);
+
+impl From<Phase> for Endpoint {
+    fn from(phase: Phase) -> Self {
+        match phase {
+            Phase::Validate => Self::Validate,
+            Phase::Mutate => Self::Mutate,
+        }
+    }
+}
+
+label_enum!(
+    /// Resource kind: the three Flink kinds, `other` (any other group/kind) or `unknown`
+    /// (undecodable request). A closed set, so hostile requests cannot grow `/metrics`.
+    KindLabel {
+        /// `FlinkDeployment`.
+        FlinkDeployment => "FlinkDeployment",
+        /// `FlinkSessionJob`.
+        FlinkSessionJob => "FlinkSessionJob",
+        /// `FlinkStateSnapshot`.
+        FlinkStateSnapshot => "FlinkStateSnapshot",
+        /// Any other group or kind.
+        Other => "other",
+        /// The request could not be decoded.
+        Unknown => "unknown",
+    }
+);
+
+impl From<Option<FlinkKind>> for KindLabel {
+    fn from(kind: Option<FlinkKind>) -> Self {
+        match kind {
+            Some(FlinkKind::Deployment) => Self::FlinkDeployment,
+            Some(FlinkKind::SessionJob) => Self::FlinkSessionJob,
+            Some(FlinkKind::StateSnapshot) => Self::FlinkStateSnapshot,
+            None => Self::Other,
+        }
+    }
+}
+
+label_enum!(
+    /// Admission operation (`unknown` for undecodable requests).
+    OperationLabel {
+        /// `CREATE`.
+        Create => "CREATE",
+        /// `UPDATE`.
+        Update => "UPDATE",
+        /// `DELETE`.
+        Delete => "DELETE",
+        /// `CONNECT`.
+        Connect => "CONNECT",
+        /// Undecodable request.
+        Unknown => "unknown",
+    }
+);
+
+impl OperationLabel {
+    /// The label of `operation`.
+    pub fn of(operation: &Operation) -> Self {
+        match operation {
+            Operation::Create => Self::Create,
+            Operation::Update => Self::Update,
+            Operation::Delete => Self::Delete,
+            Operation::Connect => Self::Connect,
+        }
+    }
+}
+
+label_enum!(
+    /// Outcome of one request.
+    DecisionLabel {
+        /// Admitted unchanged.
+        Allowed => "allowed",
+        /// Admitted with warnings.
+        Warned => "warned",
+        /// Admitted with a patch.
+        Patched => "patched",
+        /// Denied.
+        Denied => "denied",
+        /// Malformed request (4xx).
+        Rejected => "rejected",
+    }
+);
+
+impl DecisionLabel {
+    /// The label of `decision`.
+    pub fn of(decision: &Decision) -> Self {
+        match decision {
+            Decision::Deny { .. } => Self::Denied,
+            Decision::Allow { patch: Some(_), .. } => Self::Patched,
+            Decision::Allow { warnings, .. } if !warnings.is_empty() => Self::Warned,
+            Decision::Allow { .. } => Self::Allowed,
+        }
+    }
+}
+
+/// Labels of one admission request; every value comes from a closed set.
+#[derive(Clone, Copy, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 pub struct RequestLabels {
     /// `validate` or `mutate`.
-    pub endpoint: String,
-    /// Resource kind (`FlinkSessionJob`, …) or `unknown` for undecodable requests.
-    pub kind: String,
+    pub endpoint: Endpoint,
+    /// Kind, `other` or `unknown`.
+    pub kind: KindLabel,
     /// `CREATE`, `UPDATE`, `DELETE`, `CONNECT` or `unknown`.
-    pub operation: String,
+    pub operation: OperationLabel,
     /// `allowed`, `warned`, `patched`, `denied` or `rejected` (malformed request, 4xx).
-    pub decision: String,
+    pub decision: DecisionLabel,
 }
 
 /// Labels of a certificate reload attempt.
@@ -43,6 +176,14 @@ pub struct Metrics {
     pub cache_session_jobs: Gauge,
     /// 1 while the process is ready.
     pub ready: Gauge,
+    /// notAfter of the serving certificate, Unix seconds.
+    pub cert_not_after: Gauge,
+    /// Seconds since the session-cluster cache last heard from the API server (set at scrape).
+    pub cache_sync_age: Gauge<f64, std::sync::atomic::AtomicU64>,
+    /// Reviews answered 429 because `--max-in-flight` were running.
+    pub shed: Counter,
+    /// Reviews currently being read, decided or answered.
+    pub in_flight: Gauge,
 }
 
 /// Latency buckets: 50 µs … 1 s, so sub-millisecond handling is visible (the API server's own
@@ -95,6 +236,31 @@ impl Metrics {
         );
         let ready = Gauge::default();
         registry.register("ready", "1 while /readyz answers 200", ready.clone());
+        let cert_not_after = Gauge::default();
+        registry.register(
+            "tls_cert_not_after_timestamp_seconds",
+            "notAfter of the serving TLS certificate (Unix seconds)",
+            cert_not_after.clone(),
+        );
+        let cache_sync_age = Gauge::<f64, std::sync::atomic::AtomicU64>::default();
+        registry.register(
+            "cache_sync_age_seconds",
+            "Seconds since the session-cluster cache last listed or received a watch event (-1 before the first sync)",
+            cache_sync_age.clone(),
+        );
+        cache_sync_age.set(-1.0);
+        let shed = Counter::default();
+        registry.register(
+            "admission_shed",
+            "Admission reviews answered 429 because --max-in-flight reviews were running",
+            shed.clone(),
+        );
+        let in_flight = Gauge::default();
+        registry.register(
+            "admission_in_flight",
+            "Admission reviews currently in flight",
+            in_flight.clone(),
+        );
         Self {
             registry,
             requests,
@@ -104,6 +270,10 @@ impl Metrics {
             cache_deployments,
             cache_session_jobs,
             ready,
+            cert_not_after,
+            cache_sync_age,
+            shed,
+            in_flight,
         }
     }
 

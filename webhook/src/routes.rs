@@ -2,21 +2,25 @@
 //!
 //! Malformed input never reaches the policy and never yields a 5xx: wrong method → 405, wrong
 //! content type → 415, oversized body → 413, undecodable JSON / missing `request` / wrong
-//! `apiVersion` → 400, slow clients → 408.
+//! `apiVersion` → 400, slow clients → 408. Every error carries a `Status` body.
+//!
+//! At most `--max-in-flight` reviews are read and decided at once; a review beyond that is
+//! answered 429 at once, before its body is read, so memory stays bounded and the API server's
+//! `failurePolicy` decides (counted in `savepoint_webhook_admission_shed_total`).
 
 use std::time::{Duration, Instant};
 
 use axum::{
     Router,
     body::Bytes,
-    extract::{DefaultBodyLimit, Request, State},
+    extract::{Request, State},
     http::{HeaderMap, StatusCode, header},
     middleware::{self, Next},
     response::{IntoResponse, Response},
     routing::post,
 };
 use flink_savepoint::admission::{
-    self, Decision, Phase, ReviewContext, SessionLookup, lookup_need,
+    self, Decision, FlinkKind, Phase, ReviewContext, SessionLookup, lookup_need,
 };
 use kube::core::{
     DynamicObject,
@@ -24,10 +28,19 @@ use kube::core::{
 };
 use serde_json::json;
 
-use crate::{cache::Resolved, metrics::RequestLabels, state::AppState};
+use crate::{
+    cache::Resolved,
+    metrics::{DecisionLabel, KindLabel, OperationLabel, RequestLabels},
+    state::AppState,
+    telemetry::{MAX_LOGGED_NAME, MAX_LOGGED_UID, printable},
+};
 
-/// Largest accepted request body: the API server's own limit for a request is 3 MiB.
-pub const MAX_BODY_BYTES: usize = 3 * 1024 * 1024;
+/// Largest accepted request body. An UPDATE review carries `object` and `oldObject`, each up to
+/// etcd's 1.5 MiB object limit, plus the request envelope: 2 × 1.5 MiB + 1 MiB of headroom.
+pub const MAX_BODY_BYTES: usize = 4 * 1024 * 1024;
+/// An oversize body is read and discarded up to this many bytes before the 413 is sent, so that
+/// HTTP/2 clients receive the Status rather than a stream reset while still sending.
+pub const OVERSIZE_DRAIN_BYTES: usize = 4 * MAX_BODY_BYTES;
 /// The only AdmissionReview version served (the configurations ask for `[v1]`).
 pub const ADMISSION_API_VERSION: &str = "admission.k8s.io/v1";
 /// Paths served on the HTTPS port.
@@ -42,17 +55,99 @@ pub fn router(state: AppState) -> Router {
         .route(VALIDATE_PATH, post(validate).fallback(method_not_allowed))
         .route(MUTATE_PATH, post(mutate).fallback(method_not_allowed))
         .fallback(not_found)
-        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(middleware::from_fn_with_state(timeout, request_timeout))
+        .layer(middleware::from_fn_with_state(state.clone(), shed_load))
         .with_state(state)
 }
 
-async fn validate(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
-    handle(Phase::Validate, &state, &headers, &body)
+async fn validate(State(state): State<AppState>, req: Request) -> Response {
+    review_request(Phase::Validate, &state, req).await
 }
 
-async fn mutate(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
-    handle(Phase::Mutate, &state, &headers, &body)
+async fn mutate(State(state): State<AppState>, req: Request) -> Response {
+    review_request(Phase::Mutate, &state, req).await
+}
+
+async fn review_request(phase: Phase, state: &AppState, req: Request) -> Response {
+    let (parts, body) = req.into_parts();
+    match read_body(&parts.headers, body).await {
+        Ok(bytes) => handle(phase, state, &parts.headers, &bytes),
+        Err(response) => response,
+    }
+}
+
+/// Reads the whole body, or answers 413 (declared or actual size above [`MAX_BODY_BYTES`]) /
+/// 400 (the client broke off).
+async fn read_body(headers: &HeaderMap, body: axum::body::Body) -> Result<Bytes, Response> {
+    use http_body_util::BodyExt;
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|len| len > MAX_BODY_BYTES as u64) {
+        return Err(too_large(body).await);
+    }
+    let mut body = body;
+    let mut out = Vec::with_capacity(declared.map_or(0, |len| len as usize));
+    while let Some(frame) = body.frame().await {
+        let frame = frame.map_err(|error| {
+            error_response(
+                StatusCode::BAD_REQUEST,
+                format!("cannot read the request body: {error}"),
+            )
+        })?;
+        if let Ok(data) = frame.into_data() {
+            if out.len() + data.len() > MAX_BODY_BYTES {
+                return Err(too_large(body).await);
+            }
+            out.extend_from_slice(&data);
+        }
+    }
+    Ok(Bytes::from(out))
+}
+
+/// Discards the rest of an oversize body (bounded by [`OVERSIZE_DRAIN_BYTES`]; nothing is
+/// kept), then answers 413.
+async fn too_large(mut body: axum::body::Body) -> Response {
+    use http_body_util::BodyExt;
+    let mut drained = 0usize;
+    while drained < OVERSIZE_DRAIN_BYTES {
+        match body.frame().await {
+            Some(Ok(frame)) => drained += frame.data_ref().map_or(0, |d| d.len()),
+            Some(Err(_)) | None => break,
+        }
+    }
+    error_response(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        format!("request body larger than {MAX_BODY_BYTES} bytes"),
+    )
+}
+
+/// Answers 429 without reading the body when `--max-in-flight` reviews are already running.
+async fn shed_load(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let Ok(permit) = state.in_flight.clone().try_acquire_owned() else {
+        state.metrics.shed.inc();
+        tracing::warn!(
+            max_in_flight = state.max_in_flight,
+            "too many admission reviews in flight; shedding with 429"
+        );
+        let mut response = error_response(
+            StatusCode::TOO_MANY_REQUESTS,
+            format!(
+                "savepoint-webhook is reviewing {} requests already; retry",
+                state.max_in_flight
+            ),
+        );
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, header::HeaderValue::from_static("1"));
+        return response;
+    };
+    state.metrics.in_flight.inc();
+    let response = next.run(req).await;
+    state.metrics.in_flight.dec();
+    drop(permit);
+    response
 }
 
 /// A Kubernetes-style `Status` body for requests that are not valid AdmissionReviews.
@@ -109,6 +204,7 @@ fn is_json(headers: &HeaderMap) -> bool {
 fn decode(
     headers: &HeaderMap,
     body: &[u8],
+    opt_out_key: &str,
 ) -> Result<AdmissionRequest<DynamicObject>, (StatusCode, String)> {
     if !is_json(headers) {
         return Err((
@@ -116,12 +212,16 @@ fn decode(
             "Content-Type must be application/json".to_owned(),
         ));
     }
-    let review: AdmissionReview<DynamicObject> = serde_json::from_slice(body).map_err(|error| {
+    let invalid = |error: serde_json::Error| {
         (
             StatusCode::BAD_REQUEST,
             format!("body is not a valid AdmissionReview: {error}"),
         )
-    })?;
+    };
+    // Only the fields the policy reads are built; the rest of the body is skipped.
+    let trimmed = crate::decode::trimmed_review(body, opt_out_key).map_err(invalid)?;
+    let review: AdmissionReview<DynamicObject> =
+        serde_json::from_value(trimmed).map_err(invalid)?;
     if review.types.api_version != ADMISSION_API_VERSION || review.types.kind != "AdmissionReview" {
         return Err((
             StatusCode::BAD_REQUEST,
@@ -141,17 +241,17 @@ fn decode(
 
 fn handle(phase: Phase, state: &AppState, headers: &HeaderMap, body: &[u8]) -> Response {
     let started = Instant::now();
-    let req = match decode(headers, body) {
+    let req = match decode(headers, body, &state.policy.opt_out.key) {
         Ok(req) => req,
         Err((code, message)) => {
             let labels = RequestLabels {
-                endpoint: phase.as_str().to_owned(),
-                kind: "unknown".to_owned(),
-                operation: "unknown".to_owned(),
-                decision: "rejected".to_owned(),
+                endpoint: phase.into(),
+                kind: KindLabel::Unknown,
+                operation: OperationLabel::Unknown,
+                decision: DecisionLabel::Rejected,
             };
             state.metrics.requests.get_or_create(&labels).inc();
-            tracing::info!(endpoint = phase.as_str(), status = code.as_u16(), %message, "rejected malformed admission request");
+            tracing::info!(endpoint = phase.as_str(), status = code.as_u16(), message = %printable(&message, MAX_LOGGED_NAME), "rejected malformed admission request");
             return error_response(code, message);
         }
     };
@@ -169,24 +269,25 @@ fn handle(phase: Phase, state: &AppState, headers: &HeaderMap, body: &[u8]) -> R
     };
     let decision = admission::review(&req, &ctx);
     let label = decision.label();
+    let decision_label = DecisionLabel::of(&decision);
     if let Decision::Deny { message, .. } = &decision {
-        tracing::debug!(uid = %req.uid, %message, "denial message");
+        tracing::debug!(uid = %printable(&req.uid, MAX_LOGGED_UID), %message, "denial message");
     }
     let response = match decision.into_response(&req) {
         Ok(response) => response,
         Err(error) => {
             // Serialising a JSON patch cannot realistically fail; admit unchanged rather than 5xx.
-            tracing::error!(uid = %req.uid, %error, "cannot encode the patch; admitting without it");
+            tracing::error!(uid = %printable(&req.uid, MAX_LOGGED_UID), %error, "cannot encode the patch; admitting without it");
             kube::core::admission::AdmissionResponse::from(&req)
         }
     };
     let elapsed = started.elapsed();
-    let operation = format!("{:?}", req.operation).to_uppercase();
+    let operation = OperationLabel::of(&req.operation);
     let labels = RequestLabels {
-        endpoint: phase.as_str().to_owned(),
-        kind: req.kind.kind.clone(),
-        operation: operation.clone(),
-        decision: label.to_owned(),
+        endpoint: phase.into(),
+        kind: FlinkKind::of(&req).into(),
+        operation,
+        decision: decision_label,
     };
     state.metrics.requests.get_or_create(&labels).inc();
     state
@@ -195,12 +296,12 @@ fn handle(phase: Phase, state: &AppState, headers: &HeaderMap, body: &[u8]) -> R
         .get_or_create(&labels)
         .observe(elapsed.as_secs_f64());
     tracing::info!(
-        uid = %req.uid,
+        uid = %printable(&req.uid, MAX_LOGGED_UID),
         endpoint = phase.as_str(),
-        kind = %req.kind.kind,
-        namespace = req.namespace.as_deref().unwrap_or(""),
-        name = %req.name,
-        operation = %operation,
+        kind = %printable(&req.kind.kind, MAX_LOGGED_NAME),
+        namespace = %printable(req.namespace.as_deref().unwrap_or(""), MAX_LOGGED_NAME),
+        name = %printable(&req.name, MAX_LOGGED_NAME),
+        operation = operation.as_str(),
         dry_run = req.dry_run,
         decision = label,
         warnings = response.warnings.as_ref().map_or(0, Vec::len),

@@ -1,24 +1,85 @@
-//! HTTPS accept loop: rustls handshake, hyper (HTTP/1.1 + h2) connections tracked by
-//! `GracefulShutdown`, so that on shutdown in-flight requests finish and idle keep-alive
-//! connections are closed, all within a deadline.
+//! Accept loops for the HTTPS port (rustls, then HTTP/1.1 or HTTP/2 by ALPN) and the plain-HTTP
+//! admin port (HTTP/1.1), with the same connection limits on both:
+//!
+//! * every accepted socket sets `TCP_NODELAY`;
+//! * the TLS handshake must finish within [`ConnLimits::handshake`];
+//! * the first request must start within [`ConnLimits::first_request`] and a connection with no
+//!   request in flight is closed after [`ConnLimits::idle`] (a watchdog per connection, so it
+//!   also covers a silent client after the handshake, an idle HTTP/2 connection and HTTP/2
+//!   HEADERS that never end);
+//! * HTTP/1.1 request headers must arrive within [`ConnLimits::header_read`];
+//! * HTTP/2 pings every [`ConnLimits::h2_keep_alive_interval`] (a peer that does not answer in
+//!   [`ConnLimits::h2_keep_alive_timeout`] is dropped) and allows at most
+//!   [`ConnLimits::h2_max_streams`] concurrent streams.
+//!
+//! The protocol is chosen from ALPN, never sniffed from the first bytes (hyper-util's
+//! auto-detection has no timer).
+//!
+//! On shutdown in-flight requests finish and idle keep-alive connections are closed, all within
+//! a deadline.
 
-use std::{sync::Arc, time::Duration};
+use std::{
+    future::Future,
+    pin::Pin,
+    sync::{
+        Arc, Mutex,
+        atomic::{AtomicUsize, Ordering},
+    },
+    time::Duration,
+};
 
 use axum::Router;
+use hyper::{Request, body::Incoming, server::conn::http1, server::conn::http2};
 use hyper_util::{
     rt::{TokioExecutor, TokioIo, TokioTimer},
-    server::{conn::auto, graceful::GracefulShutdown},
+    server::graceful::GracefulConnection,
     service::TowerToHyperService,
 };
-use tokio::net::TcpListener;
+use tokio::{
+    net::{TcpListener, TcpStream},
+    sync::{mpsc, watch},
+    time::Instant,
+};
 use tokio_rustls::TlsAcceptor;
 
 use crate::{shutdown::Signal, state::Readiness};
 
-/// Clients must finish the TLS handshake within this time.
-const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
-/// Clients must send the request headers within this time (slowloris guard).
-const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
+/// After an idle close has been asked for (GOAWAY / `Connection: close`), the connection is
+/// dropped outright if it has not ended within this time.
+const IDLE_CLOSE_GRACE: Duration = Duration::from_secs(2);
+
+/// Per-connection limits (see the module documentation).
+#[derive(Debug, Clone, Copy)]
+pub struct ConnLimits {
+    /// Deadline for the TLS handshake.
+    pub handshake: Duration,
+    /// Deadline, from accept, for the first request to start.
+    pub first_request: Duration,
+    /// Close a connection that has had no request in flight for this long.
+    pub idle: Duration,
+    /// HTTP/1.1: deadline for a request's headers.
+    pub header_read: Duration,
+    /// HTTP/2: keep-alive ping interval.
+    pub h2_keep_alive_interval: Duration,
+    /// HTTP/2: the ping must be answered within this time.
+    pub h2_keep_alive_timeout: Duration,
+    /// HTTP/2: concurrent streams per connection.
+    pub h2_max_streams: u32,
+}
+
+impl Default for ConnLimits {
+    fn default() -> Self {
+        Self {
+            handshake: Duration::from_secs(10),
+            first_request: Duration::from_secs(10),
+            idle: Duration::from_secs(60),
+            header_read: Duration::from_secs(10),
+            h2_keep_alive_interval: Duration::from_secs(20),
+            h2_keep_alive_timeout: Duration::from_secs(10),
+            h2_max_streams: 64,
+        }
+    }
+}
 
 /// Timing of the shutdown sequence.
 #[derive(Debug, Clone, Copy)]
@@ -29,32 +90,57 @@ pub struct Drain {
     pub grace: Duration,
 }
 
+/// What runs on an accepted socket before HTTP.
+#[derive(Clone)]
+pub enum Transport {
+    /// rustls; HTTP/2 when ALPN says `h2`, else HTTP/1.1.
+    Tls(TlsAcceptor),
+    /// Plain HTTP/1.1 (the admin port).
+    Plain,
+}
+
 /// Serves `app` over TLS on `listener` until `stop` fires, then drains.
 pub async fn serve_https(
     listener: TcpListener,
     tls: Arc<rustls::ServerConfig>,
     app: Router,
     readiness: Arc<Readiness>,
-    mut stop: Signal,
+    stop: Signal,
     drain: Drain,
+    limits: ConnLimits,
 ) {
-    let acceptor = TlsAcceptor::from(tls);
-    let graceful = GracefulShutdown::new();
-    let mut builder = auto::Builder::new(TokioExecutor::new());
-    builder
-        .http1()
-        .timer(TokioTimer::new())
-        .header_read_timeout(Some(HEADER_READ_TIMEOUT))
-        .keep_alive(true);
-    builder.http2().timer(TokioTimer::new());
-    let builder = Arc::new(builder);
-
-    let stopping = async {
-        crate::shutdown::wait(&mut stop).await;
-        readiness.set_shutting_down();
-        tracing::info!(delay = ?drain.delay, "not ready any more; still accepting during the shutdown delay");
-        tokio::time::sleep(drain.delay).await;
+    let stopping = {
+        let mut stop = stop;
+        async move {
+            crate::shutdown::wait(&mut stop).await;
+            readiness.set_shutting_down();
+            tracing::info!(delay = ?drain.delay, "not ready any more; still accepting during the shutdown delay");
+            tokio::time::sleep(drain.delay).await;
+        }
     };
+    serve(
+        listener,
+        Transport::Tls(TlsAcceptor::from(tls)),
+        app,
+        stopping,
+        drain.grace,
+        limits,
+    )
+    .await;
+}
+
+/// Accepts on `listener` until `stopping` completes, then closes the listener and drains the
+/// open connections for at most `grace`.
+pub async fn serve(
+    listener: TcpListener,
+    transport: Transport,
+    app: Router,
+    stopping: impl Future<Output = ()>,
+    grace: Duration,
+    limits: ConnLimits,
+) {
+    let (close_tx, close_rx) = watch::channel(false);
+    let (done_tx, mut done_rx) = mpsc::channel::<()>(1);
     tokio::pin!(stopping);
     loop {
         let (tcp, peer) = tokio::select! {
@@ -70,12 +156,49 @@ pub async fn serve_https(
                 }
             },
         };
-        let acceptor = acceptor.clone();
-        let builder = builder.clone();
+        let transport = transport.clone();
         let service = TowerToHyperService::new(app.clone());
-        let watcher = graceful.watcher();
+        let close = close_rx.clone();
+        let done = done_tx.clone();
         tokio::spawn(async move {
-            let tls = match tokio::time::timeout(HANDSHAKE_TIMEOUT, acceptor.accept(tcp)).await {
+            connection(tcp, peer, transport, service, limits, close).await;
+            drop(done);
+        });
+    }
+    drop(listener);
+    drop(done_tx);
+    close_tx.send_replace(true);
+    tracing::info!(?grace, "listener closed; draining open connections");
+    tokio::select! {
+        _ = done_rx.recv() => tracing::info!("all connections drained"),
+        _ = tokio::time::sleep(grace) => tracing::warn!("drain deadline reached; closing remaining connections"),
+    }
+}
+
+async fn connection(
+    tcp: TcpStream,
+    peer: std::net::SocketAddr,
+    transport: Transport,
+    service: TowerToHyperService<Router>,
+    limits: ConnLimits,
+    close: watch::Receiver<bool>,
+) {
+    let accepted = Instant::now();
+    if let Err(error) = tcp.set_nodelay(true) {
+        tracing::debug!(%peer, %error, "cannot set TCP_NODELAY");
+    }
+    let activity = Arc::new(Activity::default());
+    let service = Tracked {
+        inner: service,
+        activity: activity.clone(),
+    };
+    match transport {
+        Transport::Plain => {
+            let conn = h1_builder(&limits).serve_connection(TokioIo::new(tcp), service);
+            drive(conn, peer, &activity, accepted, limits, close).await;
+        }
+        Transport::Tls(acceptor) => {
+            let tls = match tokio::time::timeout(limits.handshake, acceptor.accept(tcp)).await {
                 Ok(Ok(tls)) => tls,
                 Ok(Err(error)) => {
                     tracing::debug!(%peer, %error, "TLS handshake failed");
@@ -86,16 +209,143 @@ pub async fn serve_https(
                     return;
                 }
             };
-            let conn = builder.serve_connection_with_upgrades(TokioIo::new(tls), service);
-            if let Err(error) = watcher.watch(conn.into_owned()).await {
-                tracing::debug!(%peer, error = %error, "connection ended with an error");
+            let h2 = tls.get_ref().1.alpn_protocol() == Some(b"h2");
+            let io = TokioIo::new(tls);
+            if h2 {
+                let conn = http2::Builder::new(TokioExecutor::new())
+                    .timer(TokioTimer::new())
+                    .keep_alive_interval(Some(limits.h2_keep_alive_interval))
+                    .keep_alive_timeout(limits.h2_keep_alive_timeout)
+                    .max_concurrent_streams(limits.h2_max_streams)
+                    .serve_connection(io, service);
+                drive(conn, peer, &activity, accepted, limits, close).await;
+            } else {
+                let conn = h1_builder(&limits).serve_connection(io, service);
+                drive(conn, peer, &activity, accepted, limits, close).await;
             }
-        });
+        }
     }
-    drop(listener);
-    tracing::info!(grace = ?drain.grace, "listener closed; draining open connections");
-    tokio::select! {
-        _ = graceful.shutdown() => tracing::info!("all connections drained"),
-        _ = tokio::time::sleep(drain.grace) => tracing::warn!("drain deadline reached; closing remaining connections"),
+}
+
+fn h1_builder(limits: &ConnLimits) -> http1::Builder {
+    let mut builder = http1::Builder::new();
+    builder
+        .timer(TokioTimer::new())
+        .header_read_timeout(Some(limits.header_read))
+        .keep_alive(true);
+    builder
+}
+
+/// Runs `conn` until it ends, is idle too long (closed gracefully, then dropped), or shutdown
+/// asks it to close (gracefully; the caller's drain deadline bounds the wait).
+async fn drive<C>(
+    conn: C,
+    peer: std::net::SocketAddr,
+    activity: &Activity,
+    accepted: Instant,
+    limits: ConnLimits,
+    mut close: watch::Receiver<bool>,
+) where
+    C: GracefulConnection,
+    C::Error: std::fmt::Display,
+{
+    tokio::pin!(conn);
+    let idle = activity.idle_deadline(accepted, limits);
+    tokio::pin!(idle);
+    let idle_closed = tokio::select! {
+        result = conn.as_mut() => {
+            if let Err(error) = result {
+                tracing::debug!(%peer, %error, "connection ended with an error");
+            }
+            return;
+        }
+        () = &mut idle => true,
+        _ = close.wait_for(|closing| *closing) => false,
+    };
+    conn.as_mut().graceful_shutdown();
+    if idle_closed {
+        tracing::debug!(%peer, "closing an idle connection");
+        if tokio::time::timeout(IDLE_CLOSE_GRACE, conn.as_mut())
+            .await
+            .is_err()
+        {
+            tracing::debug!(%peer, "idle connection did not close in time; dropped");
+        }
+    } else if let Err(error) = conn.as_mut().await {
+        tracing::debug!(%peer, %error, "connection ended with an error while draining");
+    }
+}
+
+/// Requests in flight on one connection and when the last one ended.
+#[derive(Debug, Default)]
+struct Activity {
+    active: AtomicUsize,
+    last_end: Mutex<Option<Instant>>,
+}
+
+impl Activity {
+    /// Completes once the connection has gone `first_request` without any request, or `idle`
+    /// without a request in flight.
+    async fn idle_deadline(&self, accepted: Instant, limits: ConnLimits) {
+        let mut deadline = accepted + limits.first_request;
+        loop {
+            tokio::time::sleep_until(deadline).await;
+            if self.active.load(Ordering::SeqCst) > 0 {
+                deadline = Instant::now() + limits.idle;
+                continue;
+            }
+            let last = *self.last_end.lock().unwrap_or_else(|e| e.into_inner());
+            let due = match last {
+                None => accepted + limits.first_request,
+                Some(ended) => ended + limits.idle,
+            };
+            if Instant::now() >= due {
+                return;
+            }
+            deadline = due;
+        }
+    }
+}
+
+struct ActiveGuard(Arc<Activity>);
+
+impl ActiveGuard {
+    fn new(activity: Arc<Activity>) -> Self {
+        activity.active.fetch_add(1, Ordering::SeqCst);
+        Self(activity)
+    }
+}
+
+impl Drop for ActiveGuard {
+    fn drop(&mut self) {
+        *self.0.last_end.lock().unwrap_or_else(|e| e.into_inner()) = Some(Instant::now());
+        self.0.active.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+/// The router, counting requests in flight on its connection.
+#[derive(Clone)]
+struct Tracked<S> {
+    inner: S,
+    activity: Arc<Activity>,
+}
+
+impl<S> hyper::service::Service<Request<Incoming>> for Tracked<S>
+where
+    S: hyper::service::Service<Request<Incoming>>,
+    S::Future: Send + 'static,
+{
+    type Response = S::Response;
+    type Error = S::Error;
+    type Future = Pin<Box<dyn Future<Output = Result<S::Response, S::Error>> + Send>>;
+
+    fn call(&self, req: Request<Incoming>) -> Self::Future {
+        let guard = ActiveGuard::new(self.activity.clone());
+        let future = self.inner.call(req);
+        Box::pin(async move {
+            let response = future.await;
+            drop(guard);
+            response
+        })
     }
 }

@@ -9,6 +9,7 @@ use std::{
 };
 
 use flink_savepoint::admission::Policy;
+use tokio::sync::Semaphore;
 
 use crate::{cache::SessionCache, metrics::Metrics};
 
@@ -68,11 +69,15 @@ pub struct AppState {
     pub readiness: Arc<Readiness>,
     /// Per-request timeout.
     pub request_timeout: Duration,
+    /// Permits for reviews in flight (`--max-in-flight`).
+    pub in_flight: Arc<Semaphore>,
+    /// Size of [`Self::in_flight`].
+    pub max_in_flight: usize,
 }
 
 impl AppState {
     /// State with an empty, never-synced cache (lookups answer "unknown").
-    pub fn new(policy: Policy, request_timeout: Duration) -> Self {
+    pub fn new(policy: Policy, request_timeout: Duration, max_in_flight: usize) -> Self {
         let metrics = Arc::new(Metrics::new());
         Self {
             policy: Arc::new(policy),
@@ -80,6 +85,8 @@ impl AppState {
             metrics,
             readiness: Arc::new(Readiness::default()),
             request_timeout,
+            in_flight: Arc::new(Semaphore::new(max_in_flight)),
+            max_in_flight,
         }
     }
 }

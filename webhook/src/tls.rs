@@ -2,7 +2,10 @@
 //! place when the PEM files change, as cert-manager rotates them (atomic symlink swap).
 //!
 //! New handshakes pick up the new certificate; established connections are untouched, so a
-//! rotation never drops a connection. A bad new pair is logged and the old one kept.
+//! rotation never drops a connection. A bad new pair (unparsable, key not matching, or a leaf
+//! that is expired or not yet valid) is logged and the old one kept; a not-yet-valid pair is
+//! tried again on every tick, so it is picked up once it becomes valid. The serving leaf's
+//! notAfter is exported as `savepoint_webhook_tls_cert_not_after_timestamp_seconds`.
 
 use std::{
     collections::hash_map::DefaultHasher,
@@ -45,6 +48,45 @@ pub struct Loaded {
     pub key: CertifiedKey,
     /// Hash of the raw file bytes.
     pub fingerprint: u64,
+    /// The leaf's notAfter, Unix seconds.
+    pub not_after: i64,
+}
+
+/// Unix seconds now.
+fn unix_now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+}
+
+/// The leaf's validity window (Unix seconds), refused unless `now` lies inside it.
+fn check_validity(leaf: &CertificateDer<'_>, now: i64, path: &Path) -> Result<i64> {
+    let (_, cert) = x509_parser::parse_x509_certificate(leaf.as_ref()).map_err(|error| {
+        anyhow::anyhow!(
+            "parsing the leaf certificate in {}: {error}",
+            path.display()
+        )
+    })?;
+    let validity = cert.validity();
+    let (not_before, not_after) = (
+        validity.not_before.timestamp(),
+        validity.not_after.timestamp(),
+    );
+    if now < not_before {
+        bail!(
+            "certificate {} is not valid yet (notBefore {}, now {now} Unix seconds)",
+            path.display(),
+            validity.not_before
+        );
+    }
+    if now > not_after {
+        bail!(
+            "certificate {} has expired (notAfter {}, now {now} Unix seconds)",
+            path.display(),
+            validity.not_after
+        );
+    }
+    Ok(not_after)
 }
 
 impl CertFiles {
@@ -62,13 +104,20 @@ impl CertFiles {
         Ok(fingerprint(&cert, &key))
     }
 
-    /// Reads and validates the pair (parses, key matches the leaf certificate).
+    /// Reads and validates the pair (parses, key matches the leaf certificate, the leaf is
+    /// valid now).
     pub fn load(&self, provider: &CryptoProvider) -> Result<Loaded> {
         let (cert_pem, key_pem) = self.read()?;
         let key = parse_pair(&cert_pem, &key_pem, provider, &self.cert, &self.key)?;
+        let leaf = key
+            .cert
+            .first()
+            .with_context(|| format!("no certificate in {}", self.cert.display()))?;
+        let not_after = check_validity(leaf, unix_now(), &self.cert)?;
         Ok(Loaded {
             key,
             fingerprint: fingerprint(&cert_pem, &key_pem),
+            not_after,
         })
     }
 }
@@ -154,6 +203,7 @@ pub async fn watch_files(
     metrics: Arc<Metrics>,
     mut stop: watch::Receiver<bool>,
 ) {
+    let mut rejected: Option<u64> = None;
     let mut ticker = tokio::time::interval(interval);
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
@@ -179,17 +229,22 @@ pub async fn watch_files(
             Ok(loaded) => {
                 resolver.swap(loaded.key);
                 last = loaded.fingerprint;
+                rejected = None;
+                metrics.cert_not_after.set(loaded.not_after);
                 metrics.cert_reload(true);
-                tracing::info!(cert = %files.cert.display(), "reloaded TLS certificate");
+                tracing::info!(cert = %files.cert.display(), not_after = loaded.not_after, "reloaded TLS certificate");
             }
             Err(error) => {
-                // Remember the bad content so it is reported once, not every tick.
-                last = current;
-                metrics.cert_reload(false);
-                tracing::error!(
-                    error = format!("{error:#}"),
-                    "new TLS certificate rejected; keeping the previous one"
-                );
+                // Report the bad content once, not every tick; keep trying it (a not-yet-valid
+                // certificate becomes acceptable later).
+                if rejected != Some(current) {
+                    rejected = Some(current);
+                    metrics.cert_reload(false);
+                    tracing::error!(
+                        error = format!("{error:#}"),
+                        "new TLS certificate rejected; keeping the previous one"
+                    );
+                }
             }
         }
     }

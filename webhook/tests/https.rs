@@ -135,7 +135,7 @@ async fn malformed_requests_get_a_4xx_with_a_message_and_the_server_survives() {
         .await
         .expect("text/plain");
     assert_eq!(text.status().as_u16(), 415);
-    let huge = format!("{{\"pad\":\"{}\"}}", "x".repeat(4 * 1024 * 1024));
+    let huge = format!("{{\"pad\":\"{}\"}}", "x".repeat(5 * 1024 * 1024));
     let cases: Vec<(&str, String, u16, &str)> = vec![
         ("/validate", "{not json".into(), 400, "not a valid AdmissionReview"),
         ("/mutate", "[]".into(), 400, "not a valid AdmissionReview"),
@@ -143,7 +143,7 @@ async fn malformed_requests_get_a_4xx_with_a_message_and_the_server_survives() {
         ("/validate", fixture("005-validate-FlinkSessionJob-CREATE-clicks-job.json").replace("admission.k8s.io/v1", "admission.k8s.io/v1beta1"), 400, "apiVersion"),
         ("/validate", json!({"apiVersion": "admission.k8s.io/v1", "kind": "AdmissionReview", "request": {"uid": 5}}).to_string(), 400, "not a valid AdmissionReview"),
         ("/elsewhere", "{}".into(), 404, "no such endpoint"),
-        ("/validate", huge, 413, ""),
+        ("/validate", huge, 413, "larger than"),
     ];
     for (path, body, expected, needle) in cases {
         let (status, json) = post_json(&client, &hook.url(path), body).await;
@@ -275,6 +275,51 @@ async fn readiness_waits_for_the_cache_and_liveness_does_not() {
 }
 
 #[tokio::test]
+async fn by_default_readiness_needs_a_synced_cache_and_its_state_is_exported() {
+    let ca = Ca::new("test-ca");
+    // No --cache-sync-timeout: the unreachable cluster never syncs, so never ready.
+    let hook = start_with(&ca, &[]);
+    let ready = reqwest::get(hook.admin_url("/readyz"))
+        .await
+        .expect("readyz");
+    assert_eq!(ready.status().as_u16(), 503);
+    assert!(ready.text().await.expect("text").contains("cache"));
+    let text = reqwest::get(hook.admin_url("/metrics"))
+        .await
+        .expect("metrics")
+        .text()
+        .await
+        .expect("text");
+    assert!(
+        text.lines()
+            .any(|l| l == "savepoint_webhook_cache_synced 0"),
+        "{text}"
+    );
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("savepoint_webhook_cache_sync_age_seconds -1")),
+        "{text}"
+    );
+}
+
+#[test]
+fn an_expired_certificate_stops_the_process_at_startup() {
+    let ca = Ca::new("test-ca");
+    let dir = tempfile::tempdir().expect("tempdir");
+    write_leaf(dir.path(), &ca.leaf_valid((2000, 1, 1), (2001, 1, 1)));
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_savepoint-webhook"))
+        .args(["--listen", "127.0.0.1:0", "--admin-listen", "127.0.0.1:0"])
+        .arg("--tls-cert")
+        .arg(dir.path().join("cert.pem"))
+        .arg("--tls-key")
+        .arg(dir.path().join("key.pem"))
+        .output()
+        .expect("run");
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("has expired"));
+}
+
+#[tokio::test]
 async fn metrics_count_reviews_by_kind_operation_and_decision_with_sub_ms_buckets() {
     let ca = Ca::new("test-ca");
     let hook = start_with(&ca, READY_NOW);
@@ -320,12 +365,20 @@ async fn each_review_is_logged_with_uid_kind_operation_decision_but_no_object_co
         fixture("007-validate-FlinkSessionJob-CREATE-rogue-job.json"),
     )
     .await;
-    let logs = hook.logs();
-    let line = logs
-        .iter()
-        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
-        .find(|l| l["message"] == "admission review")
-        .expect("a review log line");
+    // stderr is read by another thread: wait for the line rather than racing it.
+    let deadline = std::time::Instant::now() + HANG_GUARD;
+    let (logs, line) = loop {
+        let logs = hook.logs();
+        let found = logs
+            .iter()
+            .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+            .find(|l| l["message"] == "admission review");
+        if let Some(line) = found {
+            break (logs, line);
+        }
+        assert!(std::time::Instant::now() < deadline, "no review log line");
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    };
     assert_eq!(line["uid"], "63378d74-4928-48cc-b94c-4dd774761a8a");
     assert_eq!(line["kind"], "FlinkSessionJob");
     assert_eq!(line["operation"], "CREATE");
@@ -384,4 +437,459 @@ fn a_key_that_does_not_match_the_certificate_stops_the_process_at_startup() {
         .expect("run");
     assert!(!output.status.success());
     assert!(String::from_utf8_lossy(&output.stderr).contains("do not form a usable pair"));
+}
+
+fn variant(name: &str) -> Value {
+    let path = format!(
+        "{}/../tests/fixtures/admission/{name}.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    serde_json::from_str(&std::fs::read_to_string(path).expect("variant")).expect("JSON")
+}
+
+#[tokio::test]
+async fn an_opt_out_label_on_the_object_or_its_old_version_exempts_nothing() {
+    let ca = Ca::new("test-ca");
+    let hook = start_with(&ca, READY_NOW);
+    let client = https_client(&[ca.der()]);
+    let url = hook.url("/validate");
+    // CREATE carrying the marker: reviewed and denied, with a warning saying why.
+    let (_, body) = post_json(
+        &client,
+        &url,
+        variant("sessionjob-create-opted-out").to_string(),
+    )
+    .await;
+    assert_eq!(body["response"]["allowed"], false, "{body}");
+    assert_eq!(body["response"]["status"]["code"], 403);
+    let mut labelled = variant("sessionjob-update-unchanged-dir");
+    let (_, body) = post_json(&client, &url, labelled.to_string()).await;
+    assert_eq!(
+        body["response"]["allowed"], true,
+        "control: an unchanged dir is grandfathered: {body}"
+    );
+    labelled["request"]["oldObject"]["metadata"]["labels"] =
+        json!({"flink-savepoint.io/policy": "disabled"});
+    let (_, body) = post_json(&client, &url, labelled.to_string()).await;
+    assert_eq!(body["response"]["allowed"], false, "{body}");
+    assert_eq!(body["response"]["status"]["code"], 403);
+    labelled["request"]["object"]["metadata"]["labels"] =
+        json!({"flink-savepoint.io/policy": "disabled"});
+    let (_, body) = post_json(&client, &url, labelled.to_string()).await;
+    assert_eq!(body["response"]["allowed"], false, "{body}");
+    assert!(
+        body["response"]["warnings"].as_array().is_some_and(|w| w
+            .iter()
+            .any(|w| w.as_str().unwrap_or("").contains("does not exempt"))),
+        "{body}"
+    );
+}
+
+#[tokio::test]
+async fn metric_labels_come_from_a_closed_set_whatever_kinds_are_sent() {
+    let ca = Ca::new("test-ca");
+    let hook = start_with(&ca, READY_NOW);
+    let client = https_client(&[ca.der()]);
+    let template: Value = serde_json::from_str(&fixture(
+        "005-validate-FlinkSessionJob-CREATE-clicks-job.json",
+    ))
+    .expect("fixture");
+    let hostile = 40;
+    for i in 0..hostile {
+        let mut review = template.clone();
+        // Half in our group with an invented kind, half in another group.
+        review["request"]["kind"]["kind"] = json!(format!("Hostile{i}Kind"));
+        if i % 2 == 0 {
+            review["request"]["kind"]["group"] = json!(format!("evil{i}.example.com"));
+        }
+        let (status, _) = post_json(&client, &hook.url("/validate"), review.to_string()).await;
+        assert_eq!(status, 200);
+    }
+    let text = reqwest::get(hook.admin_url("/metrics"))
+        .await
+        .expect("metrics")
+        .text()
+        .await
+        .expect("text");
+    assert!(
+        !text.contains("Hostile"),
+        "request kinds leaked into labels:\n{text}"
+    );
+    assert!(
+        text.contains(&format!(
+            r#"savepoint_webhook_admission_requests_total{{endpoint="validate",kind="other",operation="CREATE",decision="warned"}} {hostile}"#
+        )),
+        "{text}"
+    );
+}
+
+/// An UPDATE review whose `object` and `oldObject` each carry `pad` bytes of annotation.
+fn update_review_of(pad: usize) -> String {
+    let mut review = variant("sessionjob-update-unchanged-dir");
+    let filler = "x".repeat(pad);
+    for side in ["object", "oldObject"] {
+        review["request"][side]["metadata"]["annotations"] = json!({"example.com/pad": filler});
+    }
+    review.to_string()
+}
+
+#[tokio::test]
+async fn an_update_with_object_and_old_object_near_the_etcd_limit_is_reviewed() {
+    let ca = Ca::new("test-ca");
+    let hook = start_with(&ca, READY_NOW);
+    let client = https_client(&[ca.der()]);
+    // etcd refuses requests above 1.5 MiB: each side is about that size.
+    let body = update_review_of(1_536 * 1024 - 512);
+    assert!(body.len() > 3 * 1024 * 1024, "{}", body.len());
+    let (status, json) = post_json(&client, &hook.url("/validate"), body).await;
+    assert_eq!(status, 200, "{json}");
+    assert_eq!(json["response"]["allowed"], true);
+}
+
+/// POSTs `body` over HTTP/2 (ALPN h2) and returns (status, Status-or-review JSON).
+async fn post_h2(hook: &Webhook, ca: &Ca, path: &str, body: String) -> (u16, Value) {
+    use http_body_util::{BodyExt, Full};
+    let mut config = client_config(&[ca.der()], rustls::ALL_VERSIONS);
+    config.alpn_protocols = vec![b"h2".to_vec()];
+    let tcp = tokio::net::TcpStream::connect(hook.https)
+        .await
+        .expect("tcp");
+    let tls = tokio_rustls::TlsConnector::from(std::sync::Arc::new(config))
+        .connect(server_name(), tcp)
+        .await
+        .expect("tls");
+    assert_eq!(tls.get_ref().1.alpn_protocol(), Some(&b"h2"[..]));
+    let (mut sender, conn) = hyper::client::conn::http2::handshake(
+        hyper_util::rt::TokioExecutor::new(),
+        hyper_util::rt::TokioIo::new(tls),
+    )
+    .await
+    .expect("h2 handshake");
+    tokio::spawn(conn);
+    let request = hyper::Request::post(format!("https://localhost{path}"))
+        .header("content-type", "application/json")
+        .header("content-length", body.len())
+        .body(Full::new(hyper::body::Bytes::from(body)))
+        .expect("request");
+    let response = tokio::time::timeout(HANG_GUARD, sender.send_request(request))
+        .await
+        .expect("hang guard")
+        .expect("an HTTP/2 response, not a reset");
+    let status = response.status().as_u16();
+    let bytes = response
+        .into_body()
+        .collect()
+        .await
+        .expect("response body")
+        .to_bytes();
+    (
+        status,
+        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+    )
+}
+
+#[tokio::test]
+async fn an_oversize_body_gets_413_with_a_status_body_over_http1_and_http2() {
+    let ca = Ca::new("test-ca");
+    let hook = start_with(&ca, READY_NOW);
+    let huge = update_review_of(2_600 * 1024);
+    let (status, json) = post_json(
+        &https_client(&[ca.der()]),
+        &hook.url("/validate"),
+        huge.clone(),
+    )
+    .await;
+    assert_eq!(
+        (status, &json["kind"], &json["code"]),
+        (413, &json!("Status"), &json!(413)),
+        "{json}"
+    );
+    let (status, json) = post_h2(&hook, &ca, "/validate", huge).await;
+    assert_eq!(
+        (status, &json["kind"], &json["code"]),
+        (413, &json!("Status"), &json!(413)),
+        "{json}"
+    );
+    // Control: the same connection type reviews a normal request.
+    let (status, json) = post_h2(
+        &hook,
+        &ca,
+        "/validate",
+        fixture("005-validate-FlinkSessionJob-CREATE-clicks-job.json"),
+    )
+    .await;
+    assert_eq!(status, 200, "{json}");
+}
+
+async fn metric_line(hook: &Webhook, needle: &str) {
+    let deadline = std::time::Instant::now() + HANG_GUARD;
+    loop {
+        let text = reqwest::get(hook.admin_url("/metrics"))
+            .await
+            .expect("metrics")
+            .text()
+            .await
+            .expect("text");
+        if text.lines().any(|l| l == needle) {
+            return;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "never saw {needle} in\n{text}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+}
+
+#[tokio::test]
+async fn reviews_beyond_max_in_flight_are_shed_with_429_and_counted() {
+    let ca = Ca::new("test-ca");
+    let hook = start_with(
+        &ca,
+        &[
+            "--cache-sync-timeout",
+            "0s",
+            "--max-in-flight",
+            "1",
+            "--request-timeout",
+            "1h",
+        ],
+    );
+    // Occupy the only slot: headers sent, body withheld.
+    let mut stalled = tls_connect(hook.https, &[ca.der()], rustls::ALL_VERSIONS)
+        .await
+        .expect("connect");
+    stalled
+        .write_all(request_head("/validate", 2, "").as_bytes())
+        .await
+        .expect("head");
+    metric_line(&hook, "savepoint_webhook_admission_in_flight 1").await;
+    let client = https_client(&[ca.der()]);
+    let shed = client
+        .post(hook.url("/validate"))
+        .header("content-type", "application/json")
+        .body(fixture(
+            "005-validate-FlinkSessionJob-CREATE-clicks-job.json",
+        ))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(shed.status().as_u16(), 429);
+    assert_eq!(shed.headers()["retry-after"], "1");
+    let status: Value = shed.json().await.expect("Status body");
+    assert_eq!(
+        (&status["kind"], &status["code"]),
+        (&json!("Status"), &json!(429))
+    );
+    metric_line(&hook, "savepoint_webhook_admission_shed_total 1").await;
+    // Finish the stalled request; its slot is released and the next review is served.
+    stalled.write_all(b"{}").await.expect("body");
+    let (code, _) = read_response(&mut stalled).await;
+    assert_eq!(code, 400);
+    metric_line(&hook, "savepoint_webhook_admission_in_flight 0").await;
+    let (code, _) = post_json(
+        &client,
+        &hook.url("/validate"),
+        fixture("005-validate-FlinkSessionJob-CREATE-clicks-job.json"),
+    )
+    .await;
+    assert_eq!(code, 200);
+}
+
+/// Reads and discards until the server closes the connection (EOF or error); panics after the
+/// hang guard.
+async fn wait_closed<S: tokio::io::AsyncRead + Unpin>(stream: &mut S, what: &str) {
+    let mut buf = [0u8; 4096];
+    let closed = tokio::time::timeout(HANG_GUARD, async {
+        loop {
+            match stream.read(&mut buf).await {
+                Ok(0) | Err(_) => return,
+                Ok(_) => {}
+            }
+        }
+    })
+    .await;
+    assert!(
+        closed.is_ok(),
+        "{what}: the server never closed the connection"
+    );
+}
+
+const SHORT_TIMEOUTS: &[&str] = &[
+    "--cache-sync-timeout",
+    "0s",
+    "--header-timeout",
+    "1s",
+    "--idle-timeout",
+    "1s",
+];
+
+async fn tls_with_alpn(
+    hook: &Webhook,
+    ca: &Ca,
+    alpn: &[u8],
+) -> tokio_rustls::client::TlsStream<tokio::net::TcpStream> {
+    let mut config = client_config(&[ca.der()], rustls::ALL_VERSIONS);
+    config.alpn_protocols = vec![alpn.to_vec()];
+    let tcp = tokio::net::TcpStream::connect(hook.https)
+        .await
+        .expect("tcp");
+    let tls = tokio_rustls::TlsConnector::from(std::sync::Arc::new(config))
+        .connect(server_name(), tcp)
+        .await
+        .expect("tls");
+    assert_eq!(tls.get_ref().1.alpn_protocol(), Some(alpn));
+    tls
+}
+
+#[tokio::test]
+async fn a_client_silent_after_the_handshake_is_disconnected_on_http1_and_http2() {
+    let ca = Ca::new("test-ca");
+    let hook = start_with(&ca, SHORT_TIMEOUTS);
+    let mut plain = tls_connect(hook.https, &[ca.der()], rustls::ALL_VERSIONS)
+        .await
+        .expect("connect");
+    wait_closed(&mut plain, "no ALPN, nothing sent").await;
+    let mut h1 = tls_with_alpn(&hook, &ca, b"http/1.1").await;
+    wait_closed(&mut h1, "http/1.1, nothing sent").await;
+    let mut h2 = tls_with_alpn(&hook, &ca, b"h2").await;
+    wait_closed(&mut h2, "h2, nothing sent").await;
+}
+
+#[tokio::test]
+async fn http2_headers_without_end_headers_do_not_hold_a_connection_open() {
+    let ca = Ca::new("test-ca");
+    let hook = start_with(&ca, SHORT_TIMEOUTS);
+    let mut h2 = tls_with_alpn(&hook, &ca, b"h2").await;
+    let mut bytes = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".to_vec();
+    bytes.extend([0, 0, 0, 0x4, 0, 0, 0, 0, 0]); // empty SETTINGS
+    // HEADERS on stream 1, flags 0 (no END_HEADERS): ":method: POST" (indexed 3), and the
+    // CONTINUATION that would finish the block never comes.
+    bytes.extend([0, 0, 1, 0x1, 0, 0, 0, 0, 1, 0x83]);
+    h2.write_all(&bytes).await.expect("frames");
+    wait_closed(&mut h2, "h2 HEADERS without END_HEADERS").await;
+}
+
+#[tokio::test]
+async fn an_idle_http2_connection_is_closed_after_its_request() {
+    use http_body_util::Full;
+    let ca = Ca::new("test-ca");
+    let hook = start_with(&ca, SHORT_TIMEOUTS);
+    let tls = tls_with_alpn(&hook, &ca, b"h2").await;
+    let (mut sender, conn) = hyper::client::conn::http2::handshake(
+        hyper_util::rt::TokioExecutor::new(),
+        hyper_util::rt::TokioIo::new(tls),
+    )
+    .await
+    .expect("h2 handshake");
+    let conn = tokio::spawn(conn);
+    let request = hyper::Request::post("https://localhost/validate")
+        .header("content-type", "application/json")
+        .body(Full::new(hyper::body::Bytes::from(fixture(
+            "005-validate-FlinkSessionJob-CREATE-clicks-job.json",
+        ))))
+        .expect("request");
+    let response = sender.send_request(request).await.expect("response");
+    assert_eq!(response.status().as_u16(), 200);
+    drop(response);
+    // The client keeps the connection open; the server must end it.
+    let ended = tokio::time::timeout(HANG_GUARD, conn).await;
+    assert!(ended.is_ok(), "the idle HTTP/2 connection was never closed");
+}
+
+#[tokio::test]
+async fn the_admin_port_closes_silent_and_idle_connections_too() {
+    let ca = Ca::new("test-ca");
+    let hook = start_with(&ca, SHORT_TIMEOUTS);
+    let mut silent = tokio::net::TcpStream::connect(hook.admin)
+        .await
+        .expect("tcp");
+    wait_closed(&mut silent, "admin, nothing sent").await;
+    let mut idle = tokio::net::TcpStream::connect(hook.admin)
+        .await
+        .expect("tcp");
+    idle.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+        .await
+        .expect("request");
+    let (status, _) = read_response(&mut idle).await;
+    assert_eq!(status, 200);
+    wait_closed(&mut idle, "admin, idle after a request").await;
+}
+
+#[tokio::test]
+async fn plain_logs_escape_control_characters_and_truncate_long_uids() {
+    use std::io::BufRead;
+    let ca = Ca::new("test-ca");
+    let dir = tempfile::tempdir().expect("tempdir");
+    write_leaf(dir.path(), &ca.leaf());
+    let kubeconfig = unreachable_kubeconfig(dir.path());
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_savepoint-webhook"))
+        .args(["--listen", "127.0.0.1:0", "--admin-listen", "127.0.0.1:0"])
+        .args(["--log-format", "plain", "--cache-sync-timeout", "0s"])
+        .arg("--tls-cert")
+        .arg(dir.path().join("cert.pem"))
+        .arg("--tls-key")
+        .arg(dir.path().join("key.pem"))
+        .env("KUBECONFIG", &kubeconfig)
+        .env("RUST_LOG", "info")
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let (tx, rx) = std::sync::mpsc::channel();
+    let stderr = child.stderr.take().expect("stderr");
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stderr)
+            .lines()
+            .map_while(Result::ok)
+        {
+            let _ = tx.send(line);
+        }
+    });
+    let next_line = |what: &str| {
+        rx.recv_timeout(HANG_GUARD)
+            .unwrap_or_else(|_| panic!("no log line ({what})"))
+    };
+    let listening = loop {
+        let line = next_line("listening");
+        if line.contains("listening") {
+            break line;
+        }
+    };
+    let https: std::net::SocketAddr = listening
+        .split_whitespace()
+        .find_map(|w| w.strip_prefix("https="))
+        .expect("https= field")
+        .parse()
+        .expect("address");
+    let mut review: Value = serde_json::from_str(&fixture(
+        "005-validate-FlinkSessionJob-CREATE-clicks-job.json",
+    ))
+    .expect("fixture");
+    let hostile = format!("evil\nINFO forged line\u{1b}[31m{}", "u".repeat(500));
+    review["request"]["uid"] = json!(hostile);
+    let (status, _) = post_json(
+        &https_client(&[ca.der()]),
+        &format!("https://localhost:{}/validate", https.port()),
+        review.to_string(),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let line = loop {
+        let line = next_line("admission review");
+        assert!(
+            !line.starts_with("INFO forged"),
+            "a forged log line: {line:?}"
+        );
+        if line.contains("admission review") {
+            break line;
+        }
+    };
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(!line.chars().any(char::is_control), "{line:?}");
+    assert!(line.contains(r"evil\u{a}INFO forged line\u{1b}"), "{line}");
+    assert!(
+        !line.contains(&"u".repeat(100)),
+        "uid not truncated: {line}"
+    );
 }

@@ -177,18 +177,24 @@ fn webhook_configurations_match_the_served_routes_rules_service_and_certificate(
             excluded.contains("kube-system") && excluded.contains(svc_ns),
             "{kind}: {excluded:?}"
         );
-        for selector in ["namespaceSelector", "objectSelector"] {
-            assert!(
-                hook[selector]["matchExpressions"]
-                    .as_array()
-                    .expect(selector)
-                    .iter()
-                    .any(|e| e["key"] == DEFAULT_OPT_OUT_KEY
-                        && e["operator"] == "NotIn"
-                        && strings(&e["values"]).contains(DEFAULT_OPT_OUT_VALUE)),
-                "{kind}: {selector} must honour the opt-out label"
-            );
-        }
+        assert!(
+            hook["namespaceSelector"]["matchExpressions"]
+                .as_array()
+                .expect("namespaceSelector")
+                .iter()
+                .any(|e| e["key"] == DEFAULT_OPT_OUT_KEY
+                    && e["operator"] == "NotIn"
+                    && strings(&e["values"]).contains(DEFAULT_OPT_OUT_VALUE)),
+            "{kind}: the namespaceSelector must honour the namespace opt-out label"
+        );
+        // Object labels are writable by whoever may write the object: they must never make the
+        // API server skip the webhook.
+        assert!(
+            hook.get("objectSelector")
+                .is_none_or(|s| s.as_object().is_some_and(serde_json::Map::is_empty)),
+            "{kind}: no objectSelector (object self-opt-out is a policy bypass): {}",
+            hook["objectSelector"]
+        );
     }
     let dns = strings(&certificate["spec"]["dnsNames"]);
     assert_eq!(
@@ -248,7 +254,7 @@ fn deployment_ports_probes_and_mounts_match_the_binary_defaults() {
     let parsed = Args::try_parse_from(std::iter::once("savepoint-webhook".to_owned()).chain(flags))
         .expect("manifest args parse");
     assert_eq!(parsed.listen, args.listen);
-    assert_eq!(parsed.admin_listen, args.admin_listen);
+    assert_eq!(parsed.admin_listen.port(), args.admin_listen.port());
     let certificate = docs
         .iter()
         .find(|d| d["kind"] == "Certificate" && d["spec"]["isCA"] != true)
@@ -402,5 +408,64 @@ fn local_overlay_points_both_webhooks_at_a_url_with_a_ca_bundle() {
             "{kind}"
         );
         assert!(!client["caBundle"].as_str().expect("caBundle").is_empty());
+    }
+}
+
+#[test]
+fn the_admin_port_is_off_the_service_and_reachable_only_from_monitoring() {
+    let docs = render("");
+    let service = one(&docs, "Service");
+    let deployment = one(&docs, "Deployment");
+    let container = &deployment["spec"]["template"]["spec"]["containers"][0];
+    let args = default_args();
+    let admin_port = u64::from(args.admin_listen.port());
+    let https_port = u64::from(args.listen.port());
+    for port in service["spec"]["ports"].as_array().expect("ports") {
+        assert_ne!(
+            resolve_port(container, &port["targetPort"]),
+            admin_port,
+            "the webhook Service must not expose the admin port: {port}"
+        );
+    }
+    let policy = one(&docs, "NetworkPolicy");
+    assert_eq!(
+        policy["spec"]["podSelector"]["matchLabels"],
+        deployment["spec"]["selector"]["matchLabels"]
+    );
+    assert!(strings(&policy["spec"]["policyTypes"]).contains("Ingress"));
+    let rules = policy["spec"]["ingress"].as_array().expect("ingress rules");
+    let rules_for = |port: u64| -> Vec<&Value> {
+        rules
+            .iter()
+            .filter(|r| {
+                r["ports"].as_array().is_some_and(|ps| {
+                    ps.iter()
+                        .any(|p| resolve_port(container, &p["port"]) == port)
+                })
+            })
+            .collect()
+    };
+    // The API server's source addresses are cluster-specific: HTTPS is open to all sources.
+    assert!(
+        rules_for(https_port)
+            .iter()
+            .any(|r| r.get("from").is_none()),
+        "{policy}"
+    );
+    let admin = rules_for(admin_port);
+    assert!(!admin.is_empty(), "no rule admits the admin port: {policy}");
+    for rule in admin {
+        let from = rule["from"]
+            .as_array()
+            .expect("admin rule must restrict its sources");
+        assert!(
+            !from.is_empty()
+                && from
+                    .iter()
+                    .all(|peer| peer.as_object().is_some_and(|p| !p.is_empty()
+                        && p.values()
+                            .all(|v| v.as_object().is_some_and(|m| !m.is_empty())))),
+            "admin sources must be selected, not open: {rule}"
+        );
     }
 }

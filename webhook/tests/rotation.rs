@@ -15,6 +15,7 @@ use std::{
 };
 
 use common::*;
+use rustls::pki_types::pem::PemObject;
 use tokio::io::AsyncWriteExt;
 
 /// Lays `dir` out like a kubelet-projected Secret: `cert.pem -> ..data/cert.pem`,
@@ -203,4 +204,69 @@ async fn a_broken_new_certificate_is_rejected_and_the_old_one_kept() {
             .iter()
             .any(|l| l.contains("new TLS certificate rejected"))
     );
+}
+
+async fn wait_metric(hook: &Webhook, needle: &str) {
+    let deadline = Instant::now() + HANG_GUARD;
+    while !metric(hook, needle).await {
+        assert!(Instant::now() < deadline, "metric {needle} never appeared");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// `savepoint_webhook_tls_cert_not_after_timestamp_seconds` of `pem`'s leaf.
+fn not_after_line(pem: &str) -> String {
+    let der = rustls::pki_types::CertificateDer::from_pem_slice(pem.as_bytes()).expect("pem");
+    let (_, cert) = x509_parser::parse_x509_certificate(der.as_ref()).expect("x509");
+    format!(
+        "savepoint_webhook_tls_cert_not_after_timestamp_seconds {}",
+        cert.validity().not_after.timestamp()
+    )
+}
+
+#[tokio::test]
+async fn an_expired_or_not_yet_valid_new_certificate_is_refused_and_not_after_exported() {
+    let ca = Ca::new("test-ca");
+    let leaf = ca.leaf();
+    let dir = tempfile::tempdir().expect("tempdir");
+    project(dir.path(), "..v1", &leaf.cert_pem, &leaf.key_pem);
+    let kubeconfig = unreachable_kubeconfig(dir.path());
+    let hook = Webhook::start(
+        dir,
+        &kubeconfig,
+        &[
+            "--cache-sync-timeout",
+            "0s",
+            "--cert-reload-interval",
+            "100ms",
+        ],
+    );
+    wait_metric(&hook, &not_after_line(&leaf.cert_pem)).await;
+    let expired = ca.leaf_valid((2000, 1, 1), (2001, 1, 1));
+    project(hook.dir.path(), "..v2", &expired.cert_pem, &expired.key_pem);
+    wait_metric(
+        &hook,
+        r#"savepoint_webhook_cert_reloads_total{result="error"} 1"#,
+    )
+    .await;
+    assert_eq!(served_leaf(&hook, &[ca.der()]).await, leaf.der.to_vec());
+    let future = ca.leaf_valid((2200, 1, 1), (2201, 1, 1));
+    project(hook.dir.path(), "..v3", &future.cert_pem, &future.key_pem);
+    wait_metric(
+        &hook,
+        r#"savepoint_webhook_cert_reloads_total{result="error"} 2"#,
+    )
+    .await;
+    assert_eq!(served_leaf(&hook, &[ca.der()]).await, leaf.der.to_vec());
+    assert!(metric(&hook, &not_after_line(&leaf.cert_pem)).await);
+    // stderr is read by another thread: wait for both reasons to be logged.
+    let deadline = Instant::now() + HANG_GUARD;
+    loop {
+        let logs = hook.logs().join("\n");
+        if logs.contains("has expired") && logs.contains("not valid yet") {
+            break;
+        }
+        assert!(Instant::now() < deadline, "{logs}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
 }

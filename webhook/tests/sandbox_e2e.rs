@@ -90,6 +90,7 @@ async fn kubectl_through_the_sandbox_is_denied_patched_and_allowed_by_the_webhoo
     write_leaf(dir.path(), &ca.leaf());
     let hook = Webhook::start(dir, &kc, &["--cache-sync-timeout", "1h"]);
     hook.wait_readyz(200).await; // ready only once the cache synced against the sandbox
+    wait_metric(&hook, "savepoint_webhook_cache_synced 1").await;
 
     assert!(
         kubectl(&kc, &["create", "namespace", "analytics"], None)
@@ -202,5 +203,62 @@ async fn kubectl_through_the_sandbox_is_denied_patched_and_allowed_by_the_webhoo
         "{}",
         dry.stderr
     );
+    sandbox.shutdown().await;
+}
+
+/// The rogue job of the shared fixtures, renamed and carrying `labels`.
+fn rogue_job(name: &str, labels: &str) -> String {
+    format!(
+        "apiVersion: flink.apache.org/v1beta1\nkind: FlinkSessionJob\n\
+         metadata: {{name: {name}, namespace: analytics, labels: {{{labels}}}}}\n\
+         spec:\n  deploymentName: shared-session\n  flinkConfiguration: {{state.savepoints.dir: \"s3://other-bucket/mine\"}}\n\
+         \x20 job: {{jarURI: \"https://repo.example.com/rogue.jar\", parallelism: 1, upgradeMode: savepoint}}\n"
+    )
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_object_label_cannot_opt_out_but_an_admin_exemption_can() {
+    let sandbox = Sandbox::builder().start().await.expect("sandbox");
+    let kc = sandbox.kubeconfig_path().to_path_buf();
+    let ca = Ca::new("local-ca");
+    let dir = tempfile::tempdir().expect("tempdir");
+    write_leaf(dir.path(), &ca.leaf());
+    let policy = dir.path().join("policy.yaml");
+    std::fs::write(
+        &policy,
+        "exemptions:\n  objects:\n    - {kind: FlinkSessionJob, namespace: analytics, name: approved-job}\n",
+    )
+    .expect("policy");
+    let policy = policy.to_str().expect("utf-8").to_owned();
+    let hook = Webhook::start(
+        dir,
+        &kc,
+        &["--cache-sync-timeout", "1h", "--config", &policy],
+    );
+    hook.wait_readyz(200).await;
+    assert!(
+        kubectl(&kc, &["create", "namespace", "analytics"], None)
+            .await
+            .ok
+    );
+    let overlay = local_overlay(&hook, &ca).await;
+    let applied = kubectl(&kc, &["apply", "-f", "-"], Some(&overlay)).await;
+    assert!(applied.ok, "{}", applied.stderr);
+    let session = kubectl(&kc, &["apply", "-f", "flinkdeployment-session.yaml"], None).await;
+    assert!(session.ok, "{}", session.stderr);
+
+    // Self-service opt-out by label: the webhook is still called and denies.
+    let labelled = rogue_job("labelled-job", "flink-savepoint.io/policy: disabled");
+    let out = kubectl(&kc, &["create", "-f", "-"], Some(&labelled)).await;
+    assert!(
+        !out.ok && out.stderr.contains("state.savepoints.dir"),
+        "a self-applied opt-out label must not bypass the policy: {}{}",
+        out.stdout,
+        out.stderr
+    );
+    // The object named in the admin-owned exemptions is admitted.
+    let approved = rogue_job("approved-job", "team: data");
+    let out = kubectl(&kc, &["create", "-f", "-"], Some(&approved)).await;
+    assert!(out.ok, "{}", out.stderr);
     sandbox.shutdown().await;
 }

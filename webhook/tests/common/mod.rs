@@ -60,8 +60,22 @@ impl Ca {
     }
 
     pub fn leaf(&self) -> Leaf {
-        let params = CertificateParams::new(vec!["localhost".to_owned(), "127.0.0.1".to_owned()])
-            .expect("leaf params");
+        self.leaf_with(|_| {})
+    }
+
+    /// A leaf valid only from `not_before` to `not_after` (year, month, day).
+    pub fn leaf_valid(&self, not_before: (i32, u8, u8), not_after: (i32, u8, u8)) -> Leaf {
+        self.leaf_with(|params| {
+            params.not_before = rcgen::date_time_ymd(not_before.0, not_before.1, not_before.2);
+            params.not_after = rcgen::date_time_ymd(not_after.0, not_after.1, not_after.2);
+        })
+    }
+
+    fn leaf_with(&self, adjust: impl FnOnce(&mut CertificateParams)) -> Leaf {
+        let mut params =
+            CertificateParams::new(vec!["localhost".to_owned(), "127.0.0.1".to_owned()])
+                .expect("leaf params");
+        adjust(&mut params);
         let key = KeyPair::generate().expect("leaf key");
         let cert = params.signed_by(&key, &self.issuer).expect("leaf cert");
         Leaf {

@@ -1,0 +1,300 @@
+//! Trimmed decoding of an AdmissionReview: one streaming pass over the body that keeps only the
+//! fields the policy reads and skips everything else without building it (pod templates, status,
+//! managed fields, unrelated labels and annotations). The kept JSON is then small enough that
+//! turning it into kube's `AdmissionReview<DynamicObject>` costs little.
+//!
+//! Kept of `object` / `oldObject`: `apiVersion`, `kind`; `metadata.name`, `generateName`,
+//! `namespace`, `deletionTimestamp`, and only the opt-out key of `labels` / `annotations`;
+//! `spec.flinkConfiguration` (whole), `deploymentName`, `job.upgradeMode`,
+//! `job.savepointTriggerNonce`, `jobReference`, `savepoint`. Everything of `request` outside the
+//! objects is kept except `options`.
+
+use std::fmt;
+
+use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde_json::{Map, Value};
+
+/// What to keep of a JSON value.
+#[derive(Debug, Clone, Copy)]
+enum Keep {
+    /// The whole value.
+    All,
+    /// Of an object, only these members (each with its own rule); any other JSON type is kept
+    /// as is, except that arrays are emptied.
+    Fields(&'static [(&'static str, Keep)]),
+    /// Of an object, only the member named by the opt-out key.
+    Marker,
+}
+
+const JOB: Keep = Keep::Fields(&[
+    ("upgradeMode", Keep::All),
+    ("savepointTriggerNonce", Keep::All),
+]);
+const SPEC: Keep = Keep::Fields(&[
+    ("flinkConfiguration", Keep::All),
+    ("deploymentName", Keep::All),
+    ("job", JOB),
+    ("jobReference", Keep::All),
+    ("savepoint", Keep::All),
+]);
+const METADATA: Keep = Keep::Fields(&[
+    ("name", Keep::All),
+    ("generateName", Keep::All),
+    ("namespace", Keep::All),
+    ("deletionTimestamp", Keep::All),
+    ("labels", Keep::Marker),
+    ("annotations", Keep::Marker),
+]);
+const OBJECT: Keep = Keep::Fields(&[
+    ("apiVersion", Keep::All),
+    ("kind", Keep::All),
+    ("metadata", METADATA),
+    ("spec", SPEC),
+]);
+const REQUEST: Keep = Keep::Fields(&[
+    ("uid", Keep::All),
+    ("kind", Keep::All),
+    ("resource", Keep::All),
+    ("subResource", Keep::All),
+    ("requestKind", Keep::All),
+    ("requestResource", Keep::All),
+    ("requestSubResource", Keep::All),
+    ("name", Keep::All),
+    ("namespace", Keep::All),
+    ("operation", Keep::All),
+    ("userInfo", Keep::All),
+    ("dryRun", Keep::All),
+    ("object", OBJECT),
+    ("oldObject", OBJECT),
+]);
+const REVIEW: Keep = Keep::Fields(&[
+    ("apiVersion", Keep::All),
+    ("kind", Keep::All),
+    ("request", REQUEST),
+]);
+
+/// Parses `body` keeping only what the policy reads (see the module documentation).
+pub fn trimmed_review(body: &[u8], opt_out_key: &str) -> Result<Value, serde_json::Error> {
+    let mut de = serde_json::Deserializer::from_slice(body);
+    let value = Seed {
+        keep: REVIEW,
+        marker: opt_out_key,
+    }
+    .deserialize(&mut de)?;
+    de.end()?;
+    Ok(value)
+}
+
+#[derive(Clone, Copy)]
+struct Seed<'k> {
+    keep: Keep,
+    marker: &'k str,
+}
+
+impl<'de> DeserializeSeed<'de> for Seed<'_> {
+    type Value = Value;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
+        match self.keep {
+            Keep::All => serde::Deserialize::deserialize(deserializer),
+            Keep::Fields(_) | Keep::Marker => deserializer.deserialize_any(self),
+        }
+    }
+}
+
+impl<'de> Visitor<'de> for Seed<'_> {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut out = Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            let rule = match self.keep {
+                Keep::Fields(fields) => fields.iter().find(|(name, _)| *name == key).map(|f| f.1),
+                Keep::Marker => (key == self.marker).then_some(Keep::All),
+                Keep::All => Some(Keep::All),
+            };
+            match rule {
+                Some(keep) => {
+                    let value = map.next_value_seed(Seed {
+                        keep,
+                        marker: self.marker,
+                    })?;
+                    out.insert(key, value);
+                }
+                None => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(Value::Object(out))
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(Value::Array(Vec::new()))
+    }
+
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+
+    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+
+    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::String(v.to_owned()))
+    }
+
+    fn visit_string<E>(self, v: String) -> Result<Value, E> {
+        Ok(Value::String(v))
+    }
+
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_none<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn keeps_what_the_policy_reads_and_drops_the_rest() {
+        let object = json!({
+            "apiVersion": "flink.apache.org/v1beta1", "kind": "FlinkSessionJob",
+            "metadata": {"name": "j", "namespace": "ns", "managedFields": [{"big": 1}],
+                         "labels": {"flink-savepoint.io/policy": "disabled", "team": "a"},
+                         "annotations": {"pad": "x"}},
+            "spec": {"deploymentName": "s", "flinkConfiguration": {"a": {"b": 1}},
+                     "job": {"upgradeMode": "savepoint", "jarURI": "j", "args": ["x"]},
+                     "podTemplate": {"spec": {}}},
+            "status": {"jobStatus": {}}
+        });
+        let review = json!({
+            "apiVersion": "admission.k8s.io/v1", "kind": "AdmissionReview",
+            "request": {"uid": "u", "operation": "UPDATE", "userInfo": {"username": "x"},
+                        "options": {"kind": "UpdateOptions"},
+                        "object": object, "oldObject": object}
+        });
+        let trimmed =
+            trimmed_review(review.to_string().as_bytes(), "flink-savepoint.io/policy").expect("ok");
+        let kept = json!({
+            "apiVersion": "flink.apache.org/v1beta1", "kind": "FlinkSessionJob",
+            "metadata": {"name": "j", "namespace": "ns",
+                         "labels": {"flink-savepoint.io/policy": "disabled"}, "annotations": {}},
+            "spec": {"deploymentName": "s", "flinkConfiguration": {"a": {"b": 1}},
+                     "job": {"upgradeMode": "savepoint"}}
+        });
+        assert_eq!(
+            trimmed,
+            json!({
+                "apiVersion": "admission.k8s.io/v1", "kind": "AdmissionReview",
+                "request": {"uid": "u", "operation": "UPDATE", "userInfo": {"username": "x"},
+                            "object": kept, "oldObject": kept}
+            })
+        );
+    }
+
+    /// Every captured review and variant gets the same decision from the trimmed decode as from
+    /// the full one, in both phases and every session-cluster situation.
+    #[test]
+    fn decisions_over_trimmed_reviews_equal_decisions_over_full_reviews() {
+        use flink_savepoint::admission::{
+            DEFAULT_OPT_OUT_KEY, Phase, Policy, ReviewContext, SessionLookup, review,
+        };
+        use kube::core::{
+            DynamicObject,
+            admission::{AdmissionRequest, AdmissionReview},
+        };
+        let dirs = [
+            concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/fixtures/admission"),
+            concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/../../shared/fixtures/admission-reviews"
+            ),
+        ];
+        let cluster: flink_savepoint::crd::FlinkDeployment = serde_json::from_value(json!({
+            "apiVersion": "flink.apache.org/v1beta1", "kind": "FlinkDeployment",
+            "metadata": {"name": "shared-session", "namespace": "analytics"},
+            "spec": {"flinkConfiguration": {"state.savepoints.dir": "s3://my-bucket/flink-savepoints"}}
+        }))
+        .expect("cluster");
+        let request = |value: Value| -> AdmissionRequest<DynamicObject> {
+            let review: AdmissionReview<DynamicObject> =
+                serde_json::from_value(value).expect("review");
+            review.try_into().expect("request")
+        };
+        let mut compared = 0;
+        for dir in dirs {
+            for entry in std::fs::read_dir(dir).expect("fixture dir") {
+                let path = entry.expect("entry").path();
+                if path.extension().and_then(|e| e.to_str()) != Some("json") {
+                    continue;
+                }
+                let body = std::fs::read(&path).expect("fixture");
+                let full = request(serde_json::from_slice(&body).expect("json"));
+                let trimmed = request(trimmed_review(&body, DEFAULT_OPT_OUT_KEY).expect("trimmed"));
+                for phase in [Phase::Mutate, Phase::Validate] {
+                    for lookup in [
+                        SessionLookup::Found(&cluster),
+                        SessionLookup::NotFound,
+                        SessionLookup::Unknown,
+                        SessionLookup::NotNeeded,
+                    ] {
+                        let ctx = ReviewContext {
+                            phase,
+                            policy: &Policy::default(),
+                            session_cluster: lookup,
+                        };
+                        assert_eq!(
+                            review(&trimmed, &ctx),
+                            review(&full, &ctx),
+                            "{} {phase:?} {lookup:?}",
+                            path.display()
+                        );
+                    }
+                }
+                assert_eq!(
+                    flink_savepoint::admission::lookup_need(&trimmed),
+                    flink_savepoint::admission::lookup_need(&full)
+                );
+                compared += 1;
+            }
+        }
+        assert!(compared > 30, "only {compared} fixtures compared");
+    }
+
+    #[test]
+    fn odd_shapes_and_garbage_never_panic() {
+        for body in [
+            &b"[]"[..],
+            b"{\"request\": []}",
+            b"{\"request\": {\"object\": \"text\"}}",
+            b"{\"request\": {\"object\": {\"spec\": [1, 2]}}}",
+            b"null",
+        ] {
+            assert!(trimmed_review(body, "k").is_ok(), "{body:?}");
+        }
+        for body in [&b"{"[..], b"{\"a\": 1} trailing", b""] {
+            assert!(trimmed_review(body, "k").is_err(), "{body:?}");
+        }
+    }
+}

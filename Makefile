@@ -65,6 +65,10 @@ bench: ## Benchmarks in release mode (webhook vs floor, decision function, plugi
 	$(CARGO) build --release --locked -p savepoint-webhook -p kubectl-savepoint -p flink-savepoint-bench
 	target/release/flink-savepoint-bench
 
+.PHONY: flink-fixtures
+flink-fixtures: ## Regenerate tests/fixtures/flink-rest/<version>/ from a real Flink MiniCluster (needs Java 17 + Maven; not part of `make test`)
+	mvn -B -q -f tests/flink-capture/pom.xml compile exec:exec
+
 .PHONY: fuzz
 fuzz: ## Fuzz every target for FUZZ_SECONDS (default 30) each, seeded from the fixtures (stable toolchain via RUSTC_BOOTSTRAP=1)
 	fuzz/scripts/run.sh

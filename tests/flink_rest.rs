@@ -190,6 +190,16 @@ fn failed_savepoint_carries_a_cause_and_is_the_latest_failure() {
         };
         assert!(class.is_some());
         assert!(message.contains("CheckpointException"), "{message}");
+        let trace = status
+            .operation
+            .as_ref()
+            .and_then(|o| o.failure_cause.as_ref())
+            .and_then(|c| c.stack_trace.as_deref())
+            .expect("stack trace");
+        assert!(
+            trace.contains("Failed to create savepoint directory"),
+            "{trace}"
+        );
 
         let stats = flink_rest::parse_checkpointing_statistics(&read(&dir, "checkpoints")).unwrap();
         let failed = stats.latest.failed.as_ref().expect("latest failed");

@@ -370,7 +370,10 @@ public final class Capture {
         System.out.println("flink-capture: " + name + ".json");
     }
 
-    /** Keeps failure causes readable: first lines of the stack trace, no serialized throwable. */
+    /**
+     * Keeps failure causes readable and stable across runs: the first line of the stack trace and
+     * its "Caused by:" lines (frames vary with timing), no serialized throwable.
+     */
     private static void trimFailureCauses(JsonNode node) {
         if (node instanceof ObjectNode) {
             ObjectNode object = (ObjectNode) node;
@@ -380,13 +383,13 @@ public final class Capture {
             JsonNode trace = object.get("stack-trace");
             if (trace != null && trace.isTextual()) {
                 String[] lines = trace.asText().split("\n");
-                StringBuilder kept = new StringBuilder();
-                for (int i = 0; i < Math.min(lines.length, 6); i++) {
-                    kept.append(lines[i]).append('\n');
+                StringBuilder kept = new StringBuilder(lines[0]).append('\n');
+                for (int i = 1; i < lines.length; i++) {
+                    if (lines[i].startsWith("Caused by:")) {
+                        kept.append(lines[i]).append('\n');
+                    }
                 }
-                if (lines.length > 6) {
-                    kept.append("\t... (trimmed by flink-capture)\n");
-                }
+                kept.append("\t... (frames trimmed by flink-capture)\n");
                 object.put("stack-trace", kept.toString());
             }
         }

@@ -66,8 +66,9 @@ bench: ## Benchmarks in release mode (webhook vs floor, decision function, plugi
 	target/release/flink-savepoint-bench
 
 .PHONY: flink-fixtures
-flink-fixtures: ## Regenerate tests/fixtures/flink-rest/<version>/ from a real Flink MiniCluster (needs Java 17 + Maven; not part of `make test`)
-	mvn -B -q -f tests/flink-capture/pom.xml compile exec:exec
+flink-fixtures: ## Regenerate tests/fixtures/flink-rest/<version>/ from real Flink 1.20 and 2.1 MiniClusters (Java 17 + Maven; not part of `make test`)
+	mvn -B -q -f tests/flink-capture/pom.xml clean compile exec:exec
+	mvn -B -q -f tests/flink-capture/pom.xml -Pflink2 clean compile exec:exec
 
 .PHONY: fuzz
 fuzz: ## Fuzz every target for FUZZ_SECONDS (default 30) each, seeded from the fixtures (stable toolchain via RUSTC_BOOTSTRAP=1)

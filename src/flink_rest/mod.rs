@@ -7,8 +7,9 @@
 //! keep values they do not know. Bodies that are not what was asked for (garbage, truncated JSON,
 //! a Flink `{"errors": [...]}` body) are errors, never panics.
 //!
-//! Field names follow `org.apache.flink.runtime.rest.messages` (checked against Flink 1.20.3
-//! responses in `tests/fixtures/flink-rest/`). Sizes: Flink 1.15+ reports `state_size` (the full
+//! Field names follow `org.apache.flink.runtime.rest.messages` (checked against real Flink 1.20.3
+//! and 2.1.1 responses in `tests/fixtures/flink-rest/`, whose checkpoint and savepoint fields are
+//! identical). Sizes: Flink 1.15+ reports `state_size` (the full
 //! state size) and `checkpointed_size` (what this checkpoint persisted; smaller than the full size
 //! for incremental checkpoints); older releases only `state_size`.
 

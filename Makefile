@@ -65,6 +65,11 @@ bench: ## Benchmarks in release mode (webhook vs floor, decision function, plugi
 	$(CARGO) build --release --locked -p savepoint-webhook -p kubectl-savepoint -p flink-savepoint-bench
 	target/release/flink-savepoint-bench
 
+.PHONY: flink-fixtures
+flink-fixtures: ## Regenerate tests/fixtures/flink-rest/<version>/ from real Flink 1.20 and 2.1 MiniClusters (Java 17 + Maven; not part of `make test`)
+	mvn -B -q -f tests/flink-capture/pom.xml clean compile exec:exec
+	mvn -B -q -f tests/flink-capture/pom.xml -Pflink2 clean compile exec:exec
+
 .PHONY: fuzz
 fuzz: ## Fuzz every target for FUZZ_SECONDS (default 30) each, seeded from the fixtures (stable toolchain via RUSTC_BOOTSTRAP=1)
 	fuzz/scripts/run.sh

@@ -5,6 +5,7 @@
 pub mod admission;
 pub mod config;
 pub mod crd;
+pub mod flink_rest;
 pub mod grammar;
 pub mod history;
 pub mod lifecycle;

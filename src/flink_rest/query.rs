@@ -1,0 +1,211 @@
+//! Pure questions over decoded responses: which history entry is this savepoint, how far along
+//! is it, how big and how long did it take, how did the trigger end.
+
+use super::{
+    CheckpointStatistics, CheckpointStatus, CheckpointingStatistics, FlinkRestError, QueueStatus,
+    SavepointStatus, first_line,
+};
+
+/// A location in a comparable form: `file:///x` and `file:/x` are the same file, and trailing
+/// slashes do not matter. Other schemes (`s3://bucket/...`) are kept as they are.
+pub fn normalize_location(location: &str) -> String {
+    let trimmed = location.trim();
+    let without_slash = trimmed.trim_end_matches('/');
+    let base = if without_slash.is_empty() {
+        trimmed
+    } else {
+        without_slash
+    };
+    match base.strip_prefix("file://") {
+        // `file:///x` (empty authority) is `file:/x`; `file://host/x` stays as it is.
+        Some(rest) if rest.starts_with('/') => format!("file:{rest}"),
+        _ => match base.strip_prefix('/') {
+            // a bare absolute path is how some configs spell a local directory
+            Some(_) => format!("file:{base}"),
+            None => base.to_owned(),
+        },
+    }
+}
+
+/// Whether two locations name the same savepoint (see [`normalize_location`]).
+pub fn same_location(a: &str, b: &str) -> bool {
+    normalize_location(a) == normalize_location(b)
+}
+
+impl CheckpointingStatistics {
+    /// Every entry the response carries: `history`, then `latest.completed|savepoint|failed`
+    /// (these can be older than the history window).
+    pub fn entries(&self) -> impl Iterator<Item = &CheckpointStatistics> {
+        self.history.iter().chain(
+            [
+                self.latest.completed.as_ref(),
+                self.latest.savepoint.as_ref(),
+                self.latest.failed.as_ref(),
+            ]
+            .into_iter()
+            .flatten(),
+        )
+    }
+
+    /// The checkpoint or savepoint stored at `location` (the savepoint location the operator
+    /// records), newest first.
+    pub fn find_by_external_path(&self, location: &str) -> Option<&CheckpointStatistics> {
+        let wanted = normalize_location(location);
+        self.entries().find(|e| {
+            e.external_path
+                .as_deref()
+                .is_some_and(|p| normalize_location(p) == wanted)
+        })
+    }
+
+    /// The entry with checkpoint id `id`.
+    pub fn find_by_id(&self, id: u64) -> Option<&CheckpointStatistics> {
+        self.entries().find(|e| e.id == id)
+    }
+
+    /// Savepoints still in progress, newest first. A running savepoint has no external path yet,
+    /// so this (with the trigger time) is how to find the one a trigger started.
+    pub fn savepoints_in_progress(&self) -> impl Iterator<Item = &CheckpointStatistics> {
+        self.history
+            .iter()
+            .filter(|e| e.is_savepoint && e.status == Some(CheckpointStatus::InProgress))
+    }
+}
+
+/// How far an in-progress checkpoint or savepoint is.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Progress {
+    pub acknowledged_subtasks: u64,
+    pub total_subtasks: u64,
+    /// Bytes persisted by the subtasks that acknowledged so far.
+    pub persisted_bytes: Option<u64>,
+    /// Milliseconds from trigger to the latest acknowledgement.
+    pub elapsed_ms: Option<u64>,
+}
+
+impl Progress {
+    /// Acknowledged / total in `0.0..=1.0`; `None` without subtasks.
+    pub fn fraction(&self) -> Option<f64> {
+        if self.total_subtasks == 0 {
+            return None;
+        }
+        let acked = self.acknowledged_subtasks.min(self.total_subtasks);
+        // counts of subtasks are far below 2^52: the conversion is exact
+        Some(acked as f64 / self.total_subtasks as f64)
+    }
+
+    /// Whole percent, rounded down, `0..=100`.
+    pub fn percent(&self) -> Option<u8> {
+        if self.total_subtasks == 0 {
+            return None;
+        }
+        let acked = self.acknowledged_subtasks.min(self.total_subtasks);
+        let percent = u128::from(acked) * 100 / u128::from(self.total_subtasks);
+        u8::try_from(percent).ok()
+    }
+}
+
+/// Size and duration of a completed checkpoint or savepoint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Completed {
+    /// Full state size in bytes (what a restore reads).
+    pub state_size: u64,
+    /// Bytes this checkpoint wrote (equal to `state_size` for savepoints and full checkpoints).
+    pub checkpointed_size: u64,
+    /// End-to-end duration in milliseconds.
+    pub duration_ms: u64,
+}
+
+impl CheckpointStatistics {
+    /// Progress when this entry is in progress, `None` otherwise or without subtask counts.
+    pub fn progress(&self) -> Option<Progress> {
+        if self.status != Some(CheckpointStatus::InProgress) {
+            return None;
+        }
+        Some(Progress {
+            acknowledged_subtasks: self.num_acknowledged_subtasks.unwrap_or(0),
+            total_subtasks: self.num_subtasks?,
+            persisted_bytes: self.checkpointed_size.or(self.state_size),
+            elapsed_ms: self.duration_ms(),
+        })
+    }
+
+    /// Size and duration when this entry completed, `None` otherwise or without a size.
+    pub fn completed(&self) -> Option<Completed> {
+        if self.status != Some(CheckpointStatus::Completed) {
+            return None;
+        }
+        let state_size = self.state_size.or(self.checkpointed_size)?;
+        Some(Completed {
+            state_size,
+            checkpointed_size: self.checkpointed_size.unwrap_or(state_size),
+            duration_ms: self.duration_ms()?,
+        })
+    }
+
+    /// `end_to_end_duration`, or the span from trigger to latest acknowledgement.
+    pub fn duration_ms(&self) -> Option<u64> {
+        self.end_to_end_duration.or_else(|| {
+            self.latest_ack_timestamp?
+                .checked_sub(self.trigger_timestamp?)
+        })
+    }
+}
+
+/// How a savepoint trigger stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SavepointOutcome {
+    InProgress,
+    Completed {
+        location: String,
+    },
+    Failed {
+        /// Java class of the cause, when Flink sent it.
+        class: Option<String>,
+        /// First line of the stack trace (the exception message).
+        message: String,
+    },
+}
+
+impl SavepointStatus {
+    /// The trigger's outcome; an error when Flink says completed but gives neither a location
+    /// nor a failure cause, or an unknown queue status.
+    pub fn outcome(&self) -> Result<SavepointOutcome, FlinkRestError> {
+        const WHAT: &str = "savepoint status";
+        match &self.status.id {
+            QueueStatus::InProgress => Ok(SavepointOutcome::InProgress),
+            QueueStatus::Completed => {
+                let operation = self.operation.as_ref();
+                if let Some(cause) = operation.and_then(|o| o.failure_cause.as_ref()) {
+                    let message = cause
+                        .stack_trace
+                        .as_deref()
+                        .map(first_line)
+                        .filter(|l| !l.is_empty())
+                        .or(cause.class.as_deref())
+                        .unwrap_or("savepoint failed (no cause given)")
+                        .to_owned();
+                    return Ok(SavepointOutcome::Failed {
+                        class: cause.class.clone(),
+                        message,
+                    });
+                }
+                match operation.and_then(|o| o.location.as_deref()) {
+                    Some(location) if !location.trim().is_empty() => {
+                        Ok(SavepointOutcome::Completed {
+                            location: location.to_owned(),
+                        })
+                    }
+                    _ => Err(FlinkRestError::Invalid {
+                        what: WHAT,
+                        detail: "completed without a location or a failure cause".to_owned(),
+                    }),
+                }
+            }
+            QueueStatus::Other(other) => Err(FlinkRestError::Invalid {
+                what: WHAT,
+                detail: format!("unknown status {other:?}"),
+            }),
+        }
+    }
+}

@@ -381,3 +381,4 @@ pub async fn read_response<S: tokio::io::AsyncRead + Unpin>(stream: &mut S) -> (
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     haystack.windows(needle.len()).position(|w| w == needle)
 }
+pub mod flows;

@@ -3,7 +3,7 @@
 
 use kube::core::{DynamicObject, admission::AdmissionRequest};
 
-use super::Policy;
+use super::policy::Policy;
 use crate::crd::FlinkDeployment;
 
 /// Which webhook endpoint is asking.

@@ -2,7 +2,7 @@
 //! mixed); savepoints of session jobs belong in the session cluster's directory.
 
 use super::{
-    SessionLookup,
+    context::SessionLookup,
     findings::Findings,
     view::{ResourceView, cluster_config},
 };

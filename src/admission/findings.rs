@@ -1,6 +1,7 @@
 //! Accumulates rule results and turns them into a [`Decision`] according to the enforcement mode.
 
-use super::{Decision, DenyReason, EnforcementMode};
+use super::decision::{Decision, DenyReason};
+use super::policy::EnforcementMode;
 
 /// One violated rule.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -3,7 +3,7 @@
 //! (for a session job: the session cluster's configuration overlaid by the job's).
 
 use super::{
-    SessionLookup,
+    context::SessionLookup,
     findings::Findings,
     view::{ResourceView, cluster_config},
 };

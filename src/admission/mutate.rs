@@ -9,7 +9,9 @@ use json_patch::{AddOperation, Patch, PatchOperation, jsonptr::PointerBuf};
 use serde_json::{Value, json};
 
 use super::{
-    Decision, Defaults, SessionLookup,
+    context::SessionLookup,
+    decision::Decision,
+    policy::Defaults,
     view::{RawConfig, ResourceView, cluster_config},
 };
 use crate::config::{

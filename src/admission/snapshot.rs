@@ -3,7 +3,7 @@
 //! objects carry exactly the session cluster's directory and pass; `alreadyExists: true`
 //! registrations of existing savepoints are allowed.
 
-use super::{FailSafe, SessionLookup, findings::Findings, view::cluster_config};
+use super::{context::SessionLookup, findings::Findings, policy::FailSafe, view::cluster_config};
 use crate::config::options::SAVEPOINT_DIR;
 use serde_json::Value;
 

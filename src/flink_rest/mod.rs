@@ -13,35 +13,16 @@
 //! state size) and `checkpointed_size` (what this checkpoint persisted; smaller than the full size
 //! for incremental checkpoints); older releases only `state_size`.
 
+mod error;
 mod model;
 mod query;
 
+pub use error::FlinkRestError;
+pub(crate) use error::first_line;
 pub use model::*;
 pub use query::*;
 
 use serde::de::DeserializeOwned;
-
-/// What went wrong decoding a Flink REST response body.
-#[derive(Debug, thiserror::Error)]
-pub enum FlinkRestError {
-    /// Not JSON, truncated JSON, or JSON of the wrong shape for `what`.
-    #[error("decoding Flink {what}: {source}")]
-    Decode {
-        what: &'static str,
-        #[source]
-        source: serde_json::Error,
-    },
-    /// Flink answered with its error body (`{"errors": ["..."]}`), e.g. an unknown job or trigger.
-    #[error("Flink {what}: {}", .errors.join("; "))]
-    Server {
-        what: &'static str,
-        errors: Vec<String>,
-    },
-    /// Decoded, but the content contradicts itself (e.g. a completed savepoint trigger with
-    /// neither a location nor a failure cause).
-    #[error("Flink {what}: {detail}")]
-    Invalid { what: &'static str, detail: String },
-}
 
 /// Decodes `body` as `T`; `what` names the response in errors.
 ///
@@ -104,11 +85,4 @@ pub fn parse_savepoint_trigger(body: &[u8]) -> Result<TriggerResponse, FlinkRest
 /// `GET /jobs/:jobid/savepoints/:triggerid`.
 pub fn parse_savepoint_status(body: &[u8]) -> Result<SavepointStatus, FlinkRestError> {
     decode("savepoint status", body)
-}
-
-pub(crate) fn first_line(s: &str) -> &str {
-    s.lines()
-        .map(str::trim)
-        .find(|l| !l.is_empty())
-        .unwrap_or("")
 }

@@ -1,9 +1,9 @@
 //! Pure questions over decoded responses: which history entry is this savepoint, how far along
 //! is it, how big and how long did it take, how did the trigger end.
 
-use super::{
-    CheckpointStatistics, CheckpointStatus, CheckpointingStatistics, FlinkRestError, QueueStatus,
-    SavepointStatus, first_line,
+use super::error::{FlinkRestError, first_line};
+use super::model::{
+    CheckpointStatistics, CheckpointStatus, CheckpointingStatistics, QueueStatus, SavepointStatus,
 };
 
 /// A location in a comparable form: `file:///x` and `file:/x` are the same file, and trailing

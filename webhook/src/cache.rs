@@ -35,7 +35,7 @@ use kube::{
     },
 };
 
-use crate::{metrics::Metrics, shutdown::Signal, state::Readiness};
+use crate::{metrics::Metrics, readiness::Readiness, shutdown::Signal};
 
 /// Options of a session cluster the policy reads (any spelling).
 pub const CLUSTER_OPTIONS: [ConfigOption; 4] = [

@@ -11,6 +11,7 @@ pub mod cache;
 pub mod decode;
 pub mod encode;
 pub mod metrics;
+pub mod readiness;
 pub mod routes;
 pub mod server;
 pub mod settings;

@@ -42,7 +42,7 @@ use tokio::{
 };
 use tokio_rustls::TlsAcceptor;
 
-use crate::{shutdown::Signal, state::Readiness};
+use crate::{readiness::Readiness, shutdown::Signal};
 
 /// After an idle close has been asked for (GOAWAY / `Connection: close`), the connection is
 /// dropped outright if it has not ended within this time.

@@ -27,8 +27,9 @@ fmt-check: ## Fail if code is not formatted
 	$(CARGO) fmt --all -- --check
 
 .PHONY: lint
-lint: ## clippy on every target, warnings are errors
+lint: ## clippy on every target, warnings are errors; no import loops in the library, plugin or webhook
 	$(CARGO) clippy --workspace --all-targets --locked -- -D warnings
+	@for dir in src plugin/src webhook/src; do python3 scripts/import-loops.py $$dir || exit 1; done
 
 .PHONY: realk8s
 realk8s: ## Build the real kube-apiserver + etcd (pinned Go modules, tests/realk8s) into target/realk8s/bin; only when a pin changed

@@ -85,6 +85,58 @@ pub fn trimmed_review(body: &[u8], opt_out_key: &str) -> Result<Value, serde_jso
     Ok(value)
 }
 
+/// Discards a value the policy does not read, through `deserialize_any` so that serde_json's nesting
+/// limit (128) still applies: `IgnoredAny` skips iteratively without one, which would admit a review
+/// nested 10,000 levels deep in a field nobody reads.
+struct Skip;
+
+impl<'de> DeserializeSeed<'de> for Skip {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_any(Skip)
+    }
+}
+
+impl<'de> Visitor<'de> for Skip {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_bool<E>(self, _: bool) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_str<E>(self, _: &str) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_unit<E>(self) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_none<E>(self) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        while seq.next_element_seed(Skip)?.is_some() {}
+        Ok(())
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        while map.next_key::<IgnoredAny>()?.is_some() {
+            map.next_value_seed(Skip)?;
+        }
+        Ok(())
+    }
+}
+
 #[derive(Clone, Copy)]
 struct Seed<'k> {
     keep: Keep,
@@ -125,16 +177,14 @@ impl<'de> Visitor<'de> for Seed<'_> {
                     })?;
                     out.insert(key, value);
                 }
-                None => {
-                    map.next_value::<IgnoredAny>()?;
-                }
+                None => map.next_value_seed(Skip)?,
             }
         }
         Ok(Value::Object(out))
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
-        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        while seq.next_element_seed(Skip)?.is_some() {}
         Ok(Value::Array(Vec::new()))
     }
 
@@ -280,6 +330,18 @@ mod tests {
             }
         }
         assert!(compared > 30, "only {compared} fixtures compared");
+    }
+
+    #[test]
+    fn nesting_beyond_the_limit_is_refused_even_in_fields_the_policy_skips() {
+        let deep = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
+        let body = format!(
+            r#"{{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{{"uid":"u","object":{{"deep":{deep},"spec":{{}}}}}}}}"#
+        );
+        let err = trimmed_review(body.as_bytes(), "flink-savepoint.io/policy").unwrap_err();
+        assert!(err.to_string().contains("recursion limit"), "{err}");
+        let shallow = body.replace(&deep, "[[1]]");
+        assert!(trimmed_review(shallow.as_bytes(), "flink-savepoint.io/policy").is_ok());
     }
 
     #[test]

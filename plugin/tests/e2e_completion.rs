@@ -5,6 +5,7 @@
 mod common;
 mod lifecycle_support;
 
+use flink_testenv::on_both_backends;
 use std::path::{Path, PathBuf};
 
 use lifecycle_support::api::*;

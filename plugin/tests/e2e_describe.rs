@@ -6,6 +6,7 @@ mod common;
 mod lifecycle_support;
 
 use flink_sandbox::Sandbox;
+use flink_testenv::on_both_backends;
 use kube::api::{Api, ApiResource, DynamicObject, PostParams};
 use lifecycle_support::api::*;
 use lifecycle_support::{app, plugin_dir, run_kubectl, session, session_job, snapshot};

@@ -6,6 +6,7 @@ mod common;
 mod lifecycle_support;
 
 use flink_sandbox::Sandbox;
+use flink_testenv::on_both_backends;
 use lifecycle_support::api::*;
 use lifecycle_support::{app, snapshot};
 use serde_json::json;

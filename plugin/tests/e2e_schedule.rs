@@ -6,6 +6,7 @@ mod common;
 mod lifecycle_support;
 
 use flink_sandbox::Fault;
+use flink_testenv::on_both_backends;
 use lifecycle_support::api::*;
 use lifecycle_support::{app, session, session_job};
 use serde_json::json;

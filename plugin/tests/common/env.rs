@@ -9,28 +9,8 @@ use serde_json::{Value, json};
 #[allow(unused_imports)]
 pub use super::e2e::{Out, command, eventually, finish, kubectl, reconciled};
 
-/// `sandbox::NAME` and `real::NAME` tests for each `async fn NAME(env: Env)` in the parent module.
-#[macro_export]
-macro_rules! on_both_backends {
-    ($($name:ident),* $(,)?) => {
-        mod sandbox {
-            $(
-                #[tokio::test(flavor = "multi_thread")]
-                async fn $name() {
-                    super::$name($crate::common::env::Env::sandbox().await).await
-                }
-            )*
-        }
-        mod real {
-            $(
-                #[tokio::test(flavor = "multi_thread")]
-                async fn $name() {
-                    super::$name($crate::common::env::Env::real().await).await
-                }
-            )*
-        }
-    };
-}
+#[allow(unused_imports)]
+pub use flink_testenv::on_both_backends;
 
 /// `status` of a RUNNING job with `nonce` reconciled and the given `savepointInfo`.
 pub fn running_status(nonce: i64, savepoint_info: Value) -> Value {

@@ -16,6 +16,30 @@
 mod env;
 mod real;
 
+/// `sandbox::NAME` and `real::NAME` tests for each `async fn NAME(env: Env)` in the calling module: the
+/// one suite on both backends (`make e2e-real` runs the `real::` ones).
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod sandbox {
+            $(
+                #[tokio::test(flavor = "multi_thread")]
+                async fn $name() {
+                    super::$name($crate::Env::sandbox().await).await
+                }
+            )*
+        }
+        mod real {
+            $(
+                #[tokio::test(flavor = "multi_thread")]
+                async fn $name() {
+                    super::$name($crate::Env::real().await).await
+                }
+            )*
+        }
+    };
+}
+
 pub use env::{Backend, Env};
 pub use real::{RealCluster, User};
 

@@ -1,15 +1,8 @@
 //! API semantics the sandbox must share with the real kube-apiserver, each checked on both backends
 //! (`sandbox::…` / `real::…`). Each test names a divergence the shared suite found in the sandbox.
 
-use flink_testenv::Env;
+use flink_testenv::{Env, on_both_backends};
 use serde_json::{Value, json};
-
-macro_rules! on_both_backends {
-    ($($name:ident),* $(,)?) => {
-        mod sandbox { $( #[tokio::test] async fn $name() { super::$name(flink_testenv::Env::sandbox().await).await } )* }
-        mod real { $( #[tokio::test] async fn $name() { super::$name(flink_testenv::Env::real().await).await } )* }
-    };
-}
 
 on_both_backends!(
     an_update_that_changes_nothing_keeps_the_resource_version,

@@ -113,7 +113,15 @@ async fn run(
                 progress.update(&text);
                 *last = text;
             }
-            WaitStatus::HandledWithoutRecord(text) => return recheck(client, spec, text).await,
+            // The re-read may find the operator's snapshot still pending (its watch event lagged
+            // behind the target's): that is progress, so keep following.
+            WaitStatus::HandledWithoutRecord(text) => match recheck(client, spec, text).await? {
+                WaitStatus::Waiting(text) => {
+                    progress.update(&text);
+                    *last = text;
+                }
+                done => return Ok(done),
+            },
             done => return Ok(done),
         }
     }

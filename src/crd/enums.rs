@@ -275,6 +275,11 @@ impl FlinkJobState {
     pub fn is_running(&self) -> bool {
         matches!(self, Self::Running)
     }
+
+    /// Terminal states of Flink's state machine (`SUSPENDED` is locally terminal only).
+    pub fn is_globally_terminal(&self) -> bool {
+        matches!(self, Self::Failed | Self::Canceled | Self::Finished)
+    }
 }
 
 impl JobKind {

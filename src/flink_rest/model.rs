@@ -54,29 +54,9 @@ macro_rules! open_enum {
     };
 }
 
-open_enum! {
-    /// `org.apache.flink.api.common.JobStatus`.
-    JobState {
-        Initializing = "INITIALIZING",
-        Created = "CREATED",
-        Running = "RUNNING",
-        Failing = "FAILING",
-        Failed = "FAILED",
-        Cancelling = "CANCELLING",
-        Canceled = "CANCELED",
-        Finished = "FINISHED",
-        Restarting = "RESTARTING",
-        Suspended = "SUSPENDED",
-        Reconciling = "RECONCILING",
-    }
-}
-
-impl JobState {
-    /// Terminal states of Flink's state machine (`SUSPENDED` is locally terminal only).
-    pub fn is_globally_terminal(&self) -> bool {
-        matches!(self, Self::Failed | Self::Canceled | Self::Finished)
-    }
-}
+/// `org.apache.flink.api.common.JobStatus`: the same tolerant enum the CRD models use for
+/// `status.jobStatus.state` (the operator copies it from this REST field).
+pub use crate::crd::FlinkJobState as JobState;
 
 open_enum! {
     /// `CheckpointStatsStatus`.

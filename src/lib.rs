@@ -8,9 +8,9 @@ pub mod crd;
 pub mod flink_rest;
 pub mod grammar;
 pub mod history;
-pub mod lifecycle;
+pub mod location;
 pub mod patch;
-pub mod savepoint;
+pub mod plan;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
 pub mod time;

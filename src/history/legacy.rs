@@ -4,9 +4,9 @@
 use std::collections::HashMap;
 
 use super::entry::{EntrySource, EntryState, SavepointEntry};
-use super::normalize_location;
 use super::target::HistoryTarget;
 use crate::crd::{LAST_STATE_SENTINEL, Savepoint, SavepointInfo, SnapshotTriggerType, TargetRef};
+use crate::location::normalize_location;
 
 /// The requested-nonce entry and the legacy pending trigger.
 ///

@@ -13,6 +13,7 @@
 
 mod entry;
 mod legacy;
+pub mod listing;
 mod snapshots;
 mod target;
 
@@ -25,6 +26,7 @@ pub use snapshots::{find_nonce_snapshot, is_savepoint_of};
 pub use target::HistoryTarget;
 
 use crate::crd::FlinkStateSnapshot;
+use crate::location::normalize_location;
 
 /// Builds the savepoint history of `target` from its own status and `snapshots` (which may
 /// contain unrelated objects; only savepoints referencing the target are used).
@@ -94,13 +96,4 @@ fn compare(
         })
         .then_with(|| a.1.id.cmp(&b.1.id))
         .then_with(|| a.1.source.as_str().cmp(b.1.source.as_str()))
-}
-
-/// Location comparison key: `file:///x` and `file:/x` are the same path, trailing `/` ignored.
-pub fn normalize_location(location: &str) -> String {
-    let trimmed = location.trim().trim_end_matches('/');
-    match trimmed.strip_prefix("file:///") {
-        Some(rest) => format!("file:/{rest}"),
-        None => trimmed.to_owned(),
-    }
 }

@@ -1,5 +1,5 @@
 //! Following a savepoint until it finishes: the I/O shell around
-//! [`flink_savepoint::savepoint::wait`].
+//! [`flink_savepoint::plan::wait`].
 //!
 //! Watches (no polling) the target object (a `metadata.name` field-selected watch) and, when the
 //! CRD exists, the namespace's FlinkStateSnapshots; every change re-evaluates the pure
@@ -10,7 +10,7 @@ use std::time::Duration;
 use ::kube::runtime::{WatchStreamExt, watcher};
 use ::kube::{Api, Client};
 use flink_savepoint::crd::{FlinkDeployment, FlinkSessionJob, FlinkStateSnapshot};
-use flink_savepoint::savepoint::{WaitStatus, WaitSubject, evaluate};
+use flink_savepoint::plan::{WaitStatus, WaitSubject, evaluate};
 use futures::{Stream, StreamExt, stream};
 
 use super::cache::{Cache, map_event};

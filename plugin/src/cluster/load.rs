@@ -3,7 +3,7 @@
 use ::kube::{Api, Client};
 use flink_savepoint::crd::{FlinkDeployment, FlinkSessionJob, FlinkStateSnapshot};
 use flink_savepoint::history::HistoryTarget;
-use flink_savepoint::savepoint::plan::TriggerSubject;
+use flink_savepoint::plan::trigger::TriggerSubject;
 
 use crate::cli::{Kind, Target};
 use crate::error::{ApiOp, ApiResultExt, Result, status_code};

@@ -1,7 +1,7 @@
 //! `wait TARGET|flinkstatesnapshot/NAME`: follow a savepoint to its end.
 
-use flink_savepoint::savepoint::WaitSubject;
-use flink_savepoint::savepoint::wait::latest_subject;
+use flink_savepoint::plan::WaitSubject;
+use flink_savepoint::plan::wait::latest_subject;
 
 use crate::cli::{JOBS_AND_SNAPSHOTS, Kind, WaitArgs, parse_target};
 use crate::cluster::{

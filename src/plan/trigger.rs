@@ -13,8 +13,8 @@ use crate::config::{Layered, ValueSource, flatten, options::SAVEPOINT_DIR};
 use crate::crd::FlinkStateSnapshot;
 
 use super::nonce::choose_nonce;
-use super::snapshot::{SnapshotOptions, build_snapshot};
-pub use super::subject::TriggerSubject;
+use super::trigger_snapshot::{SnapshotOptions, build_snapshot};
+pub use super::trigger_subject::TriggerSubject;
 
 /// How the savepoint is requested.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -264,5 +264,5 @@ fn not_running_state(subject: &TriggerSubject<'_>) -> Option<String> {
 }
 
 #[cfg(test)]
-#[path = "plan_tests.rs"]
+#[path = "trigger_tests.rs"]
 mod tests;

@@ -15,7 +15,6 @@ mod entry;
 mod legacy;
 pub mod listing;
 mod snapshots;
-mod target;
 
 use std::cmp::Ordering;
 
@@ -23,9 +22,8 @@ use jiff::Timestamp;
 
 pub use entry::{EntrySource, EntryState, SavepointEntry, latest_completed};
 pub use snapshots::{find_nonce_snapshot, is_savepoint_of};
-pub use target::HistoryTarget;
 
-use crate::crd::FlinkStateSnapshot;
+use crate::crd::{FlinkStateSnapshot, Target};
 use crate::location::normalize_location;
 
 /// Builds the savepoint history of `target` from its own status and `snapshots` (which may
@@ -35,7 +33,7 @@ use crate::location::normalize_location;
 /// completion time, then snapshot creation time) newest first, entries without any time last,
 /// ties broken by id — fully deterministic.
 pub fn savepoint_history<'a>(
-    target: impl Into<HistoryTarget<'a>>,
+    target: impl Into<Target<'a>>,
     snapshots: &[FlinkStateSnapshot],
 ) -> Vec<SavepointEntry> {
     let target = target.into();

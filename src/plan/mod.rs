@@ -2,7 +2,7 @@
 //! objects, calls these functions and sends what they decide (no I/O here).
 //!
 //! * `trigger*`: [`trigger`] decides whether a savepoint may be requested ([`Refusal`]s,
-//!   warnings) and what to send; [`trigger_subject`] is the job it acts on;
+//!   warnings) and what to send (on a [`crate::crd::Target`]);
 //!   [`trigger_snapshot`] builds the FlinkStateSnapshot the plugin creates
 //!   (`<job>-sp-<epoch ms>`); [`nonce`] chooses a fresh `savepointTriggerNonce` (also used by
 //!   `restore`).
@@ -30,7 +30,6 @@ pub mod schedule_error;
 pub mod settings;
 pub mod trigger;
 pub mod trigger_snapshot;
-pub mod trigger_subject;
 pub mod wait;
 pub mod wait_status;
 
@@ -44,9 +43,7 @@ pub use restore::{
 pub use restore_copy::{CopyPlan, plan_copy};
 pub use schedule::{ConfigChange, ScheduleError, SchedulePlan, ScheduleRequest, plan_schedule};
 pub use settings::{ScheduleView, Setting, SettingSource, schedule_view};
-pub use trigger::{
-    Method, Refusal, TriggerAction, TriggerInput, TriggerPlan, TriggerSubject, plan_trigger,
-};
+pub use trigger::{Method, Refusal, TriggerAction, TriggerInput, TriggerPlan, plan_trigger};
 pub use trigger_snapshot::{
     SnapshotOptions, build_snapshot, name_epoch_ms, parse_plugin_snapshot_name,
     plugin_snapshot_name,

@@ -107,7 +107,7 @@ async fn run(
         }
         let list: Vec<FlinkStateSnapshot> = snapshots.items.values().cloned().collect();
         let current = target.items.values().next();
-        let status = evaluate(&spec.subject, current.map(Fetched::history_target), &list);
+        let status = evaluate(&spec.subject, current.map(Fetched::target), &list);
         match status {
             WaitStatus::Waiting(text) => {
                 progress.update(&text);
@@ -147,7 +147,7 @@ async fn recheck(client: &Client, spec: &FollowSpec, text: String) -> Result<Wai
     Ok(
         match evaluate(
             &spec.subject,
-            target.as_ref().map(Fetched::history_target),
+            target.as_ref().map(Fetched::target),
             &snapshots,
         ) {
             WaitStatus::HandledWithoutRecord(_) => WaitStatus::Failed(text),

@@ -117,7 +117,7 @@ async fn send(
         let fetched = fetch_target(client, ns, target).await?;
         let now = Timestamp::now();
         let input = TriggerInput {
-            subject: fetched.subject(),
+            subject: fetched.target(),
             method: match args.method {
                 Method::Nonce => PlanMethod::Nonce,
                 Method::Snapshot => PlanMethod::Snapshot,

@@ -56,9 +56,15 @@ pub fn log_filter(verbosity: u8) -> String {
         0 => "off".to_string(),
         // kube-rs logs each failed request as an ERROR; the plugin's own line says it better.
         1..=3 => "warn,kube_client=off".to_string(),
-        4..=5 => "warn,kube_client=off,kubectl_savepoint=debug,flink_savepoint=debug".to_string(),
-        6..=7 => format!("warn,kube_client=off,kubectl_savepoint=debug,flink_savepoint=debug,{http}=info"),
-        8 => format!("info,kubectl_savepoint=debug,flink_savepoint=debug,kube=debug,kube_client=debug,kube_runtime=debug,{http}=info"),
+        4..=5 => {
+            format!("warn,kube_client=off,kubectl_savepoint=debug,flink_savepoint=debug,{http}=off")
+        }
+        6..=7 => format!(
+            "warn,kube_client=off,kubectl_savepoint=debug,flink_savepoint=debug,{http}=info"
+        ),
+        8 => format!(
+            "info,kubectl_savepoint=debug,flink_savepoint=debug,kube=debug,kube_client=debug,kube_runtime=debug,{http}=info"
+        ),
         _ => "trace".to_string(),
     }
 }

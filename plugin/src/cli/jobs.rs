@@ -45,7 +45,13 @@ pub struct TriggerArgs {
     #[arg(long, value_parser = parse_duration, default_value = "10m", value_name = "DURATION")]
     pub timeout: Duration,
     /// Print the trigger information as an object.
-    #[arg(short = 'o', long, value_enum, ignore_case = true, value_name = "FORMAT")]
+    #[arg(
+        short = 'o',
+        long,
+        value_enum,
+        ignore_case = true,
+        value_name = "FORMAT"
+    )]
     pub output: Option<ObjectFormat>,
 }
 

@@ -20,12 +20,12 @@ use std::time::Duration;
 use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 
 pub use common::{DryRun, DryRunArg, ObjectFormat, OutputFormat, parse_age, parse_duration};
-pub use selector::parse_label_selector;
 pub use jobs::{Format, ListArgs, Method, TriggerArgs, TypeFilter, WaitArgs};
 pub use lifecycle::{
     CompletionArgs, CompletionShell, DeleteArgs, DescribeArgs, PruneArgs, RestoreArgs,
     ScheduleArgs, VersionArgs,
 };
+pub use selector::parse_label_selector;
 pub use target::{
     JOBS_AND_SESSIONS, JOBS_AND_SNAPSHOTS, Kind, Target, aliases, kind_from_alias, parse_target,
 };
@@ -86,7 +86,13 @@ pub struct GlobalArgs {
     pub all_namespaces: bool,
     /// Log verbosity on stderr (kubectl's -v): 0 none (default), 1-3 warnings, 4-5 the plugin's
     /// decisions, 6-7 each request (method, URL, status, time), 8 client-library debug, 9 all.
-    #[arg(short = 'v', long = "v", global = true, value_name = "LEVEL", default_value_t = 0)]
+    #[arg(
+        short = 'v',
+        long = "v",
+        global = true,
+        value_name = "LEVEL",
+        default_value_t = 0
+    )]
     pub verbosity: u8,
 }
 

@@ -253,7 +253,9 @@ fn validate_key(key: &str) -> Result<(), String> {
         ));
     }
     if !is_label_name(name) {
-        return Err(format!("invalid label key {key:?}: the name part {NAME_RULE}"));
+        return Err(format!(
+            "invalid label key {key:?}: the name part {NAME_RULE}"
+        ));
     }
     Ok(())
 }
@@ -262,7 +264,9 @@ fn validate_value(value: &str) -> Result<(), String> {
     if value.is_empty() || is_label_name(value) {
         Ok(())
     } else {
-        Err(format!("invalid label value {value:?}: a label value {NAME_RULE}"))
+        Err(format!(
+            "invalid label value {value:?}: a label value {NAME_RULE}"
+        ))
     }
 }
 
@@ -305,7 +309,10 @@ mod tests {
                 "team in (",
                 "unable to parse requirement: found '', expected: ',', ')' or identifier",
             ),
-            ("team data", "found 'data', expected: in, notin, =, ==, !=, gt, lt"),
+            (
+                "team data",
+                "found 'data', expected: in, notin, =, ==, !=, gt, lt",
+            ),
             ("a=b,", "found '', expected: identifier after ','"),
             ("=x", "found '=', expected: identifier"),
             ("team in ()", "values set can't be empty"),

@@ -209,7 +209,11 @@ mod tests {
     #[test]
     fn a_kind_without_a_name_says_so() {
         let err = parse_target(&words(&["flinkdeployment/"]), &Kind::ALL).unwrap_err();
-        assert!(err.0.contains("has no name: use flinkdeployment/NAME"), "{}", err.0);
+        assert!(
+            err.0.contains("has no name: use flinkdeployment/NAME"),
+            "{}",
+            err.0
+        );
     }
 
     #[test]

@@ -48,7 +48,13 @@ pub fn check(matches: &ArgMatches, cli: &mut Cli) -> Result<(), String> {
         .subcommand()
         .ok_or_else(|| "a subcommand is required".to_string())?;
     let all_namespaces = cli.global.all_namespaces;
-    if all_namespaces && cli.global.namespace.as_deref().is_some_and(|ns| !ns.is_empty()) {
+    if all_namespaces
+        && cli
+            .global
+            .namespace
+            .as_deref()
+            .is_some_and(|ns| !ns.is_empty())
+    {
         return Err(format!(
             "-n {} and -A/--all-namespaces contradict each other: pass one of them",
             cli.global.namespace.as_deref().unwrap_or_default()
@@ -92,9 +98,7 @@ pub fn check(matches: &ArgMatches, cli: &mut Cli) -> Result<(), String> {
                 ));
             }
             if given(sub, "timeout") && !args.wait {
-                return Err(
-                    "--timeout bounds --wait: add --wait, or drop --timeout".to_string()
-                );
+                return Err("--timeout bounds --wait: add --wait, or drop --timeout".to_string());
             }
             if args.wait && args.dry_run.dry_run != DryRun::None {
                 return Err(

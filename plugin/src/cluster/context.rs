@@ -209,8 +209,9 @@ fn merge_kubeconfig_list(list: &std::ffi::OsStr) -> Result<Option<Kubeconfig>> {
             tracing::debug!(path = %path.display(), "skipping missing $KUBECONFIG file");
             continue;
         }
-        let config = Kubeconfig::read_from(&path)
-            .with_context(|| format!("error loading config file {:?}", path.display().to_string()))?;
+        let config = Kubeconfig::read_from(&path).with_context(|| {
+            format!("error loading config file {:?}", path.display().to_string())
+        })?;
         merged = Some(match merged {
             Some(m) => m
                 .merge(config)

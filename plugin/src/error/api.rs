@@ -119,10 +119,17 @@ impl ApiOp {
             None => resource.clone(),
         };
         match code {
-            403 => format!("{object} is forbidden: cannot {} {resource}{}", self.verb, self.scope()),
+            403 => format!(
+                "{object} is forbidden: cannot {} {resource}{}",
+                self.verb,
+                self.scope()
+            ),
             404 => format!("{object} not found"),
             409 => format!("Operation cannot be fulfilled on {object}: conflict"),
-            code => format!("the server responded with HTTP {code} to {} {object}", self.verb),
+            code => format!(
+                "the server responded with HTTP {code} to {} {object}",
+                self.verb
+            ),
         }
     }
 }

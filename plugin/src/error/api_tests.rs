@@ -43,7 +43,10 @@ fn forbidden_reads_like_kubectl() {
     let message = "flinkdeployments.flink.apache.org \"orders\" is forbidden: User \"viewer\" cannot patch \
          resource \"flinkdeployments\" in API group \"flink.apache.org\" in the namespace \"flink\"";
     let err = op().error(status_with_reason(403, "Forbidden", message, "orders"));
-    assert_eq!(err.message, format!("Error from server (Forbidden): {message}"));
+    assert_eq!(
+        err.message,
+        format!("Error from server (Forbidden): {message}")
+    );
     assert_eq!(err.code(), Some(403));
 }
 

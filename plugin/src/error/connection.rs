@@ -121,7 +121,9 @@ fn format_limit(limit: Duration) -> String {
 
 /// Every error in the chain, looking inside `io::Error`s (whose `source()` skips the error they
 /// wrap).
-fn chain<'a>(err: &'a (dyn StdError + 'static)) -> impl Iterator<Item = &'a (dyn StdError + 'static)> {
+fn chain<'a>(
+    err: &'a (dyn StdError + 'static),
+) -> impl Iterator<Item = &'a (dyn StdError + 'static)> {
     let mut next = Some(err);
     std::iter::from_fn(move || {
         let current = next?;
@@ -166,7 +168,10 @@ fn tls_cause(err: &rustls::Error, url: &http::Uri) -> Cause {
     let reason = match err {
         rustls::Error::InvalidCertificate(cert) => match cert {
             C::UnknownIssuer => "x509: certificate signed by unknown authority".to_string(),
-            C::Expired | C::ExpiredContext { .. } | C::NotValidYet | C::NotValidYetContext { .. } => {
+            C::Expired
+            | C::ExpiredContext { .. }
+            | C::NotValidYet
+            | C::NotValidYetContext { .. } => {
                 "x509: certificate has expired or is not yet valid".to_string()
             }
             C::NotValidForName | C::NotValidForNameContext { .. } => format!(
@@ -177,7 +182,11 @@ fn tls_cause(err: &rustls::Error, url: &http::Uri) -> Cause {
             other => {
                 // e.g. `Other(OtherError(CaUsedAsEndEntity))`: keep the innermost name.
                 let debug = format!("{other:?}");
-                let name = debug.trim_end_matches(')').rsplit('(').next().unwrap_or(&debug);
+                let name = debug
+                    .trim_end_matches(')')
+                    .rsplit('(')
+                    .next()
+                    .unwrap_or(&debug);
                 format!("x509: certificate rejected ({name})")
             }
         },
@@ -282,7 +291,13 @@ mod tests {
 
     #[test]
     fn default_ports_are_filled_in() {
-        assert_eq!(server_name(&"https://k8s.example".parse().unwrap()), "k8s.example:443");
-        assert_eq!(server_name(&"http://k8s.example".parse().unwrap()), "k8s.example:80");
+        assert_eq!(
+            server_name(&"https://k8s.example".parse().unwrap()),
+            "k8s.example:443"
+        );
+        assert_eq!(
+            server_name(&"http://k8s.example".parse().unwrap()),
+            "k8s.example:80"
+        );
     }
 }

@@ -20,9 +20,7 @@ mod connection;
 
 use std::fmt;
 
-pub use api::{
-    ApiError, ApiOp, ApiResultExt, kube_error_line, missing_crd_message, status_code,
-};
+pub use api::{ApiError, ApiOp, ApiResultExt, kube_error_line, missing_crd_message, status_code};
 pub use connection::{Cause as ConnectionCause, ConnectionError, server_name};
 
 /// Text appended to `--help` (and shown by the README) describing the exit codes.
@@ -206,7 +204,12 @@ pub fn render_error(err: &Error) -> String {
                     if causes.is_empty() {
                         return api.message.clone();
                     }
-                    causes.push(api.message.strip_prefix("error: ").unwrap_or(&api.message).to_string());
+                    causes.push(
+                        api.message
+                            .strip_prefix("error: ")
+                            .unwrap_or(&api.message)
+                            .to_string(),
+                    );
                     break;
                 }
                 causes.push(cause.to_string());

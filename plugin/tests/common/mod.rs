@@ -85,8 +85,10 @@ where
 
 /// Runs `kubectl savepoint ARGS` in-process against `client`; returns the exit code and stdout.
 pub async fn run(client: Client, args: &[&str]) -> (ExitCode, String) {
-    let cli = kubectl_savepoint::cli::try_parse_from(std::iter::once("kubectl-savepoint").chain(args.iter().copied()))
-        .expect("valid command line");
+    let cli = kubectl_savepoint::cli::try_parse_from(
+        std::iter::once("kubectl-savepoint").chain(args.iter().copied()),
+    )
+    .expect("valid command line");
     let out = Sink::buffer();
     let ctx = kubectl_savepoint::cluster::Context::with_client(
         cli.global,

@@ -55,6 +55,7 @@ pub async fn follow(client: &Client, spec: &FollowSpec) -> Result<WaitStatus> {
         spec.describe
     ));
     let mut last = String::from("no status yet");
+    tracing::debug!(subject = ?spec.subject, namespace = %spec.namespace, snapshot_crd = spec.snapshot_crd, timeout = ?spec.timeout, "following");
     set_resume_hint(Some(resume_command(spec)));
     let outcome =
         tokio::time::timeout(spec.timeout, run(client, spec, &mut progress, &mut last)).await;

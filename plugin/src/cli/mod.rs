@@ -214,6 +214,36 @@ mod tests {
     }
 
     #[test]
+    fn all_namespaces_and_verbosity_work_before_the_subcommand() {
+        let cli = try_parse_from(["kubectl-savepoint", "-A", "-v", "6", "list"]).unwrap();
+        assert_eq!(cli.global.verbosity, 6);
+        match cli.command {
+            Command::List(args) => assert!(args.all_namespaces),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn mistakes_clap_cannot_see_are_usage_errors() {
+        for args in [
+            &["trigger", "app/x", "--dry-run", "server"][..],
+            &["trigger", "app/x", "--backoff-limit", "1"][..],
+            &["trigger", "app/x", "--timeout", "1m"][..],
+            &["wait", "app/x", "-A"][..],
+            &["list", "-l", "a=b=c"][..],
+        ] {
+            let err =
+                try_parse_from(std::iter::once("kubectl-savepoint").chain(args.iter().copied()))
+                    .unwrap_err();
+            assert_eq!(err.exit_code(), 2, "{args:?}");
+        }
+        assert!(
+            try_parse_from(["kubectl-savepoint", "trigger", "app/x", "--dry-run=SERVER"]).is_ok(),
+            "values ignore case"
+        );
+    }
+
+    #[test]
     fn help_documents_exit_codes() {
         let help = Cli::command().render_long_help().to_string();
         assert!(help.contains("Exit codes:"), "{help}");

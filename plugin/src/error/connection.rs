@@ -55,7 +55,7 @@ impl fmt::Display for ConnectionError {
             ),
             Cause::Timeout(None) => write!(
                 f,
-                "Unable to connect to the server: {server} did not answer in time (set --request-timeout to wait longer)"
+                "Unable to connect to the server: {server} did not answer in time (--request-timeout sets the limit)"
             ),
             Cause::NoSuchHost(host) => write!(
                 f,

@@ -7,12 +7,11 @@ pub mod fixtures;
 
 use std::sync::{Arc, Mutex};
 
-use clap::Parser;
 use http::{Request, Response};
 use kube::Client;
 use kube::client::Body;
+use kubectl_savepoint::ExitCode;
 use kubectl_savepoint::render::Sink;
-use kubectl_savepoint::{Cli, ExitCode};
 use serde_json::Value;
 
 /// One request the plugin sent.

@@ -183,11 +183,16 @@ pub fn watch_timeout(global: &GlobalArgs) -> Option<u32> {
 /// `--kubeconfig`, else `$KUBECONFIG` (merged list), else `~/.kube/config` if it exists.
 fn load_kubeconfig(global: &GlobalArgs) -> Result<Option<Kubeconfig>> {
     if let Some(path) = &global.kubeconfig {
+        if !path.exists() {
+            // kubectl's words for a missing --kubeconfig.
+            anyhow::bail!("stat {}: no such file or directory", path.display());
+        }
         return Kubeconfig::read_from(path)
             .map(Some)
             .with_context(|| format!("cannot read kubeconfig {}", path.display()));
     }
-    if let Some(list) = std::env::var_os("KUBECONFIG") {
+    // An empty KUBECONFIG is no KUBECONFIG (kubectl then reads ~/.kube/config).
+    if let Some(list) = std::env::var_os("KUBECONFIG").filter(|v| !v.is_empty()) {
         return merge_kubeconfig_list(&list);
     }
     match default_kubeconfig_path() {
@@ -320,6 +325,46 @@ contexts:
             ..GlobalArgs::default()
         };
         assert_eq!(build_config(&global).await.unwrap().read_timeout, None);
+    }
+
+    #[test]
+    fn kubeconfig_lists_skip_missing_files_and_reject_unparsable_ones() {
+        let file = write_kubeconfig();
+        let dir = tempfile::tempdir().unwrap();
+        let missing = dir.path().join("missing");
+        let list = std::env::join_paths([missing.as_path(), file.path()]).unwrap();
+        let merged = merge_kubeconfig_list(&list)
+            .unwrap()
+            .expect("the existing file");
+        assert_eq!(merged.current_context.as_deref(), Some("dev"));
+        let none =
+            std::env::join_paths([missing.as_path(), dir.path().join("gone").as_path()]).unwrap();
+        assert!(
+            merge_kubeconfig_list(&none).unwrap().is_none(),
+            "all missing: no kubeconfig"
+        );
+        let bad = dir.path().join("bad");
+        std::fs::write(&bad, "garbage: [").unwrap();
+        let with_bad = std::env::join_paths([missing.as_path(), bad.as_path()]).unwrap();
+        let err = merge_kubeconfig_list(&with_bad).unwrap_err();
+        assert!(
+            err.to_string().contains("error loading config file"),
+            "{err}"
+        );
+    }
+
+    #[tokio::test]
+    async fn empty_namespace_flag_is_the_contexts_namespace() {
+        let file = write_kubeconfig();
+        let global = GlobalArgs {
+            kubeconfig: Some(file.path().to_path_buf()),
+            namespace: Some(String::new()),
+            ..GlobalArgs::default()
+        };
+        assert_eq!(
+            build_config(&global).await.unwrap().default_namespace,
+            "flink"
+        );
     }
 
     #[tokio::test]

@@ -193,7 +193,8 @@ pub fn render_error(err: &Error) -> String {
             for cause in e.chain() {
                 if let Some(kube) = cause.downcast_ref::<::kube::Error>() {
                     let line = kube_error_line(kube);
-                    if causes.is_empty() {
+                    // kubectl's connection lines stand alone, whatever was being attempted.
+                    if causes.is_empty() || ConnectionError::find(kube).is_some() {
                         return line;
                     }
                     let line = line.strip_prefix("error: ").unwrap_or(&line).to_string();
@@ -250,6 +251,31 @@ mod tests {
     fn other_errors_exit_1() {
         let err = Error::from(anyhow::anyhow!("connection refused"));
         assert_eq!(err.exit_code(), ExitCode::Failure);
+    }
+
+    #[test]
+    fn kube_errors_in_a_context_chain_are_kubectls_lines() {
+        let connection = ConnectionError {
+            server: "127.0.0.1:1".into(),
+            cause: ConnectionCause::Refused,
+        };
+        let err = Err::<(), _>(::kube::Error::Service(Box::new(connection.clone())))
+            .context("cannot read the server version")
+            .unwrap_err();
+        assert_eq!(render_error(&err.into()), connection.to_string());
+        let status = ::kube::core::Status {
+            code: 403,
+            reason: "Forbidden".into(),
+            message: "version is forbidden".into(),
+            ..Default::default()
+        };
+        let err = Err::<(), _>(::kube::Error::Api(Box::new(status)))
+            .context("cannot read the server version")
+            .unwrap_err();
+        assert_eq!(
+            render_error(&err.into()),
+            "error: cannot read the server version: Error from server (Forbidden): version is forbidden"
+        );
     }
 
     #[test]

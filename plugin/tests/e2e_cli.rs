@@ -529,14 +529,21 @@ async fn connection_refused_reads_like_kubectl() {
     };
     let dir = tempfile::tempdir().unwrap();
     let path = kubeconfig_for_server(dir.path(), &format!("https://127.0.0.1:{port}"));
-    let out = kubectl(&path, &["list"]).await;
-    out.expect(1);
-    assert_eq!(
-        out.stderr,
-        format!(
-            "The connection to the server 127.0.0.1:{port} was refused - did you specify the right host or port?\n"
-        )
-    );
+    for args in [
+        &["list"][..],
+        &["version"][..],
+        &["trigger", "app/orders"][..],
+    ] {
+        let out = kubectl(&path, args).await;
+        out.expect(1);
+        assert_eq!(
+            out.stderr,
+            format!(
+                "The connection to the server 127.0.0.1:{port} was refused - did you specify the right host or port?\n"
+            ),
+            "{args:?}"
+        );
+    }
 }
 
 /// A host that does not resolve (`.invalid` never does): kubectl's DNS line.

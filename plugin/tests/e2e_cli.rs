@@ -378,6 +378,10 @@ async fn input_mistakes_are_refused_before_any_request(env: Env) {
             "--no-headers applies to table output",
         ),
         (
+            &["schedule", "app/orders", "--dry-run"],
+            "--dry-run applies to a change",
+        ),
+        (
             &["list", "-l", "a=b=c"],
             "found '=', expected: ',' or 'end of string'",
         ),

@@ -9,6 +9,7 @@
 //!   FlinkStateSnapshot, so they need `--method snapshot`; `--backoff-limit` is -1 (unlimited)
 //!   or more; `--timeout` bounds `--wait`, so it needs `--wait`.
 //! * `list`: `--no-headers` with an output that has no header (`-o json|yaml|name`).
+//! * `schedule`: `--dry-run` without a change (the command would only show the settings).
 
 use clap::ArgMatches;
 use clap::parser::ValueSource;
@@ -105,6 +106,18 @@ pub fn check(matches: &ArgMatches, cli: &mut Cli) -> Result<(), String> {
                     "--wait cannot be combined with --dry-run: a dry run triggers no savepoint to wait for"
                         .to_string(),
                 );
+            }
+        }
+        Command::Schedule(args) => {
+            let changes = args.interval.is_some()
+                || args.max_age.is_some()
+                || args.max_count.is_some()
+                || args.disable
+                || args.savepoint_dir.is_some();
+            if !changes && args.dry_run.dry_run != DryRun::None {
+                return Err("--dry-run applies to a change (--interval, --max-age, --max-count, \
+                            --disable, --savepoint-dir); without one, schedule only shows the settings"
+                    .to_string());
             }
         }
         _ => {}

@@ -382,6 +382,10 @@ async fn input_mistakes_are_refused_before_any_request(env: Env) {
             "--dry-run applies to a change",
         ),
         (
+            &["list", "app/orders", "-l", "team=data"],
+            "-l/--selector cannot be used with an app/NAME or job/NAME target",
+        ),
+        (
             &["list", "-l", "a=b=c"],
             "found '=', expected: ',' or 'end of string'",
         ),

@@ -8,7 +8,8 @@
 //! * `trigger`: `--format`, `--dispose-on-delete` and `--backoff-limit` describe the
 //!   FlinkStateSnapshot, so they need `--method snapshot`; `--backoff-limit` is -1 (unlimited)
 //!   or more; `--timeout` bounds `--wait`, so it needs `--wait`.
-//! * `list`: `--no-headers` with an output that has no header (`-o json|yaml|name`).
+//! * `list`: `--no-headers` with an output that has no header (`-o json|yaml|name`); `-l` with
+//!   an `app/` or `job/` target (kubectl: selectors and names exclude each other).
 //! * `schedule`: `--dry-run` without a change (the command would only show the settings).
 
 use clap::ArgMatches;
@@ -16,6 +17,7 @@ use clap::parser::ValueSource;
 
 use super::common::{DryRun, OutputFormat};
 use super::jobs::Method;
+use super::target::{JOBS_AND_SESSIONS, Kind, parse_target};
 use super::{Cli, Command};
 
 /// The `--dry-run` modes, which must follow `=`.
@@ -64,6 +66,16 @@ pub fn check(matches: &ArgMatches, cli: &mut Cli) -> Result<(), String> {
     match &mut cli.command {
         Command::List(args) => {
             args.all_namespaces = all_namespaces;
+            let named = parse_target(&args.target, JOBS_AND_SESSIONS)
+                .is_ok_and(|t| matches!(t.kind, Kind::Application | Kind::SessionJob));
+            if named && args.selector.is_some() {
+                return Err(
+                    "-l/--selector cannot be used with an app/NAME or job/NAME target \
+                            (as in kubectl, selectors and resource names exclude each other); \
+                            with session/NAME it selects among that cluster's session jobs"
+                        .to_string(),
+                );
+            }
             if args.no_headers
                 && matches!(
                     args.output,

@@ -41,7 +41,13 @@ pub struct ScheduleArgs {
     #[command(flatten)]
     pub dry_run: DryRunArg,
     /// Print the result (or the settings) as an object.
-    #[arg(short = 'o', long, value_enum, value_name = "FORMAT")]
+    #[arg(
+        short = 'o',
+        long,
+        value_enum,
+        ignore_case = true,
+        value_name = "FORMAT"
+    )]
     pub output: Option<ObjectFormat>,
 }
 
@@ -77,7 +83,13 @@ pub struct RestoreArgs {
     #[command(flatten)]
     pub dry_run: DryRunArg,
     /// Print what is applied (patch or new object) as JSON or YAML.
-    #[arg(short = 'o', long, value_enum, value_name = "FORMAT")]
+    #[arg(
+        short = 'o',
+        long,
+        value_enum,
+        ignore_case = true,
+        value_name = "FORMAT"
+    )]
     pub output: Option<ObjectFormat>,
 }
 
@@ -125,7 +137,13 @@ pub struct PruneArgs {
     #[command(flatten)]
     pub dry_run: DryRunArg,
     /// Print the decisions as JSON or YAML.
-    #[arg(short = 'o', long, value_enum, value_name = "FORMAT")]
+    #[arg(
+        short = 'o',
+        long,
+        value_enum,
+        ignore_case = true,
+        value_name = "FORMAT"
+    )]
     pub output: Option<ObjectFormat>,
 }
 
@@ -141,7 +159,13 @@ pub struct DescribeArgs {
     #[arg(value_name = "TARGET|SAVEPOINT", num_args = 1..=2, required = true)]
     pub target: Vec<String>,
     /// Print as JSON or YAML instead of text.
-    #[arg(short = 'o', long, value_enum, value_name = "FORMAT")]
+    #[arg(
+        short = 'o',
+        long,
+        value_enum,
+        ignore_case = true,
+        value_name = "FORMAT"
+    )]
     pub output: Option<ObjectFormat>,
 }
 
@@ -153,7 +177,13 @@ pub struct VersionArgs {
     #[arg(long)]
     pub client: bool,
     /// Print as JSON or YAML.
-    #[arg(short = 'o', long, value_enum, value_name = "FORMAT")]
+    #[arg(
+        short = 'o',
+        long,
+        value_enum,
+        ignore_case = true,
+        value_name = "FORMAT"
+    )]
     pub output: Option<ObjectFormat>,
 }
 
@@ -165,7 +195,7 @@ pub struct VersionArgs {
 #[derive(Debug, Args)]
 pub struct CompletionArgs {
     /// The shell.
-    #[arg(value_enum)]
+    #[arg(value_enum, ignore_case = true)]
     pub shell: CompletionShell,
 }
 

@@ -18,7 +18,7 @@ use super::discovery::list_all;
 use super::load::{Fetched, fetch_target};
 use crate::cli::{Kind, Target};
 use crate::error::{ApiOp, Error, Result, failed, status_code};
-use crate::render::progress::Progress;
+use crate::render::progress::{Progress, set_resume_hint};
 use crate::render::wait::humantime;
 
 /// What to follow.
@@ -55,8 +55,11 @@ pub async fn follow(client: &Client, spec: &FollowSpec) -> Result<WaitStatus> {
         spec.describe
     ));
     let mut last = String::from("no status yet");
+    tracing::debug!(subject = ?spec.subject, namespace = %spec.namespace, snapshot_crd = spec.snapshot_crd, timeout = ?spec.timeout, "following");
+    set_resume_hint(Some(resume_command(spec)));
     let outcome =
         tokio::time::timeout(spec.timeout, run(client, spec, &mut progress, &mut last)).await;
+    set_resume_hint(None);
     progress.finish();
     match outcome {
         Ok(result) => result,
@@ -66,6 +69,16 @@ pub async fn follow(client: &Client, spec: &FollowSpec) -> Result<WaitStatus> {
             spec.describe
         ))),
     }
+}
+
+/// `kubectl savepoint wait …` that picks up what `spec` follows (shown on Ctrl-C).
+fn resume_command(spec: &FollowSpec) -> String {
+    let what = match (&spec.subject, &spec.target) {
+        (WaitSubject::Snapshot { name }, _) => format!("flinkstatesnapshot/{name}"),
+        (_, Some(target)) => target.to_string(),
+        (_, None) => spec.describe.clone(),
+    };
+    format!("kubectl savepoint wait {what} -n {}", spec.namespace)
 }
 
 async fn run(

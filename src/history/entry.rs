@@ -118,20 +118,31 @@ pub struct SavepointEntry {
     /// Normalized state.
     pub state: EntryState,
     /// Trigger time (legacy: `timeStamp`, the cancel time for upgrade savepoints).
-    #[serde(serialize_with = "serialize_opt_iso")]
+    #[serde(
+        serialize_with = "serialize_opt_iso",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub triggered: Option<Timestamp>,
     /// Time the snapshot reached its result (completed, failed or abandoned).
-    #[serde(serialize_with = "serialize_opt_iso")]
+    #[serde(
+        serialize_with = "serialize_opt_iso",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub completed: Option<Timestamp>,
     /// Savepoint format, when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub format: Option<SavepointFormatType>,
     /// Final location, when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub location: Option<String>,
     /// The nonce that requested it, when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub nonce: Option<i64>,
     /// Error reported by the operator.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Name of the FlinkStateSnapshot object, for snapshot entries.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub snapshot_name: Option<String>,
 }
 

@@ -590,14 +590,10 @@ impl Parser {
     }
 
     fn starts_with(&self, prefix: &str) -> bool {
-        let mut i = self.pos;
-        for c in prefix.chars() {
-            if self.chars.get(i) != Some(&c) {
-                return false;
-            }
-            i += 1;
-        }
-        true
+        prefix
+            .chars()
+            .enumerate()
+            .all(|(i, c)| self.chars.get(self.pos + i) == Some(&c))
     }
 
     /// Text and actions; `range … end` become nested pieces.
@@ -797,10 +793,8 @@ impl Parser {
             match c {
                 '\n' => return err("unterminated filter"),
                 '"' | '\'' if quote.is_none() => quote = Some(c),
-                '"' | '\'' => {
-                    if Some(c) == quote && self.chars[self.pos - 2] != '\\' {
-                        closed_quote = true;
-                    }
+                '"' | '\'' if Some(c) == quote && self.chars[self.pos - 2] != '\\' => {
+                    closed_quote = true;
                 }
                 ')' if quote.is_some() == closed_quote => break,
                 _ => {}

@@ -1,5 +1,6 @@
 //! The output of the history model: [`SavepointEntry`] and its enums.
 
+use std::collections::BTreeMap;
 use std::fmt;
 
 use jiff::Timestamp;
@@ -144,6 +145,9 @@ pub struct SavepointEntry {
     /// Name of the FlinkStateSnapshot object, for snapshot entries.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub snapshot_name: Option<String>,
+    /// The FlinkStateSnapshot's labels (none for records that are not objects).
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub labels: BTreeMap<String, String>,
 }
 
 impl SavepointEntry {
@@ -168,6 +172,7 @@ impl SavepointEntry {
             nonce: None,
             error: None,
             snapshot_name: None,
+            labels: BTreeMap::new(),
         }
     }
 

@@ -4,7 +4,11 @@ use std::time::Duration;
 
 use clap::{ArgAction, Args, ValueEnum};
 
-use super::common::{DryRunArg, ObjectFormat, OutputFormat, parse_duration};
+use super::common::{
+    DryRunArg, ObjectFormat, ObjectFormatParser, OutputFormat, OutputParser, parse_duration,
+    parse_sort_by,
+};
+use flink_savepoint::jsonpath::Template;
 
 /// Trigger a savepoint of an application (FlinkDeployment) or a session job (FlinkSessionJob).
 ///
@@ -44,8 +48,8 @@ pub struct TriggerArgs {
     /// How long --wait waits (e.g. 30s, 5m, 1h).
     #[arg(long, value_parser = parse_duration, default_value = "10m", value_name = "DURATION")]
     pub timeout: Duration,
-    /// Print the trigger information as an object.
-    #[arg(short = 'o', long, value_enum, value_name = "FORMAT")]
+    /// Print the trigger information as json, yaml or jsonpath=TEMPLATE.
+    #[arg(short = 'o', long, value_parser = ObjectFormatParser, value_name = "FORMAT")]
     pub output: Option<ObjectFormat>,
 }
 
@@ -89,12 +93,21 @@ pub struct ListArgs {
     /// Label selector for the FlinkDeployments/FlinkSessionJobs listed (their snapshots follow).
     #[arg(short = 'l', long, value_name = "SELECTOR")]
     pub selector: Option<String>,
-    /// Output format.
-    #[arg(short = 'o', long, value_enum, default_value_t = OutputFormat::Table)]
-    pub output: OutputFormat,
+    /// Output format: json, yaml, name, wide, jsonpath=TEMPLATE, jsonpath-file=PATH,
+    /// custom-columns=SPEC or custom-columns-file=PATH (kubectl's syntax; templates apply to the
+    /// document -o json prints).
+    #[arg(short = 'o', long, value_parser = OutputParser, value_name = "FORMAT")]
+    pub output: Option<OutputFormat>,
     /// Omit the table header.
     #[arg(long)]
     pub no_headers: bool,
+    /// Sort by a field of the -o json items, as a JSONPath (kubectl's syntax), e.g. .triggered
+    /// or '{.target.name}'. Missing values sort first; text in natural order.
+    #[arg(long, value_name = "JSONPATH", value_parser = parse_sort_by)]
+    pub sort_by: Option<Template>,
+    /// Add a LABELS column: the FlinkStateSnapshot's labels (none for legacy status records).
+    #[arg(long)]
+    pub show_labels: bool,
     /// After listing, watch for changes and print new or changed rows.
     #[arg(short = 'w', long)]
     pub watch: bool,

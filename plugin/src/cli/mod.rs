@@ -17,7 +17,10 @@ use std::time::Duration;
 
 use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 
-pub use common::{DryRun, DryRunArg, ObjectFormat, OutputFormat, parse_age, parse_duration};
+pub use common::{
+    DryRun, DryRunArg, OBJECT_FORMATS, OUTPUT_FORMATS, ObjectFormat, OutputFormat, parse_age,
+    parse_duration, parse_object_format, parse_output, parse_sort_by,
+};
 pub use jobs::{Format, ListArgs, Method, TriggerArgs, TypeFilter, WaitArgs};
 pub use lifecycle::{
     CompletionArgs, CompletionShell, DeleteArgs, DescribeArgs, PruneArgs, RestoreArgs,

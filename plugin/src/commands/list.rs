@@ -10,7 +10,7 @@ use jiff::Timestamp;
 use crate::cli::{JOBS_AND_SESSIONS, ListArgs, TypeFilter, parse_target};
 use crate::cluster::{Context, Selection, discover_flink, watch, watch_timeout};
 use crate::error::{Result, failed, missing_crd_message, usage};
-use crate::render::list::{RenderOptions, render, render_change, row_key, table};
+use crate::render::list::{RenderOptions, render, render_change, row_key, sort_entries, table};
 
 /// Runs the command.
 pub async fn run(args: ListArgs, ctx: &Context) -> Result<()> {
@@ -43,13 +43,17 @@ pub async fn run(args: ListArgs, ctx: &Context) -> Result<()> {
     };
     let (deployments, jobs, snapshots) = selection.fetch(&client, scope_ns).await?;
     let opts = RenderOptions {
-        format: args.output,
+        format: args.output.clone().unwrap_or_default(),
         no_headers: args.no_headers,
         all_namespaces: args.all_namespaces,
+        show_labels: args.show_labels,
         now: Timestamp::now(),
     };
     let (deployments, jobs) = selection.select(deployments, jobs);
-    let entries = collect_entries(&deployments, &jobs, &snapshots, &filter);
+    let mut entries = collect_entries(&deployments, &jobs, &snapshots, &filter);
+    if let Some(path) = &args.sort_by {
+        entries = sort_entries(entries, path)?;
+    }
     let scope = match (&target, scope_ns) {
         (Some(t), Some(ns)) => format!("for {t} in namespace {ns}"),
         (None, Some(ns)) => format!("in namespace {ns}"),
@@ -60,7 +64,7 @@ pub async fn run(args: ListArgs, ctx: &Context) -> Result<()> {
         return Ok(());
     }
     // `--watch`: print rows that appear or change, with the first listing's column widths.
-    let widths = table(&entries, &opts).widths(opts.no_headers || entries.is_empty());
+    let widths = table(&entries, &opts)?.widths(opts.no_headers || entries.is_empty());
     let mut printed: HashMap<String, String> = entries
         .iter()
         .map(|e| (row_key(e), fingerprint(e)))
@@ -70,7 +74,7 @@ pub async fn run(args: ListArgs, ctx: &Context) -> Result<()> {
         let entries = collect_entries(&d, &j, &s, &filter);
         let now = RenderOptions {
             now: Timestamp::now(),
-            ..opts
+            ..opts.clone()
         };
         for entry in entries.iter().rev() {
             let key = row_key(entry);

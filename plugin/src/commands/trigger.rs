@@ -62,7 +62,7 @@ pub async fn run(args: TriggerArgs, ctx: &Context) -> Result<()> {
     };
     let mut info = send(&args, &client, &ns, &target, snapshot_crd, dry_run).await?;
     if !waiting {
-        return info.print(&ctx.out, args.output);
+        return info.print(&ctx.out, args.output.as_ref());
     }
     if args.output.is_none() {
         info.print(&ctx.out, None)?;
@@ -84,7 +84,7 @@ pub async fn run(args: TriggerArgs, ctx: &Context) -> Result<()> {
         watch_timeout: watch_timeout(&ctx.global),
     };
     let outcome = follow(&client, &spec).await;
-    if let Some(format) = args.output {
+    if let Some(format) = &args.output {
         info.result = Some(match &outcome {
             Ok(status) => TriggerResult::from_status(status),
             Err(err) => TriggerResult::from_status(&WaitStatus::Waiting(err.to_string())),

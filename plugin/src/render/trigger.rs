@@ -95,7 +95,7 @@ pub fn dry_run_name(mode: DryRun) -> Option<&'static str> {
 
 impl TriggerInfo {
     /// Prints as an object (`-o`) or as text.
-    pub fn print(&self, out: &Sink, format: Option<ObjectFormat>) -> Result<()> {
+    pub fn print(&self, out: &Sink, format: Option<&ObjectFormat>) -> Result<()> {
         match format {
             Some(format) => out.write(&object(self, format)?),
             None => out.write(&self.text()),

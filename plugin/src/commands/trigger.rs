@@ -20,7 +20,7 @@ use crate::cluster::{
 };
 use crate::error::{Result, usage};
 use crate::render::progress::warn;
-use crate::render::trigger::{TriggerInfo, TriggerResult, dry_run_name};
+use crate::render::trigger::{SavepointDirectory, TriggerInfo, TriggerResult, dry_run_name};
 use crate::render::wait::report;
 
 /// Runs the command.
@@ -142,10 +142,13 @@ async fn send(
             previous_nonce: None,
             snapshot: None,
             triggered_at: now.to_string(),
-            savepoint_directory: plan
-                .savepoint_dir
-                .as_ref()
-                .map(|(key, value, place)| format!("{value} ({key}, {place})")),
+            savepoint_directory: plan.savepoint_dir.as_ref().map(|(key, value, place)| {
+                SavepointDirectory {
+                    value: value.clone(),
+                    key: key.clone(),
+                    source: place.clone(),
+                }
+            }),
             attempts: attempt,
             dry_run: dry_run_name(dry_run),
             request: None,

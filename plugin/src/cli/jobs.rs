@@ -49,7 +49,7 @@ pub struct TriggerArgs {
     #[arg(long, value_parser = parse_duration, default_value = "10m", value_name = "DURATION")]
     pub timeout: Duration,
     /// Print the trigger information as json, yaml or jsonpath=TEMPLATE.
-    #[arg(short = 'o', long, value_parser = ObjectFormatParser, value_name = "FORMAT")]
+    #[arg(short = 'o', long, value_parser = ObjectFormatParser, hide_possible_values = true, value_name = "FORMAT")]
     pub output: Option<ObjectFormat>,
 }
 
@@ -74,12 +74,20 @@ pub enum Format {
 /// List savepoints, newest first: requested, pending, in progress, completed, failed and
 /// abandoned; manual, periodic and upgrade; from FlinkStateSnapshots and legacy status.
 ///
-/// Without TARGET: every application and session job in the namespace (-A: all namespaces).
-/// TARGET: app/NAME, job/NAME, or session/NAME (all session jobs of that session cluster).
+/// Without TARGET: every application and session job in the namespace (-A: all namespaces), or
+/// those whose labels match -l. TARGET: app/NAME, job/NAME, or session/NAME (all session jobs
+/// of that session cluster); several are allowed, as KIND/NAME KIND/NAME or KIND NAME NAME.
+///
+/// AGE is the time since the savepoint was triggered, as kubectl prints ages; -o wide adds the
+/// exact trigger and completion times. -o json prints a kubectl List of savepoint entries; -o
+/// jsonpath, -o custom-columns and --sort-by apply to that same document (explore it with -o
+/// json first). -o name prints flinkstatesnapshot.flink.apache.org/NAME for each savepoint that
+/// is a FlinkStateSnapshot (legacy status records have no object and print nothing), ready for
+/// kubectl.
 #[derive(Debug, Args)]
 pub struct ListArgs {
-    /// KIND/NAME or KIND NAME (optional).
-    #[arg(value_name = "TARGET", num_args = 0..=2)]
+    /// KIND/NAME ... or KIND NAME ... (optional).
+    #[arg(value_name = "TARGET", num_args = 0..)]
     pub target: Vec<String>,
     /// List across all namespaces.
     #[arg(short = 'A', long)]
@@ -90,13 +98,14 @@ pub struct ListArgs {
     /// Only these states (repeatable or comma-separated), e.g. completed,failed.
     #[arg(long = "state", value_delimiter = ',', value_name = "STATE")]
     pub states: Vec<String>,
-    /// Label selector for the FlinkDeployments/FlinkSessionJobs listed (their snapshots follow).
+    /// Label selector (kubectl's syntax: a=b,c!=d,e in (f,g),!h) for the FlinkDeployments and
+    /// FlinkSessionJobs whose savepoints are listed; not with a TARGET.
     #[arg(short = 'l', long, value_name = "SELECTOR")]
     pub selector: Option<String>,
     /// Output format: json, yaml, name, wide, jsonpath=TEMPLATE, jsonpath-file=PATH,
     /// custom-columns=SPEC or custom-columns-file=PATH (kubectl's syntax; templates apply to the
     /// document -o json prints).
-    #[arg(short = 'o', long, value_parser = OutputParser, value_name = "FORMAT")]
+    #[arg(short = 'o', long, value_parser = OutputParser, hide_possible_values = true, value_name = "FORMAT")]
     pub output: Option<OutputFormat>,
     /// Omit the table header.
     #[arg(long)]

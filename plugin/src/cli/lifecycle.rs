@@ -41,7 +41,7 @@ pub struct ScheduleArgs {
     #[command(flatten)]
     pub dry_run: DryRunArg,
     /// Print the result (or the settings) as json, yaml or jsonpath=TEMPLATE.
-    #[arg(short = 'o', long, value_parser = ObjectFormatParser, value_name = "FORMAT")]
+    #[arg(short = 'o', long, value_parser = ObjectFormatParser, hide_possible_values = true, value_name = "FORMAT")]
     pub output: Option<ObjectFormat>,
 }
 
@@ -77,7 +77,7 @@ pub struct RestoreArgs {
     #[command(flatten)]
     pub dry_run: DryRunArg,
     /// Print what is applied (patch or new object) as json, yaml or jsonpath=TEMPLATE.
-    #[arg(short = 'o', long, value_parser = ObjectFormatParser, value_name = "FORMAT")]
+    #[arg(short = 'o', long, value_parser = ObjectFormatParser, hide_possible_values = true, value_name = "FORMAT")]
     pub output: Option<ObjectFormat>,
 }
 
@@ -125,7 +125,7 @@ pub struct PruneArgs {
     #[command(flatten)]
     pub dry_run: DryRunArg,
     /// Print the decisions as json, yaml or jsonpath=TEMPLATE.
-    #[arg(short = 'o', long, value_parser = ObjectFormatParser, value_name = "FORMAT")]
+    #[arg(short = 'o', long, value_parser = ObjectFormatParser, hide_possible_values = true, value_name = "FORMAT")]
     pub output: Option<ObjectFormat>,
 }
 
@@ -141,7 +141,7 @@ pub struct DescribeArgs {
     #[arg(value_name = "TARGET|SAVEPOINT", num_args = 1..=2, required = true)]
     pub target: Vec<String>,
     /// Print as json, yaml or jsonpath=TEMPLATE instead of text.
-    #[arg(short = 'o', long, value_parser = ObjectFormatParser, value_name = "FORMAT")]
+    #[arg(short = 'o', long, value_parser = ObjectFormatParser, hide_possible_values = true, value_name = "FORMAT")]
     pub output: Option<ObjectFormat>,
 }
 
@@ -153,7 +153,7 @@ pub struct VersionArgs {
     #[arg(long)]
     pub client: bool,
     /// Print as json, yaml or jsonpath=TEMPLATE.
-    #[arg(short = 'o', long, value_parser = ObjectFormatParser, value_name = "FORMAT")]
+    #[arg(short = 'o', long, value_parser = ObjectFormatParser, hide_possible_values = true, value_name = "FORMAT")]
     pub output: Option<ObjectFormat>,
 }
 

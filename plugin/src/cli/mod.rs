@@ -9,6 +9,7 @@
 //! `pub async fn run(args, ctx)` plus its arm in `crate::commands::run`.
 
 mod common;
+mod examples;
 pub mod jobs;
 pub mod lifecycle;
 pub mod target;
@@ -28,6 +29,7 @@ pub use lifecycle::{
 };
 pub use target::{
     JOBS_AND_SESSIONS, JOBS_AND_SNAPSHOTS, Kind, Target, aliases, kind_from_alias, parse_target,
+    parse_targets,
 };
 
 use crate::error::EXIT_CODES_HELP;
@@ -111,6 +113,15 @@ pub fn display_name(argv0: &str) -> String {
     }
 }
 
+/// The full command definition: every subcommand's help ends with its examples and the exit
+/// codes.
+pub fn command() -> clap::Command {
+    Cli::command().mut_subcommands(|sub| {
+        let examples = examples::examples(sub.get_name());
+        sub.after_help(format!("{examples}\n\n{EXIT_CODES_HELP}"))
+    })
+}
+
 /// Parses the command line, with help text naming the plugin as the user invoked it.
 /// On `--help`, `--version` or a usage error this prints and exits (usage errors exit 2).
 pub fn parse_from<I, T>(args: I) -> Cli
@@ -123,9 +134,8 @@ where
         .first()
         .map(|a| a.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let matches = Cli::command()
+    let matches = command()
         .bin_name(display_name(&argv0))
-        .mut_subcommands(|sub| sub.after_help(EXIT_CODES_HELP))
         .get_matches_from(args);
     match Cli::from_arg_matches(&matches) {
         Ok(cli) => cli,
@@ -181,6 +191,23 @@ mod tests {
         let help = Cli::command().render_long_help().to_string();
         assert!(help.contains("Exit codes:"), "{help}");
         assert!(help.contains("3  timed out while waiting"), "{help}");
+    }
+
+    #[test]
+    fn every_subcommand_help_has_kubectl_style_examples() {
+        let mut root = command();
+        for sub in root.get_subcommands_mut() {
+            let name = sub.get_name().to_owned();
+            let help = sub.render_long_help().to_string();
+            assert!(help.contains("\nExamples:\n  # "), "{name}: {help}");
+            let invocation = if name == "completion" {
+                "  kubectl-savepoint completion ".to_owned()
+            } else {
+                format!("  kubectl savepoint {name}")
+            };
+            assert!(help.contains(&invocation), "{name}: {help}");
+            assert!(help.contains("Exit codes:"), "{name}: {help}");
+        }
     }
 
     #[test]

@@ -111,6 +111,28 @@ async fn name_output_is_what_kubectl_get_prints_and_kubectl_accepts_it(env: Env)
     let got = plain_kubectl(env.kubeconfig(), &args).await;
     got.expect(0);
     assert_eq!(got.stdout, "FAILED COMPLETED");
+    // Only legacy records: no line, and kubectl's "No resources found" on stderr instead.
+    put_app(&env, "legacy-only").await;
+    let legacy = json!({ "lastSavepoint": { "timeStamp": 1_767_225_600_000_i64, "location": "s3://b/l-1",
+                         "triggerType": "MANUAL", "formatType": "CANONICAL" } });
+    env.set_status(
+        "flinkdeployments",
+        ns,
+        "legacy-only",
+        running_status(5, legacy),
+    )
+    .await;
+    let none = kubectl(
+        env.kubeconfig(),
+        &["list", "app/legacy-only", "-n", ns, "-o", "name"],
+    )
+    .await;
+    none.expect(0);
+    assert_eq!(none.stdout, "");
+    assert_eq!(
+        none.stderr,
+        format!("No savepoints found for app/legacy-only in namespace {ns}.\n")
+    );
     // Upper-case format names work too.
     let upper = kubectl(
         env.kubeconfig(),
@@ -574,7 +596,11 @@ async fn jsonpath_works_on_every_command_with_json_output(env: Env) {
     populate(&env).await;
     let ns = env.ns();
     let cases: Vec<(Vec<&str>, &str, &str)> = vec![
-        (vec!["describe", "app/orders"], "{.target}", "app/orders"),
+        (
+            vec!["describe", "app/orders"],
+            "{.target} {.settings.savepointDir.value}",
+            "app/orders s3://bucket/savepoints",
+        ),
         (
             vec!["describe", "flinkstatesnapshot/orders-sp-9"],
             "{.path}",

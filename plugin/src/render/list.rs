@@ -186,12 +186,20 @@ pub fn table(entries: &[SavepointEntry], opts: &RenderOptions) -> Result<Table> 
     Ok(t)
 }
 
-/// Renders the full listing; an empty table prints kubectl's `No resources found` to stderr.
+/// Renders the full listing; when that prints nothing (an empty table, no `-o name` line, a
+/// template that finds nothing), kubectl's `No resources found` goes to stderr instead.
 pub fn render(entries: &[SavepointEntry], opts: &RenderOptions, scope: &str) -> Result<String> {
+    let text = render_listing(entries, opts)?;
+    if text.is_empty() {
+        eprintln!("No savepoints found {scope}.");
+    }
+    Ok(text)
+}
+
+fn render_listing(entries: &[SavepointEntry], opts: &RenderOptions) -> Result<String> {
     Ok(match &opts.format {
         OutputFormat::Table | OutputFormat::Wide | OutputFormat::CustomColumns(_) => {
             if entries.is_empty() {
-                eprintln!("No savepoints found {scope}.");
                 String::new()
             } else if matches!(opts.format, OutputFormat::CustomColumns(_)) {
                 table(entries, opts)?.render_verbatim(opts.no_headers)

@@ -21,6 +21,7 @@ on_both_backends!(
     several_targets_and_label_selectors,
     jsonpath_works_on_every_command_with_json_output,
     bad_formats_and_templates_are_usage_errors_before_any_request,
+    the_template_engine_prints_what_kubectl_prints_for_the_same_document,
 );
 
 /// `kubectl ARGS --kubeconfig K` (plain kubectl, no plugin), for comparisons.
@@ -723,4 +724,58 @@ async fn bad_formats_and_templates_are_usage_errors_before_any_request(env: Env)
         "{}",
         out.stderr
     );
+}
+
+/// The JSONPath engine behind `-o jsonpath` against kubectl's own: the same templates over the
+/// same `kubectl get flinkstatesnapshots -o json` document print the same text.
+async fn the_template_engine_prints_what_kubectl_prints_for_the_same_document(env: Env) {
+    populate(&env).await;
+    let ns = env.ns();
+    let json_out = plain_kubectl(
+        env.kubeconfig(),
+        &["get", "flinkstatesnapshots", "-n", ns, "-o", "json"],
+    )
+    .await;
+    json_out.expect(0);
+    let doc: Value = serde_json::from_str(&json_out.stdout).unwrap();
+    for template in [
+        "{.kind}",
+        "{.items[*].metadata.name}",
+        r#"{range .items[*]}{.metadata.name}{"\t"}{.status.state}{"\n"}{end}"#,
+        r#"{.items[?(@.status.state=="COMPLETED")].metadata.name}"#,
+        r#"{.items[?(@.status.state!='COMPLETED')].status.error}"#,
+        "{.items[?(@.status.failures>1)].metadata.name}",
+        "{.items[?(@.status.path)].status.path}",
+        "{.items[0].metadata.labels}",
+        "{.items[0].spec.jobReference}",
+        "{.items[-1:].spec.jobReference.name}",
+        "{.items[0:2].spec.backoffLimit}",
+        "{.items[*].spec.savepoint.disposeOnDelete}",
+        r"{.items[0].metadata.labels.snapshot\.type}",
+        "{.items[0]['kind','apiVersion']}",
+        "{.items[1].metadata['name']}",
+        "{.items[*].status.missing}",
+        "names: {.items[*].metadata.name} kind: {.kind}",
+        "{range .items[*]}[{.metadata.name}]{end}",
+        "{range .items[*]}{range .status.*}{end}{.metadata.name};{end}",
+    ] {
+        let theirs = plain_kubectl(
+            env.kubeconfig(),
+            &[
+                "get",
+                "flinkstatesnapshots",
+                "-n",
+                ns,
+                "-o",
+                &format!("jsonpath={template}"),
+            ],
+        )
+        .await;
+        theirs.expect(0);
+        let ours = flink_savepoint::jsonpath::Template::parse(template)
+            .unwrap_or_else(|e| panic!("{template}: {e}"))
+            .execute(&doc)
+            .unwrap_or_else(|e| panic!("{template}: {e}"));
+        assert_eq!(ours, theirs.stdout, "{template}");
+    }
 }

@@ -413,4 +413,27 @@ mod tests {
             "couldn't find any field with path \"{.nope}\" in the list of objects"
         );
     }
+
+    #[test]
+    fn watch_changes_apply_templates_to_the_changed_entry() {
+        let template = Template::parse("{.id} {.state}\n").unwrap();
+        let text = render_change(
+            &entry(),
+            &opts(OutputFormat::JsonPath(template), false),
+            &[],
+        )
+        .unwrap();
+        assert_eq!(text, "orders-sp-1 COMPLETED\n");
+        let name = render_change(&legacy(), &opts(OutputFormat::Name, false), &[]).unwrap();
+        assert_eq!(name, "", "no object, no name line");
+        let columns =
+            flink_savepoint::jsonpath::parse_custom_columns("ID:.id,STATE:.state").unwrap();
+        let row = render_change(
+            &entry(),
+            &opts(OutputFormat::CustomColumns(columns), false),
+            &[13, 5],
+        )
+        .unwrap();
+        assert_eq!(row, "orders-sp-1     COMPLETED\n");
+    }
 }

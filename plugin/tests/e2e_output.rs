@@ -22,6 +22,7 @@ on_both_backends!(
     jsonpath_works_on_every_command_with_json_output,
     bad_formats_and_templates_are_usage_errors_before_any_request,
     the_template_engine_prints_what_kubectl_prints_for_the_same_document,
+    custom_columns_print_what_kubectl_prints_for_the_same_document,
 );
 
 /// `kubectl ARGS --kubeconfig K` (plain kubectl, no plugin), for comparisons.
@@ -777,5 +778,49 @@ async fn the_template_engine_prints_what_kubectl_prints_for_the_same_document(en
             .execute(&doc)
             .unwrap_or_else(|e| panic!("{template}: {e}"));
         assert_eq!(ours, theirs.stdout, "{template}");
+    }
+}
+
+/// `-o custom-columns` cells and alignment against kubectl's, for the same document.
+async fn custom_columns_print_what_kubectl_prints_for_the_same_document(env: Env) {
+    populate(&env).await;
+    let ns = env.ns();
+    let json_out = plain_kubectl(
+        env.kubeconfig(),
+        &["get", "flinkstatesnapshots", "-n", ns, "-o", "json"],
+    )
+    .await;
+    json_out.expect(0);
+    let doc: Value = serde_json::from_str(&json_out.stdout).unwrap();
+    for spec in [
+        "NAME:.metadata.name,STATE:.status.state",
+        "B:.spec.backoffLimit,NAME:.metadata.name,E:.status.error",
+        "name:{.metadata.name},LABELS:.metadata.labels,REF:.spec.jobReference.*",
+        "X:.status.missing,Y:.kind",
+    ] {
+        let theirs = plain_kubectl(
+            env.kubeconfig(),
+            &[
+                "get",
+                "flinkstatesnapshots",
+                "-n",
+                ns,
+                "-o",
+                &format!("custom-columns={spec}"),
+            ],
+        )
+        .await;
+        theirs.expect(0);
+        let columns = flink_savepoint::jsonpath::parse_custom_columns(spec).unwrap();
+        let mut table =
+            kubectl_savepoint::render::Table::new(columns.iter().map(|c| c.header.clone()));
+        for item in doc["items"].as_array().unwrap() {
+            table.push(
+                columns
+                    .iter()
+                    .map(|c| flink_savepoint::jsonpath::column_text(c, item).unwrap()),
+            );
+        }
+        assert_eq!(table.render_verbatim(false), theirs.stdout, "{spec}");
     }
 }

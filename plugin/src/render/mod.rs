@@ -122,6 +122,9 @@ pub fn list_object<T: Serialize>(items: &[T]) -> Result<serde_json::Value> {
     }))
 }
 
+/// kubectl's tabwriter pads every cell to at least 6 characters, 3 of them padding.
+const MIN_WIDTH: usize = 3;
+
 /// A kubectl-style table.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Table {
@@ -145,14 +148,15 @@ impl Table {
         self.rows.push(cells.into_iter().map(Into::into).collect());
     }
 
-    /// The column widths, counting headers unless `no_headers`.
+    /// The column widths, counting headers unless `no_headers`. As kubectl's tabwriter (minimum
+    /// cell width 6 including the 3 spaces of padding), no column is narrower than 3.
     pub fn widths(&self, no_headers: bool) -> Vec<usize> {
-        let mut widths = vec![0; self.headers.len()];
+        let mut widths = vec![MIN_WIDTH; self.headers.len()];
         let header_iter = (!no_headers).then_some(&self.headers);
         for row in header_iter.into_iter().chain(self.rows.iter()) {
             for (i, cell) in row.iter().enumerate() {
                 if i >= widths.len() {
-                    widths.push(0);
+                    widths.push(MIN_WIDTH);
                 }
                 widths[i] = widths[i].max(cell_text(cell).chars().count());
             }
@@ -274,6 +278,13 @@ mod tests {
             table.render(true),
             "app/orders   COMPLETED\njob/x        <none>\n"
         );
+    }
+
+    #[test]
+    fn narrow_columns_are_padded_to_kubectls_minimum_cell_width() {
+        let mut table = Table::new(["b", "name", "e"]);
+        table.push(["-1", "orders", "x"]);
+        assert_eq!(table.render(false), "B     NAME     E\n-1    orders   x\n");
     }
 
     #[test]

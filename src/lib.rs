@@ -8,6 +8,7 @@ pub mod crd;
 pub mod flink_rest;
 pub mod grammar;
 pub mod history;
+pub mod jsonpath;
 pub mod location;
 pub mod patch;
 pub mod plan;

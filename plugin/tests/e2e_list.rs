@@ -140,14 +140,7 @@ async fn lists_every_source_newest_first_in_the_namespace(env: Env) {
         .collect();
     assert_eq!(
         header,
-        [
-            "TARGET",
-            "SAVEPOINT",
-            "TYPE",
-            "STATE",
-            "TRIGGERED",
-            "LOCATION"
-        ]
+        ["TARGET", "SAVEPOINT", "TYPE", "STATE", "AGE", "LOCATION"]
     );
     assert_eq!(
         column(&out.stdout, 1),
@@ -314,7 +307,9 @@ async fn session_target_lists_its_session_jobs_and_filters_apply(env: Env) {
     out.expect(0);
     assert_eq!(
         out.stdout,
-        "flinkstatesnapshot/orders-sp-1767398400000\nflinkstatesnapshot/orders-savepoint-upgrade-1767312000000\napp/orders#upgrade\n"
+        "flinkstatesnapshot.flink.apache.org/orders-sp-1767398400000\n\
+         flinkstatesnapshot.flink.apache.org/orders-savepoint-upgrade-1767312000000\n",
+        "the upgrade-path record has no object and no -o name line"
     );
 
     let out = kubectl(
@@ -353,19 +348,25 @@ async fn sandbox_only_legacy_clusters_without_the_snapshot_crd_still_list() {
     });
     env.set_status("flinkdeployments", ns, "orders", running_status(5, legacy))
         .await;
+    let before = jiff::Timestamp::now().as_second() - 1_767_225_600;
     let out = kubectl(
         env.kubeconfig(),
         &["list", "app/orders", "-n", ns, "-o", "wide"],
     )
     .await;
+    let after = jiff::Timestamp::now().as_second() - 1_767_225_600;
     out.expect(0);
-    let row: Vec<&str> = out
+    let mut row: Vec<&str> = out
         .stdout
         .lines()
         .nth(1)
         .unwrap()
         .split_whitespace()
         .collect();
+    // AGE is kubectl's age of 2026-01-01 at the time of the listing; the exact time is in TRIGGERED.
+    let age = row.remove(4);
+    let ages = [before, after].map(kubectl_savepoint::render::human_age);
+    assert!(ages.contains(&age.to_owned()), "{age} not in {ages:?}");
     assert_eq!(
         row,
         [
@@ -373,11 +374,11 @@ async fn sandbox_only_legacy_clusters_without_the_snapshot_crd_still_list() {
             "legacy-1767225600000",
             "MANUAL",
             "COMPLETED",
-            "2026-01-01T00:00:00Z",
             "s3://b/manual-1",
             "LEGACY",
             "NATIVE",
             "5",
+            "2026-01-01T00:00:00Z",
             "<none>",
             "<none>"
         ],

@@ -285,7 +285,7 @@ async fn snapshot_method_creates_a_time_sortable_flinkstatesnapshot(env: Env) {
     );
     assert_eq!(stored["metadata"]["labels"]["job-reference.name"], "etl");
     assert!(
-        info["savepointDirectory"]
+        info["savepointDirectory"]["source"]
             .as_str()
             .unwrap()
             .contains("its session cluster")

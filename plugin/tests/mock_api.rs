@@ -396,6 +396,6 @@ async fn list_of_one_app_gets_it_and_lists_snapshots_once() {
     });
     let (code, out) = run(client, &["list", "app/orders", "-o", "name"]).await;
     assert_eq!(code, ExitCode::Success);
-    assert_eq!(out, "flinkstatesnapshot/orders-sp-1\n");
+    assert_eq!(out, "flinkstatesnapshot.flink.apache.org/orders-sp-1\n");
     assert_eq!(log.lock().unwrap().len(), 3);
 }

@@ -1,5 +1,6 @@
 //! The output of the history model: [`SavepointEntry`] and its enums.
 
+use std::collections::BTreeMap;
 use std::fmt;
 
 use jiff::Timestamp;
@@ -118,21 +119,35 @@ pub struct SavepointEntry {
     /// Normalized state.
     pub state: EntryState,
     /// Trigger time (legacy: `timeStamp`, the cancel time for upgrade savepoints).
-    #[serde(serialize_with = "serialize_opt_iso")]
+    #[serde(
+        serialize_with = "serialize_opt_iso",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub triggered: Option<Timestamp>,
     /// Time the snapshot reached its result (completed, failed or abandoned).
-    #[serde(serialize_with = "serialize_opt_iso")]
+    #[serde(
+        serialize_with = "serialize_opt_iso",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub completed: Option<Timestamp>,
     /// Savepoint format, when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub format: Option<SavepointFormatType>,
     /// Final location, when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub location: Option<String>,
     /// The nonce that requested it, when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub nonce: Option<i64>,
     /// Error reported by the operator.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Name of the FlinkStateSnapshot object, for snapshot entries.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub snapshot_name: Option<String>,
+    /// The FlinkStateSnapshot's labels (none for records that are not objects).
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub labels: BTreeMap<String, String>,
 }
 
 impl SavepointEntry {
@@ -157,6 +172,7 @@ impl SavepointEntry {
             nonce: None,
             error: None,
             snapshot_name: None,
+            labels: BTreeMap::new(),
         }
     }
 

@@ -47,6 +47,7 @@ pub(super) fn entry(snapshot: &FlinkStateSnapshot, target: &TargetRef) -> Savepo
         .and_then(|s| s.error.clone())
         .filter(|m| !m.is_empty());
     e.snapshot_name = Some(name);
+    e.labels = snapshot.metadata.labels.clone().unwrap_or_default();
     e
 }
 

@@ -4,7 +4,11 @@ use std::time::Duration;
 
 use clap::{ArgAction, Args, ValueEnum};
 
-use super::common::{DryRunArg, ObjectFormat, OutputFormat, parse_duration};
+use super::common::{
+    DryRunArg, ObjectFormat, ObjectFormatParser, OutputFormat, OutputParser, parse_duration,
+    parse_sort_by,
+};
+use flink_savepoint::jsonpath::Template;
 
 /// Trigger a savepoint of an application (FlinkDeployment) or a session job (FlinkSessionJob).
 ///
@@ -44,14 +48,8 @@ pub struct TriggerArgs {
     /// How long --wait waits (e.g. 30s, 5m, 1h).
     #[arg(long, value_parser = parse_duration, default_value = "10m", value_name = "DURATION")]
     pub timeout: Duration,
-    /// Print the trigger information as an object.
-    #[arg(
-        short = 'o',
-        long,
-        value_enum,
-        ignore_case = true,
-        value_name = "FORMAT"
-    )]
+    /// Print the trigger information as json, yaml or jsonpath=TEMPLATE.
+    #[arg(short = 'o', long, value_parser = ObjectFormatParser, hide_possible_values = true, value_name = "FORMAT")]
     pub output: Option<ObjectFormat>,
 }
 
@@ -76,12 +74,20 @@ pub enum Format {
 /// List savepoints, newest first: requested, pending, in progress, completed, failed and
 /// abandoned; manual, periodic and upgrade; from FlinkStateSnapshots and legacy status.
 ///
-/// Without TARGET: every application and session job in the namespace (-A: all namespaces).
-/// TARGET: app/NAME, job/NAME, or session/NAME (all session jobs of that session cluster).
+/// Without TARGET: every application and session job in the namespace (-A: all namespaces), or
+/// those whose labels match -l. TARGET: app/NAME, job/NAME, or session/NAME (all session jobs
+/// of that session cluster); several are allowed, as KIND/NAME KIND/NAME or KIND NAME NAME.
+///
+/// AGE is the time since the savepoint was triggered, as kubectl prints ages; -o wide adds the
+/// exact trigger and completion times. -o json prints a kubectl List of savepoint entries; -o
+/// jsonpath, -o custom-columns and --sort-by apply to that same document (explore it with -o
+/// json first). -o name prints flinkstatesnapshot.flink.apache.org/NAME for each savepoint that
+/// is a FlinkStateSnapshot (legacy status records have no object and print nothing), ready for
+/// kubectl.
 #[derive(Debug, Args)]
 pub struct ListArgs {
-    /// KIND/NAME or KIND NAME (optional).
-    #[arg(value_name = "TARGET", num_args = 0..=2)]
+    /// KIND/NAME ... or KIND NAME ... (optional).
+    #[arg(value_name = "TARGET", num_args = 0..)]
     pub target: Vec<String>,
     /// List across all namespaces: the global `-A/--all-namespaces` (accepted before or after
     /// `list`), copied here by [`super::try_parse_from`].
@@ -93,15 +99,25 @@ pub struct ListArgs {
     /// Only these states (repeatable or comma-separated), e.g. completed,failed.
     #[arg(long = "state", value_delimiter = ',', value_name = "STATE")]
     pub states: Vec<String>,
-    /// Label selector for the FlinkDeployments/FlinkSessionJobs listed (their snapshots follow).
+    /// Label selector (kubectl's syntax: a=b,c!=d,e in (f,g),!h) for the FlinkDeployments and
+    /// FlinkSessionJobs whose savepoints are listed; not with a TARGET.
     #[arg(short = 'l', long, value_name = "SELECTOR", value_parser = super::parse_label_selector)]
     pub selector: Option<String>,
-    /// Output format.
-    #[arg(short = 'o', long, value_enum, ignore_case = true, default_value_t = OutputFormat::Table)]
-    pub output: OutputFormat,
+    /// Output format: json, yaml, name, wide, jsonpath=TEMPLATE, jsonpath-file=PATH,
+    /// custom-columns=SPEC or custom-columns-file=PATH (kubectl's syntax; templates apply to the
+    /// document -o json prints).
+    #[arg(short = 'o', long, value_parser = OutputParser, hide_possible_values = true, value_name = "FORMAT")]
+    pub output: Option<OutputFormat>,
     /// Omit the table header.
     #[arg(long)]
     pub no_headers: bool,
+    /// Sort by a field of the -o json items, as a JSONPath (kubectl's syntax), e.g. .triggered
+    /// or '{.target.name}'. Missing values sort first; text in natural order.
+    #[arg(long, value_name = "JSONPATH", value_parser = parse_sort_by)]
+    pub sort_by: Option<Template>,
+    /// Add a LABELS column: the FlinkStateSnapshot's labels (none for legacy status records).
+    #[arg(long)]
+    pub show_labels: bool,
     /// After listing, watch for changes and print new or changed rows.
     #[arg(short = 'w', long)]
     pub watch: bool,

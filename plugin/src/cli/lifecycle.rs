@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use clap::{Args, ValueEnum};
 
-use super::common::{DryRunArg, ObjectFormat, parse_age};
+use super::common::{DryRunArg, ObjectFormat, ObjectFormatParser, parse_age};
 
 /// Set, disable or show periodic savepoints and savepoint-history retention.
 ///
@@ -40,14 +40,8 @@ pub struct ScheduleArgs {
     pub savepoint_dir: Option<String>,
     #[command(flatten)]
     pub dry_run: DryRunArg,
-    /// Print the result (or the settings) as an object.
-    #[arg(
-        short = 'o',
-        long,
-        value_enum,
-        ignore_case = true,
-        value_name = "FORMAT"
-    )]
+    /// Print the result (or the settings) as json, yaml or jsonpath=TEMPLATE.
+    #[arg(short = 'o', long, value_parser = ObjectFormatParser, hide_possible_values = true, value_name = "FORMAT")]
     pub output: Option<ObjectFormat>,
 }
 
@@ -82,14 +76,8 @@ pub struct RestoreArgs {
     pub yes: bool,
     #[command(flatten)]
     pub dry_run: DryRunArg,
-    /// Print what is applied (patch or new object) as JSON or YAML.
-    #[arg(
-        short = 'o',
-        long,
-        value_enum,
-        ignore_case = true,
-        value_name = "FORMAT"
-    )]
+    /// Print what is applied (patch or new object) as json, yaml or jsonpath=TEMPLATE.
+    #[arg(short = 'o', long, value_parser = ObjectFormatParser, hide_possible_values = true, value_name = "FORMAT")]
     pub output: Option<ObjectFormat>,
 }
 
@@ -136,14 +124,8 @@ pub struct PruneArgs {
     pub include_latest: bool,
     #[command(flatten)]
     pub dry_run: DryRunArg,
-    /// Print the decisions as JSON or YAML.
-    #[arg(
-        short = 'o',
-        long,
-        value_enum,
-        ignore_case = true,
-        value_name = "FORMAT"
-    )]
+    /// Print the decisions as json, yaml or jsonpath=TEMPLATE.
+    #[arg(short = 'o', long, value_parser = ObjectFormatParser, hide_possible_values = true, value_name = "FORMAT")]
     pub output: Option<ObjectFormat>,
 }
 
@@ -158,14 +140,8 @@ pub struct DescribeArgs {
     /// app/NAME, job/NAME, session/NAME or flinkstatesnapshot/NAME (also KIND NAME).
     #[arg(value_name = "TARGET|SAVEPOINT", num_args = 1..=2, required = true)]
     pub target: Vec<String>,
-    /// Print as JSON or YAML instead of text.
-    #[arg(
-        short = 'o',
-        long,
-        value_enum,
-        ignore_case = true,
-        value_name = "FORMAT"
-    )]
+    /// Print as json, yaml or jsonpath=TEMPLATE instead of text.
+    #[arg(short = 'o', long, value_parser = ObjectFormatParser, hide_possible_values = true, value_name = "FORMAT")]
     pub output: Option<ObjectFormat>,
 }
 
@@ -176,14 +152,8 @@ pub struct VersionArgs {
     /// Only print the plugin version (no network).
     #[arg(long)]
     pub client: bool,
-    /// Print as JSON or YAML.
-    #[arg(
-        short = 'o',
-        long,
-        value_enum,
-        ignore_case = true,
-        value_name = "FORMAT"
-    )]
+    /// Print as json, yaml or jsonpath=TEMPLATE.
+    #[arg(short = 'o', long, value_parser = ObjectFormatParser, hide_possible_values = true, value_name = "FORMAT")]
     pub output: Option<ObjectFormat>,
 }
 

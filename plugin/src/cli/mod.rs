@@ -9,6 +9,7 @@
 //! `pub async fn run(args, ctx)` plus its arm in `crate::commands::run`.
 
 mod common;
+mod examples;
 pub mod jobs;
 pub mod lifecycle;
 mod selector;
@@ -19,7 +20,10 @@ use std::time::Duration;
 
 use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 
-pub use common::{DryRun, DryRunArg, ObjectFormat, OutputFormat, parse_age, parse_duration};
+pub use common::{
+    DryRun, DryRunArg, OBJECT_FORMATS, OUTPUT_FORMATS, ObjectFormat, OutputFormat, parse_age,
+    parse_duration, parse_object_format, parse_output, parse_sort_by,
+};
 pub use jobs::{Format, ListArgs, Method, TriggerArgs, TypeFilter, WaitArgs};
 pub use lifecycle::{
     CompletionArgs, CompletionShell, DeleteArgs, DescribeArgs, PruneArgs, RestoreArgs,
@@ -28,6 +32,7 @@ pub use lifecycle::{
 pub use selector::parse_label_selector;
 pub use target::{
     JOBS_AND_SESSIONS, JOBS_AND_SNAPSHOTS, Kind, Target, aliases, kind_from_alias, parse_target,
+    parse_targets,
 };
 
 use crate::error::EXIT_CODES_HELP;
@@ -124,11 +129,15 @@ pub fn display_name(argv0: &str) -> String {
     }
 }
 
-/// The clap command, with help text naming the plugin as the user invoked it (`argv0`).
+/// The clap command, with help text naming the plugin as the user invoked it (`argv0`); every
+/// subcommand's help ends with its examples and the exit codes.
 pub fn command(argv0: &str) -> clap::Command {
     Cli::command()
         .bin_name(display_name(argv0))
-        .mut_subcommands(|sub| sub.after_help(EXIT_CODES_HELP))
+        .mut_subcommands(|sub| {
+            let examples = examples::examples(sub.get_name());
+            sub.after_help(format!("{examples}\n\n{EXIT_CODES_HELP}"))
+        })
 }
 
 /// Parses and checks the command line: clap's own errors, then the mistakes clap cannot see
@@ -248,6 +257,23 @@ mod tests {
         let help = Cli::command().render_long_help().to_string();
         assert!(help.contains("Exit codes:"), "{help}");
         assert!(help.contains("3  timed out while waiting"), "{help}");
+    }
+
+    #[test]
+    fn every_subcommand_help_has_kubectl_style_examples() {
+        let mut root = command("kubectl-savepoint");
+        for sub in root.get_subcommands_mut() {
+            let name = sub.get_name().to_owned();
+            let help = sub.render_long_help().to_string();
+            assert!(help.contains("\nExamples:\n  # "), "{name}: {help}");
+            let invocation = if name == "completion" {
+                "  kubectl-savepoint completion ".to_owned()
+            } else {
+                format!("  kubectl savepoint {name}")
+            };
+            assert!(help.contains(&invocation), "{name}: {help}");
+            assert!(help.contains("Exit codes:"), "{name}: {help}");
+        }
     }
 
     #[test]

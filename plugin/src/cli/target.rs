@@ -142,6 +142,50 @@ pub fn parse_target(words: &[String], allowed: &[Kind]) -> Result<Target, UsageE
     Ok(Target { kind, name })
 }
 
+/// Parses several targets, as `kubectl get` takes them: `KIND/NAME KIND/NAME …` or
+/// `KIND NAME NAME …` (one kind for every name). Repeated targets count once; no words, no
+/// targets.
+pub fn parse_targets(words: &[String], allowed: &[Kind]) -> Result<Vec<Target>, UsageError> {
+    let Some(first) = words.first() else {
+        return Ok(Vec::new());
+    };
+    let targets: Vec<Target> = if first.contains('/') {
+        if let Some(bare) = words.iter().find(|w| !w.contains('/')) {
+            return Err(UsageError(format!(
+                "there is no need to specify a resource type as a separate argument when passing \
+                 arguments in resource/name form (e.g. 'kubectl savepoint list app/a app/b' \
+                 instead of 'kubectl savepoint list app/a {bare}')"
+            )));
+        }
+        words
+            .iter()
+            .map(|w| parse_target(std::slice::from_ref(w), allowed))
+            .collect::<Result<_, _>>()?
+    } else {
+        if words.len() == 1 {
+            return parse_target(words, allowed).map(|t| vec![t]);
+        }
+        if let Some(slashed) = words[1..].iter().find(|w| w.contains('/')) {
+            return Err(UsageError(format!(
+                "there is no need to specify a resource type as a separate argument when passing \
+                 arguments in resource/name form (e.g. 'kubectl savepoint list {slashed}' instead \
+                 of 'kubectl savepoint list {first} {slashed}')"
+            )));
+        }
+        words[1..]
+            .iter()
+            .map(|name| parse_target(&[first.clone(), name.clone()], allowed))
+            .collect::<Result<_, _>>()?
+    };
+    let mut unique: Vec<Target> = Vec::with_capacity(targets.len());
+    for t in targets {
+        if !unique.contains(&t) {
+            unique.push(t);
+        }
+    }
+    Ok(unique)
+}
+
 /// Object names are DNS-1123 subdomains: lower-case alphanumerics, `-` and `.`, ≤ 253 chars.
 fn validate_name(name: &str) -> Result<(), UsageError> {
     if flink_savepoint::crd::is_object_name(name) {
@@ -214,6 +258,26 @@ mod tests {
             "{}",
             err.0
         );
+    }
+
+    #[test]
+    fn several_targets_parse_in_both_kubectl_forms_once_each() {
+        let slash = parse_targets(&words(&["app/a", "job/b", "app/a"]), JOBS_AND_SESSIONS).unwrap();
+        assert_eq!(
+            slash.iter().map(ToString::to_string).collect::<Vec<_>>(),
+            ["app/a", "job/b"]
+        );
+        let spaced = parse_targets(&words(&["app", "a", "b"]), JOBS_AND_SESSIONS).unwrap();
+        assert_eq!(
+            spaced.iter().map(ToString::to_string).collect::<Vec<_>>(),
+            ["app/a", "app/b"]
+        );
+        assert_eq!(parse_targets(&[], JOBS_AND_SESSIONS).unwrap(), []);
+        for mixed in [&["app/a", "b"][..], &["app", "a", "job/b"][..]] {
+            let err = parse_targets(&words(mixed), JOBS_AND_SESSIONS).unwrap_err();
+            assert!(err.0.contains("resource/name form"), "{}", err.0);
+        }
+        assert!(parse_targets(&words(&["app/a", "pod/b"]), JOBS_AND_SESSIONS).is_err());
     }
 
     #[test]

@@ -76,15 +76,16 @@ pub fn check(matches: &ArgMatches, cli: &mut Cli) -> Result<(), String> {
                         .to_string(),
                 );
             }
-            if args.no_headers
-                && matches!(
-                    args.output,
-                    OutputFormat::Json | OutputFormat::Yaml | OutputFormat::Name
-                )
-            {
+            let headerless = match &args.output {
+                Some(OutputFormat::Json) => Some("json"),
+                Some(OutputFormat::Yaml) => Some("yaml"),
+                Some(OutputFormat::Name) => Some("name"),
+                Some(OutputFormat::JsonPath(_)) => Some("jsonpath"),
+                _ => None,
+            };
+            if let Some(format) = headerless.filter(|_| args.no_headers) {
                 return Err(format!(
-                    "--no-headers applies to table output; -o {} has no header",
-                    format!("{:?}", args.output).to_ascii_lowercase()
+                    "--no-headers applies to table output; -o {format} has no header"
                 ));
             }
         }

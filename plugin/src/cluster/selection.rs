@@ -12,8 +12,8 @@ use crate::error::Result;
 /// Which objects a listing covers.
 #[derive(Debug, Clone)]
 pub struct Selection {
-    /// `app/`, `job/` or `session/` target; `None` = everything in scope.
-    pub target: Option<Target>,
+    /// `app/`, `job/` or `session/` targets; empty = everything in scope.
+    pub targets: Vec<Target>,
     /// `-l` for FlinkDeployments and FlinkSessionJobs.
     pub selector: Option<String>,
     /// Whether FlinkSessionJobs are served.
@@ -30,8 +30,8 @@ pub type Objects = (
 );
 
 impl Selection {
-    /// One GET for a single target (404 explains), else one paginated LIST per kind; the
-    /// kinds are fetched concurrently.
+    /// One GET per target (404 explains; targets are read concurrently), else one paginated
+    /// LIST per kind; the kinds are fetched concurrently.
     pub async fn fetch(&self, client: &Client, ns: Option<&str>) -> Result<Objects> {
         let (snapshots, (deployments, jobs)) = futures::try_join!(
             self.fetch_snapshots(client, ns),
@@ -69,63 +69,80 @@ impl Selection {
         client: &Client,
         ns: Option<&str>,
     ) -> Result<(Vec<FlinkDeployment>, Vec<FlinkSessionJob>)> {
-        let ns_name = ns.unwrap_or("default");
-        Ok(match &self.target {
-            Some(t) if t.kind == Kind::SessionJob => (
-                Vec::new(),
-                vec![get_session_job(client, ns_name, &t.name).await?],
-            ),
-            Some(t) => {
-                let d = get_deployment(client, ns_name, &t.name).await?;
-                let session = t.kind == Kind::SessionCluster || d.is_session_cluster();
-                let jobs = if session {
-                    self.fetch_session_jobs(client, ns).await?
-                } else {
-                    Vec::new()
-                };
-                (vec![d], jobs)
-            }
-            None => futures::try_join!(
+        if self.targets.is_empty() {
+            return futures::try_join!(
                 list_all::<FlinkDeployment>(client, ns, self.selector.as_deref()),
                 self.fetch_session_jobs(client, ns)
-            )?,
-        })
+            );
+        }
+        let ns_name = ns.unwrap_or("default");
+        let reads = self.targets.iter().map(|t| async move {
+            Ok::<_, crate::error::Error>(if t.kind == Kind::SessionJob {
+                (None, Some(get_session_job(client, ns_name, &t.name).await?))
+            } else {
+                let d = get_deployment(client, ns_name, &t.name).await?;
+                (Some(d), None)
+            })
+        });
+        let read = futures::future::try_join_all(reads).await?;
+        let mut deployments = Vec::new();
+        let mut jobs = Vec::new();
+        for (d, j) in read {
+            deployments.extend(d);
+            jobs.extend(j);
+        }
+        let wants_session_jobs = self.targets.iter().any(|t| {
+            t.kind == Kind::SessionCluster
+                || deployments.iter().any(|d| {
+                    d.metadata.name.as_deref() == Some(t.name.as_str()) && d.is_session_cluster()
+                })
+        });
+        if wants_session_jobs {
+            // The session clusters' jobs: one LIST (the targeted jobs are in it too).
+            jobs = self.fetch_session_jobs(client, ns).await?;
+        }
+        Ok((deployments, jobs))
     }
 
-    /// Keeps the objects the target designates (`session/` and a session cluster given as
-    /// `app/` mean: its session jobs).
+    /// Keeps the objects the targets designate (`session/` and a session cluster given as
+    /// `app/` mean: its session jobs); everything without targets.
     pub fn select(
         &self,
         deployments: Vec<FlinkDeployment>,
         jobs: Vec<FlinkSessionJob>,
     ) -> (Vec<FlinkDeployment>, Vec<FlinkSessionJob>) {
-        let Some(t) = &self.target else {
+        if self.targets.is_empty() {
             return (deployments, jobs);
-        };
-        let named = |n: &Option<String>| n.as_deref() == Some(t.name.as_str());
-        match t.kind {
-            Kind::SessionJob => (
-                Vec::new(),
-                jobs.into_iter()
-                    .filter(|j| named(&j.metadata.name))
-                    .collect(),
-            ),
-            _ => {
-                let deployments: Vec<FlinkDeployment> = deployments
-                    .into_iter()
-                    .filter(|d| named(&d.metadata.name))
-                    .collect();
-                let session = t.kind == Kind::SessionCluster
-                    || deployments.iter().any(FlinkDeployment::is_session_cluster);
-                let jobs = if session {
-                    jobs.into_iter()
-                        .filter(|j| j.deployment_name() == Some(t.name.as_str()))
-                        .collect()
-                } else {
-                    Vec::new()
-                };
-                (deployments, jobs)
-            }
         }
+        let sessions: Vec<&str> = self
+            .targets
+            .iter()
+            .filter(|t| {
+                t.kind == Kind::SessionCluster
+                    || (t.kind == Kind::Application
+                        && deployments.iter().any(|d| {
+                            d.metadata.name.as_deref() == Some(t.name.as_str())
+                                && d.is_session_cluster()
+                        }))
+            })
+            .map(|t| t.name.as_str())
+            .collect();
+        let is_target = |kinds: &[Kind], name: &Option<String>| {
+            self.targets
+                .iter()
+                .any(|t| kinds.contains(&t.kind) && name.as_deref() == Some(t.name.as_str()))
+        };
+        let jobs = jobs
+            .into_iter()
+            .filter(|j| {
+                is_target(&[Kind::SessionJob], &j.metadata.name)
+                    || j.deployment_name().is_some_and(|d| sessions.contains(&d))
+            })
+            .collect();
+        let deployments = deployments
+            .into_iter()
+            .filter(|d| is_target(&[Kind::Application, Kind::SessionCluster], &d.metadata.name))
+            .collect();
+        (deployments, jobs)
     }
 }

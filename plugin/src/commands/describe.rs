@@ -69,7 +69,7 @@ pub async fn run(args: DescribeArgs, ctx: &Context) -> Result<()> {
             events,
         })
     });
-    let text = match args.output {
+    let text = match &args.output {
         Some(format) => object(&description, format)?,
         None => render_target(&description),
     };
@@ -97,7 +97,7 @@ async fn snapshot(args: &DescribeArgs, ctx: &Context, target: &Target) -> Result
     };
     let events = events(&client, &namespace, "FlinkStateSnapshot", &target.name).await;
     let description = describe_snapshot(&snapshot, latest, events);
-    let text = match args.output {
+    let text = match &args.output {
         Some(format) => object(&description, format)?,
         None => render_snapshot(&description),
     };

@@ -1,4 +1,4 @@
-//! `list [TARGET]`: savepoints from every source the operator records, newest first.
+//! `list [TARGET...]`: savepoints from every source the operator records, newest first.
 
 use std::collections::HashMap;
 
@@ -7,21 +7,23 @@ use flink_savepoint::history::SavepointEntry;
 use flink_savepoint::history::listing::{ListFilter, STATE_VALUES, collect_entries, parse_state};
 use jiff::Timestamp;
 
-use crate::cli::{JOBS_AND_SESSIONS, ListArgs, TypeFilter, parse_target};
+use crate::cli::{JOBS_AND_SESSIONS, ListArgs, TypeFilter, parse_targets};
 use crate::cluster::{Context, Selection, discover_flink, watch, watch_timeout};
 use crate::error::{Result, failed, missing_crd_message, usage};
-use crate::render::list::{RenderOptions, render, render_change, row_key, table};
+use crate::render::list::{RenderOptions, render, render_change, row_key, sort_entries, table};
 
 /// Runs the command.
 pub async fn run(args: ListArgs, ctx: &Context) -> Result<()> {
-    let target = if args.target.is_empty() {
-        None
-    } else {
-        Some(parse_target(&args.target, JOBS_AND_SESSIONS)?)
-    };
-    if target.is_some() && args.all_namespaces {
+    let targets = parse_targets(&args.target, JOBS_AND_SESSIONS)?;
+    if !targets.is_empty() && args.all_namespaces {
         return Err(usage(
             "a TARGET cannot be combined with -A/--all-namespaces",
+        ));
+    }
+    if !targets.is_empty() && args.selector.is_some() {
+        // kubectl's rule: names or a selector, not both.
+        return Err(usage(
+            "name cannot be provided when a selector is specified",
         ));
     }
     let filter = filter(&args)?;
@@ -36,23 +38,28 @@ pub async fn run(args: ListArgs, ctx: &Context) -> Result<()> {
         )));
     }
     let selection = Selection {
-        target: target.clone(),
+        targets: targets.clone(),
         selector: args.selector.clone(),
         session_jobs: crds.has("flinksessionjobs"),
         snapshots: crds.has("flinkstatesnapshots"),
     };
     let (deployments, jobs, snapshots) = selection.fetch(&client, scope_ns).await?;
     let opts = RenderOptions {
-        format: args.output,
+        format: args.output.clone().unwrap_or_default(),
         no_headers: args.no_headers,
         all_namespaces: args.all_namespaces,
+        show_labels: args.show_labels,
         now: Timestamp::now(),
     };
     let (deployments, jobs) = selection.select(deployments, jobs);
-    let entries = collect_entries(&deployments, &jobs, &snapshots, &filter);
-    let scope = match (&target, scope_ns) {
-        (Some(t), Some(ns)) => format!("for {t} in namespace {ns}"),
-        (None, Some(ns)) => format!("in namespace {ns}"),
+    let mut entries = collect_entries(&deployments, &jobs, &snapshots, &filter);
+    if let Some(path) = &args.sort_by {
+        entries = sort_entries(entries, path)?;
+    }
+    let shown: Vec<String> = targets.iter().map(ToString::to_string).collect();
+    let scope = match (shown.is_empty(), scope_ns) {
+        (false, Some(ns)) => format!("for {} in namespace {ns}", shown.join(", ")),
+        (true, Some(ns)) => format!("in namespace {ns}"),
         _ => "in any namespace".to_owned(),
     };
     ctx.out.write(&render(&entries, &opts, &scope)?)?;
@@ -60,7 +67,7 @@ pub async fn run(args: ListArgs, ctx: &Context) -> Result<()> {
         return Ok(());
     }
     // `--watch`: print rows that appear or change, with the first listing's column widths.
-    let widths = table(&entries, &opts).widths(opts.no_headers || entries.is_empty());
+    let widths = table(&entries, &opts)?.widths(opts.no_headers || entries.is_empty());
     let mut printed: HashMap<String, String> = entries
         .iter()
         .map(|e| (row_key(e), fingerprint(e)))
@@ -70,7 +77,7 @@ pub async fn run(args: ListArgs, ctx: &Context) -> Result<()> {
         let entries = collect_entries(&d, &j, &s, &filter);
         let now = RenderOptions {
             now: Timestamp::now(),
-            ..opts
+            ..opts.clone()
         };
         for entry in entries.iter().rev() {
             let key = row_key(entry);

@@ -44,7 +44,7 @@ pub async fn run(args: PruneArgs, ctx: &Context) -> Result<()> {
     for decision in plan.to_delete() {
         delete_snapshot(&client, &loaded.namespace, &decision.item, mode).await?;
     }
-    if let Some(format) = args.output {
+    if let Some(format) = &args.output {
         return ctx.out.write(&object(&plan, format)?);
     }
     let mut table = Table::new(["savepoint", "state", "age", "action", "reason"]);

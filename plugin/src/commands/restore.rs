@@ -111,7 +111,7 @@ async fn in_place(args: &RestoreArgs, ctx: &Context, loaded: &Loaded, path: &str
         )
         .await?;
     }
-    if let Some(format) = args.output {
+    if let Some(format) = &args.output {
         let doc = json!({"target": shown, "mode": "in-place", "dryRun": mode != DryRun::None,
                          "patchType": "merge", "patch": plan.patch, "savepoint": path, "savepointRedeployNonce": plan.nonce});
         return ctx.out.write(&object(&doc, format)?);
@@ -161,7 +161,7 @@ async fn copy(
             create(&client, ns, name, &obj, server_dry_run).await?;
         }
     }
-    if let Some(format) = args.output {
+    if let Some(format) = &args.output {
         return ctx.out.write(&object(&plan.object, format)?);
     }
     let mut text = format!(

@@ -49,7 +49,7 @@ async fn show(args: &ScheduleArgs, ctx: &Context, target: &Target) -> Result<()>
     let loaded = load(ctx, target).await?;
     let (own, cluster) = loaded.flat();
     let view = with_layers(&own, cluster.as_ref(), |layers| schedule_view(&layers));
-    let text = match args.output {
+    let text = match &args.output {
         Some(format) => object(
             &json!({"target": loaded.target.to_string(), "settings": view}),
             format,
@@ -90,7 +90,7 @@ async fn apply(
         DryRun::Client => " (dry run: nothing sent)",
         DryRun::Server => " (server dry run: nothing persisted)",
     };
-    if let Some(format) = args.output {
+    if let Some(format) = &args.output {
         let changes = serde_json::to_value(&plan.changes)?;
         let doc = json!({"target": target, "dryRun": mode != DryRun::None, "patchType": "merge", "patch": patch, "changes": changes});
         return ctx.out.write(&object(&doc, format)?);

@@ -20,7 +20,7 @@ use crate::cluster::{
 };
 use crate::error::{Result, usage};
 use crate::render::progress::warn;
-use crate::render::trigger::{TriggerInfo, TriggerResult, dry_run_name};
+use crate::render::trigger::{SavepointDirectory, TriggerInfo, TriggerResult, dry_run_name};
 use crate::render::wait::report;
 
 /// Runs the command.
@@ -62,7 +62,7 @@ pub async fn run(args: TriggerArgs, ctx: &Context) -> Result<()> {
     };
     let mut info = send(&args, &client, &ns, &target, snapshot_crd, dry_run).await?;
     if !waiting {
-        return info.print(&ctx.out, args.output);
+        return info.print(&ctx.out, args.output.as_ref());
     }
     if args.output.is_none() {
         info.print(&ctx.out, None)?;
@@ -84,7 +84,7 @@ pub async fn run(args: TriggerArgs, ctx: &Context) -> Result<()> {
         watch_timeout: watch_timeout(&ctx.global),
     };
     let outcome = follow(&client, &spec).await;
-    if let Some(format) = args.output {
+    if let Some(format) = &args.output {
         info.result = Some(match &outcome {
             Ok(status) => TriggerResult::from_status(status),
             Err(err) => TriggerResult::from_status(&WaitStatus::Waiting(err.to_string())),
@@ -142,10 +142,13 @@ async fn send(
             previous_nonce: None,
             snapshot: None,
             triggered_at: now.to_string(),
-            savepoint_directory: plan
-                .savepoint_dir
-                .as_ref()
-                .map(|(key, value, place)| format!("{value} ({key}, {place})")),
+            savepoint_directory: plan.savepoint_dir.as_ref().map(|(key, value, place)| {
+                SavepointDirectory {
+                    value: value.clone(),
+                    key: key.clone(),
+                    source: place.clone(),
+                }
+            }),
             attempts: attempt,
             dry_run: dry_run_name(dry_run),
             request: None,

@@ -14,7 +14,7 @@ pub const PLUGIN_VERSION: &str = env!("CARGO_PKG_VERSION");
 /// Runs the command.
 pub async fn run(args: VersionArgs, ctx: &Context) -> Result<()> {
     if args.client {
-        let text = match args.output {
+        let text = match &args.output {
             Some(format) => object(&json!({"clientVersion": PLUGIN_VERSION}), format)?,
             None => format!("Plugin version: v{PLUGIN_VERSION}\n"),
         };
@@ -27,7 +27,7 @@ pub async fn run(args: VersionArgs, ctx: &Context) -> Result<()> {
         .context("cannot read the server version (GET /version)")?;
     let crds = discover_flink(&client).await?;
     let served = |plural: &str| crds.has(plural);
-    if let Some(format) = args.output {
+    if let Some(format) = &args.output {
         let doc = json!({
             "clientVersion": PLUGIN_VERSION,
             "serverVersion": info.git_version,

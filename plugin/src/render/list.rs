@@ -1,15 +1,22 @@
-//! Rendering `list` rows: table, wide, json, yaml, name.
+//! Rendering `list` rows: table, wide, json, yaml, name, jsonpath and custom columns.
+//!
+//! Every format but the tables renders the one document `-o json` prints ([`document`]): a
+//! kubectl `List` whose items are the savepoint entries, so a template explored with `-o json`
+//! works unchanged with `-o jsonpath`, `-o custom-columns` and `--sort-by`.
 
-use flink_savepoint::crd::Kind;
+use flink_savepoint::crd::{GROUP, Kind};
 use flink_savepoint::history::{EntrySource, SavepointEntry};
+use flink_savepoint::jsonpath::{Column, Template, column_text, sort_order};
+use flink_savepoint::time::to_iso;
 use jiff::Timestamp;
+use serde_json::Value;
 
-use super::{Table, human_age, list_object, render_row, to_json, to_yaml};
+use super::{Table, human_age, jsonpath, list_object, render_row, to_json, to_yaml};
 use crate::cli::OutputFormat;
-use crate::error::Result;
+use crate::error::{Result, usage};
 
 /// How to render.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct RenderOptions {
     /// `-o`.
     pub format: OutputFormat,
@@ -17,6 +24,8 @@ pub struct RenderOptions {
     pub no_headers: bool,
     /// `-A`: add a NAMESPACE column.
     pub all_namespaces: bool,
+    /// `--show-labels`: add a LABELS column (the FlinkStateSnapshot's labels).
+    pub show_labels: bool,
     /// Reference time for ages.
     pub now: Timestamp,
 }
@@ -30,12 +39,13 @@ pub fn target_text(entry: &SavepointEntry) -> String {
     )
 }
 
-/// The `-o name` form: `flinkstatesnapshot/NAME` for snapshots, `TARGET#ID` for records that
-/// are not objects (legacy status, requested nonces, upgrade path).
-pub fn name_of(entry: &SavepointEntry) -> String {
+/// The `-o name` line of an entry, as `kubectl get flinkstatesnapshots -o name` prints it
+/// (`flinkstatesnapshot.flink.apache.org/NAME`); `None` for records that are not objects
+/// (legacy status, requested nonces, the upgrade path).
+pub fn name_of(entry: &SavepointEntry) -> Option<String> {
     match (&entry.source, &entry.snapshot_name) {
-        (EntrySource::Snapshot, Some(name)) => format!("flinkstatesnapshot/{name}"),
-        _ => format!("{}#{}", target_text(entry), entry.id),
+        (EntrySource::Snapshot, Some(name)) => Some(format!("flinkstatesnapshot.{GROUP}/{name}")),
+        _ => None,
     }
 }
 
@@ -49,32 +59,64 @@ pub fn row_key(entry: &SavepointEntry) -> String {
     )
 }
 
-/// Column headers.
+/// The document of `-o json` (and of every template): a kubectl `List` of the entries.
+pub fn document(entries: &[SavepointEntry]) -> Result<Value> {
+    list_object(entries)
+}
+
+/// `--sort-by`: the entries ordered by the value `path` finds in each item of [`document`]
+/// (kubectl's order: missing values first, strings in natural order). A path no item has is a
+/// usage error, in kubectl's words.
+pub fn sort_entries(entries: Vec<SavepointEntry>, path: &Template) -> Result<Vec<SavepointEntry>> {
+    let items: Vec<Value> = entries
+        .iter()
+        .map(serde_json::to_value)
+        .collect::<std::result::Result<_, _>>()
+        .map_err(|e| usage(format!("cannot serialize savepoints: {e}")))?;
+    let order = sort_order(path, &items).map_err(|e| usage(e.to_string()))?;
+    let mut slots: Vec<Option<SavepointEntry>> = entries.into_iter().map(Some).collect();
+    Ok(order.into_iter().filter_map(|i| slots[i].take()).collect())
+}
+
+/// Column headers of the table formats.
 pub fn headers(opts: &RenderOptions) -> Vec<&'static str> {
     let mut h = Vec::new();
     if opts.all_namespaces {
         h.push("namespace");
     }
-    h.extend([
-        "target",
-        "savepoint",
-        "type",
-        "state",
-        "triggered",
-        "location",
-    ]);
+    h.extend(["target", "savepoint", "type", "state", "age", "location"]);
     if opts.format == OutputFormat::Wide {
-        h.extend(["source", "format", "nonce", "completed", "error"]);
+        h.extend([
+            "source",
+            "format",
+            "nonce",
+            "triggered",
+            "completed",
+            "error",
+        ]);
+    }
+    if opts.show_labels {
+        h.push("labels");
     }
     h
 }
 
-fn when(t: Option<Timestamp>, opts: &RenderOptions) -> String {
-    match (t, opts.format) {
-        (None, _) => String::new(),
-        (Some(t), OutputFormat::Wide) => t.to_string(),
-        (Some(t), _) => format!("{} ago", human_age(opts.now.as_second() - t.as_second())),
+/// kubectl's AGE cell: `<unknown>` without a time.
+fn age(entry: &SavepointEntry, now: Timestamp) -> String {
+    match entry.time() {
+        Some(t) => human_age(now.as_second() - t.as_second()),
+        None => "<unknown>".to_owned(),
     }
+}
+
+/// The LABELS cell as kubectl prints it: `k=v,k2=v2` (sorted), empty (`<none>`) without labels.
+fn labels_text(entry: &SavepointEntry) -> String {
+    entry
+        .labels
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect::<Vec<_>>()
+        .join(",")
 }
 
 /// The cells of one row.
@@ -88,7 +130,7 @@ pub fn row(entry: &SavepointEntry, opts: &RenderOptions) -> Vec<String> {
         entry.id.clone(),
         entry.trigger_type.to_string(),
         entry.state.to_string(),
-        when(entry.triggered, opts),
+        age(entry, opts.now),
         entry.location.clone().unwrap_or_default(),
     ]);
     if opts.format == OutputFormat::Wide {
@@ -100,53 +142,104 @@ pub fn row(entry: &SavepointEntry, opts: &RenderOptions) -> Vec<String> {
                 .map(|f| f.to_string())
                 .unwrap_or_default(),
             entry.nonce.map(|n| n.to_string()).unwrap_or_default(),
-            when(entry.completed, opts),
+            entry.triggered.map(to_iso).unwrap_or_default(),
+            entry.completed.map(to_iso).unwrap_or_default(),
             entry.error.clone().unwrap_or_default(),
         ]);
+    }
+    if opts.show_labels {
+        cells.push(labels_text(entry));
     }
     cells
 }
 
-/// The table for `entries`.
-pub fn table(entries: &[SavepointEntry], opts: &RenderOptions) -> Table {
+/// The cells of one custom-columns row for one item of [`document`].
+fn custom_row(columns: &[Column], item: &Value) -> Result<Vec<String>> {
+    columns
+        .iter()
+        .map(|c| {
+            column_text(c, item).map_err(|e| {
+                crate::error::failed(format!(
+                    "error executing jsonpath {:?}: {e}",
+                    c.path.source()
+                ))
+            })
+        })
+        .collect()
+}
+
+/// The table for `entries` (table, wide and custom columns).
+pub fn table(entries: &[SavepointEntry], opts: &RenderOptions) -> Result<Table> {
+    if let OutputFormat::CustomColumns(columns) = &opts.format {
+        let mut t = Table::new(columns.iter().map(|c| c.header.clone()));
+        for entry in entries {
+            let item = serde_json::to_value(entry)
+                .map_err(|e| crate::error::failed(format!("cannot serialize: {e}")))?;
+            t.push(custom_row(columns, &item)?);
+        }
+        return Ok(t);
+    }
     let mut t = Table::new(headers(opts));
     for e in entries {
         t.push(row(e, opts));
     }
-    t
+    Ok(t)
 }
 
-/// Renders the full listing; an empty table prints kubectl's `No resources found` to stderr.
+/// Renders the full listing; when that prints nothing (an empty table, no `-o name` line, a
+/// template that finds nothing), kubectl's `No resources found` goes to stderr instead.
 pub fn render(entries: &[SavepointEntry], opts: &RenderOptions, scope: &str) -> Result<String> {
-    Ok(match opts.format {
-        OutputFormat::Table | OutputFormat::Wide => {
+    let text = render_listing(entries, opts)?;
+    if text.is_empty() {
+        eprintln!("No savepoints found {scope}.");
+    }
+    Ok(text)
+}
+
+fn render_listing(entries: &[SavepointEntry], opts: &RenderOptions) -> Result<String> {
+    Ok(match &opts.format {
+        OutputFormat::Table | OutputFormat::Wide | OutputFormat::CustomColumns(_) => {
             if entries.is_empty() {
-                eprintln!("No savepoints found {scope}.");
                 String::new()
+            } else if matches!(opts.format, OutputFormat::CustomColumns(_)) {
+                table(entries, opts)?.render_verbatim(opts.no_headers)
             } else {
-                table(entries, opts).render(opts.no_headers)
+                table(entries, opts)?.render(opts.no_headers)
             }
         }
-        OutputFormat::Json => to_json(&list_object(entries)?)?,
-        OutputFormat::Yaml => to_yaml(&list_object(entries)?)?,
+        OutputFormat::Json => to_json(&document(entries)?)?,
+        OutputFormat::Yaml => to_yaml(&document(entries)?)?,
         OutputFormat::Name => entries
             .iter()
-            .map(|e| format!("{}\n", name_of(e)))
+            .filter_map(name_of)
+            .map(|n| format!("{n}\n"))
             .collect(),
+        OutputFormat::JsonPath(template) => jsonpath(template, &document(entries)?)?,
     })
 }
 
-/// Renders one changed entry for `--watch` (tables reuse `widths` from the first listing).
+/// Renders one changed entry for `--watch` (tables reuse `widths` from the first listing;
+/// templates apply to the entry, as `kubectl get -w` applies them to each object).
 pub fn render_change(
     entry: &SavepointEntry,
     opts: &RenderOptions,
     widths: &[usize],
 ) -> Result<String> {
-    Ok(match opts.format {
+    Ok(match &opts.format {
         OutputFormat::Table | OutputFormat::Wide => render_row(&row(entry, opts), widths),
+        OutputFormat::CustomColumns(columns) => {
+            let item = serde_json::to_value(entry)
+                .map_err(|e| crate::error::failed(format!("cannot serialize: {e}")))?;
+            render_row(&custom_row(columns, &item)?, widths)
+        }
         OutputFormat::Json => to_json(entry)?,
         OutputFormat::Yaml => format!("---\n{}", to_yaml(entry)?),
-        OutputFormat::Name => format!("{}\n", name_of(entry)),
+        OutputFormat::Name => name_of(entry).map(|n| format!("{n}\n")).unwrap_or_default(),
+        OutputFormat::JsonPath(template) => {
+            let item = serde_json::to_value(entry)
+                .map_err(|e| crate::error::failed(format!("cannot serialize: {e}")))?;
+            jsonpath(template, &item)?
+        }
     })
 }
 
@@ -167,6 +260,18 @@ mod tests {
         e.snapshot_name = Some("orders-sp-1".into());
         e.location = Some("s3://b/sp".into());
         e.triggered = Some(Timestamp::from_second(1_000).unwrap());
+        e.labels.insert("snapshot.type".into(), "SAVEPOINT".into());
+        e.labels.insert("team".into(), "data".into());
+        e
+    }
+
+    fn legacy() -> SavepointEntry {
+        let mut e = entry();
+        e.source = EntrySource::Legacy;
+        e.id = "legacy-5".into();
+        e.snapshot_name = None;
+        e.labels.clear();
+        e.triggered = None;
         e
     }
 
@@ -175,12 +280,13 @@ mod tests {
             format,
             no_headers: false,
             all_namespaces,
-            now: Timestamp::from_second(1_600).unwrap(),
+            show_labels: false,
+            now: Timestamp::from_second(1_330).unwrap(),
         }
     }
 
     #[test]
-    fn table_has_the_documented_columns_and_namespace_with_all_namespaces() {
+    fn table_has_the_documented_columns_and_a_kubectl_age() {
         let text = render(&[entry()], &opts(OutputFormat::Table, true), "").unwrap();
         let header = text.lines().next().unwrap();
         let columns: Vec<&str> = header.split_whitespace().collect();
@@ -192,45 +298,142 @@ mod tests {
                 "SAVEPOINT",
                 "TYPE",
                 "STATE",
-                "TRIGGERED",
+                "AGE",
                 "LOCATION"
             ]
         );
         assert!(
             text.contains(
-                "flink       app/orders   orders-sp-1   MANUAL   COMPLETED   10m ago     s3://b/sp"
+                "flink       app/orders   orders-sp-1   MANUAL   COMPLETED   5m30s   s3://b/sp"
             ),
             "{text}"
         );
     }
 
     #[test]
-    fn wide_adds_source_format_nonce_completed_error() {
-        let text = render(&[entry()], &opts(OutputFormat::Wide, false), "").unwrap();
+    fn wide_keeps_age_and_adds_exact_timestamps() {
+        let mut e = entry();
+        e.completed = Some("2026-01-02T03:04:05.678901Z".parse().unwrap());
+        let text = render(&[e], &opts(OutputFormat::Wide, false), "").unwrap();
+        let mut lines = text.lines();
         assert!(
-            text.lines()
+            lines
                 .next()
                 .unwrap()
-                .ends_with("SOURCE     FORMAT   NONCE    COMPLETED   ERROR"),
+                .ends_with("AGE     LOCATION    SOURCE     FORMAT   NONCE    TRIGGERED              COMPLETED                     ERROR"),
             "{text}"
+        );
+        let row = lines.next().unwrap();
+        assert!(row.contains(" 5m30s "), "{row}");
+        assert!(
+            row.contains("1970-01-01T00:16:40Z   2026-01-02T03:04:05.678901Z"),
+            "{row}"
         );
     }
 
     #[test]
-    fn name_output_uses_object_names_or_target_ids() {
-        assert_eq!(name_of(&entry()), "flinkstatesnapshot/orders-sp-1");
-        let mut legacy = entry();
-        legacy.source = EntrySource::Legacy;
-        legacy.id = "legacy-5".into();
-        assert_eq!(name_of(&legacy), "app/orders#legacy-5");
+    fn show_labels_adds_the_snapshot_labels_and_none_for_records_without_an_object() {
+        let mut o = opts(OutputFormat::Table, false);
+        o.show_labels = true;
+        let text = render(&[entry(), legacy()], &o, "").unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        assert!(lines[0].ends_with("LOCATION    LABELS"), "{text}");
+        assert!(
+            lines[1].ends_with("snapshot.type=SAVEPOINT,team=data"),
+            "{text}"
+        );
+        assert!(lines[2].ends_with("<none>"), "{text}");
+        assert!(
+            lines[2].contains("<unknown>"),
+            "an entry without a time: {text}"
+        );
     }
 
     #[test]
-    fn json_is_a_kubectl_list() {
+    fn name_output_prints_kubectls_resource_names_and_skips_records_without_an_object() {
+        assert_eq!(
+            name_of(&entry()).as_deref(),
+            Some("flinkstatesnapshot.flink.apache.org/orders-sp-1")
+        );
+        assert_eq!(name_of(&legacy()), None);
+        let text = render(&[legacy(), entry()], &opts(OutputFormat::Name, false), "").unwrap();
+        assert_eq!(text, "flinkstatesnapshot.flink.apache.org/orders-sp-1\n");
+    }
+
+    #[test]
+    fn json_is_a_kubectl_list_and_templates_apply_to_the_same_document() {
         let text = render(&[entry()], &opts(OutputFormat::Json, false), "").unwrap();
         let value: serde_json::Value = serde_json::from_str(&text).unwrap();
         assert_eq!(value["kind"], "List");
         assert_eq!(value["items"][0]["id"], "orders-sp-1");
         assert_eq!(value["items"][0]["location"], "s3://b/sp");
+        assert!(value["items"][0].get("error").is_none(), "no nulls: {text}");
+        let template =
+            Template::parse(r#"{.kind}:{range .items[*]}{.id}={.location}{"\n"}{end}"#).unwrap();
+        let text = render(
+            &[entry(), legacy()],
+            &opts(OutputFormat::JsonPath(template), false),
+            "",
+        )
+        .unwrap();
+        assert_eq!(text, "List:orders-sp-1=s3://b/sp\nlegacy-5=s3://b/sp\n");
+    }
+
+    #[test]
+    fn custom_columns_print_headers_as_given_and_none_for_missing_values() {
+        let columns =
+            flink_savepoint::jsonpath::parse_custom_columns("Id:.id,WHERE:.location,Err:.error")
+                .unwrap();
+        let text = render(
+            &[entry()],
+            &opts(OutputFormat::CustomColumns(columns), false),
+            "",
+        )
+        .unwrap();
+        assert_eq!(
+            text,
+            "Id            WHERE       Err\norders-sp-1   s3://b/sp   <none>\n"
+        );
+    }
+
+    #[test]
+    fn sort_by_orders_entries_by_a_field_of_their_json() {
+        let mut b = entry();
+        b.id = "orders-sp-10".into();
+        let mut a = entry();
+        a.id = "orders-sp-9".into();
+        let sorted =
+            sort_entries(vec![b, a, legacy()], &Template::relaxed(".id").unwrap()).unwrap();
+        let ids: Vec<&str> = sorted.iter().map(|e| e.id.as_str()).collect();
+        assert_eq!(ids, ["legacy-5", "orders-sp-9", "orders-sp-10"]);
+        let missing =
+            sort_entries(vec![entry()], &Template::relaxed(".nope").unwrap()).unwrap_err();
+        assert_eq!(
+            missing.to_string(),
+            "couldn't find any field with path \"{.nope}\" in the list of objects"
+        );
+    }
+
+    #[test]
+    fn watch_changes_apply_templates_to_the_changed_entry() {
+        let template = Template::parse("{.id} {.state}\n").unwrap();
+        let text = render_change(
+            &entry(),
+            &opts(OutputFormat::JsonPath(template), false),
+            &[],
+        )
+        .unwrap();
+        assert_eq!(text, "orders-sp-1 COMPLETED\n");
+        let name = render_change(&legacy(), &opts(OutputFormat::Name, false), &[]).unwrap();
+        assert_eq!(name, "", "no object, no name line");
+        let columns =
+            flink_savepoint::jsonpath::parse_custom_columns("ID:.id,STATE:.state").unwrap();
+        let row = render_change(
+            &entry(),
+            &opts(OutputFormat::CustomColumns(columns), false),
+            &[13, 5],
+        )
+        .unwrap();
+        assert_eq!(row, "orders-sp-1     COMPLETED\n");
     }
 }

@@ -16,8 +16,10 @@ use std::sync::{Arc, Mutex};
 use anyhow::Context as _;
 use serde::Serialize;
 
+use flink_savepoint::jsonpath::Template;
+
 use crate::cli::ObjectFormat;
-use crate::error::Result;
+use crate::error::{Result, failed};
 
 /// Where command output goes: stdout, or an in-memory buffer for tests.
 #[derive(Clone, Default)]
@@ -87,12 +89,26 @@ pub fn to_yaml<T: Serialize + ?Sized>(value: &T) -> Result<String> {
     Ok(serde_yaml_ng::to_string(value).context("cannot render YAML")?)
 }
 
-/// Renders `value` as JSON or YAML.
-pub fn object<T: Serialize + ?Sized>(value: &T, format: ObjectFormat) -> Result<String> {
+/// Renders `value` as JSON, YAML, or a JSONPath template applied to the JSON form.
+pub fn object<T: Serialize + ?Sized>(value: &T, format: &ObjectFormat) -> Result<String> {
     match format {
         ObjectFormat::Json => to_json(value),
         ObjectFormat::Yaml => to_yaml(value),
+        ObjectFormat::JsonPath(template) => jsonpath(
+            template,
+            &serde_json::to_value(value).context("cannot serialize")?,
+        ),
     }
+}
+
+/// Applies `-o jsonpath` to the document `-o json` would print (a failure is kubectl's exit 1).
+pub fn jsonpath(template: &Template, document: &serde_json::Value) -> Result<String> {
+    template.execute(document).map_err(|e| {
+        failed(format!(
+            "error executing jsonpath {:?}: {e}",
+            template.source()
+        ))
+    })
 }
 
 /// Wraps items the way `kubectl get -o json` does for more than one object:
@@ -105,6 +121,9 @@ pub fn list_object<T: Serialize>(items: &[T]) -> Result<serde_json::Value> {
         "metadata": { "resourceVersion": "" },
     }))
 }
+
+/// kubectl's tabwriter pads every cell to at least 6 characters, 3 of them padding.
+const MIN_WIDTH: usize = 3;
 
 /// A kubectl-style table.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -129,14 +148,15 @@ impl Table {
         self.rows.push(cells.into_iter().map(Into::into).collect());
     }
 
-    /// The column widths, counting headers unless `no_headers`.
+    /// The column widths, counting headers unless `no_headers`. As kubectl's tabwriter (minimum
+    /// cell width 6 including the 3 spaces of padding), no column is narrower than 3.
     pub fn widths(&self, no_headers: bool) -> Vec<usize> {
-        let mut widths = vec![0; self.headers.len()];
+        let mut widths = vec![MIN_WIDTH; self.headers.len()];
         let header_iter = (!no_headers).then_some(&self.headers);
         for row in header_iter.into_iter().chain(self.rows.iter()) {
             for (i, cell) in row.iter().enumerate() {
                 if i >= widths.len() {
-                    widths.push(0);
+                    widths.push(MIN_WIDTH);
                 }
                 widths[i] = widths[i].max(cell_text(cell).chars().count());
             }
@@ -144,13 +164,22 @@ impl Table {
         widths
     }
 
-    /// Renders the table (with a trailing newline when non-empty).
+    /// Renders the table (with a trailing newline when non-empty), headers upper-cased.
     pub fn render(&self, no_headers: bool) -> String {
+        let upper: Vec<String> = self.headers.iter().map(|h| h.to_uppercase()).collect();
+        self.render_with(&upper, no_headers)
+    }
+
+    /// Renders the table with the headers exactly as given (`-o custom-columns`).
+    pub fn render_verbatim(&self, no_headers: bool) -> String {
+        self.render_with(&self.headers, no_headers)
+    }
+
+    fn render_with(&self, headers: &[String], no_headers: bool) -> String {
         let widths = self.widths(no_headers);
         let mut out = String::new();
         if !no_headers {
-            let upper: Vec<String> = self.headers.iter().map(|h| h.to_uppercase()).collect();
-            out.push_str(&render_row(&upper, &widths));
+            out.push_str(&render_row(headers, &widths));
         }
         for row in &self.rows {
             out.push_str(&render_row(row, &widths));
@@ -181,16 +210,55 @@ fn cell_text(cell: &str) -> &str {
     if cell.is_empty() { "<none>" } else { cell }
 }
 
-/// kubectl-style age: `45s`, `12m`, `3h`, `5d`, `2y` (from seconds).
+/// An age as kubectl prints it (`HumanDuration` of k8s.io/apimachinery): `45s`, `5m30s`,
+/// `12m`, `3h4m`, `10h`, `2d5h`, `12d`, `2y40d`, `9y`; `0s` for up to one second in the future
+/// (clock skew), `<invalid>` beyond.
 pub fn human_age(seconds: i64) -> String {
-    let s = seconds.max(0);
-    match s {
-        0..120 => format!("{s}s"),
-        120..7_200 => format!("{}m", s / 60),
-        7_200..172_800 => format!("{}h", s / 3_600),
-        172_800..31_536_000 => format!("{}d", s / 86_400),
-        _ => format!("{}y", s / 31_536_000),
+    if seconds < -1 {
+        return "<invalid>".to_owned();
     }
+    if seconds < 0 {
+        return "0s".to_owned();
+    }
+    if seconds < 120 {
+        return format!("{seconds}s");
+    }
+    let minutes = seconds / 60;
+    if minutes < 10 {
+        return match seconds % 60 {
+            0 => format!("{minutes}m"),
+            s => format!("{minutes}m{s}s"),
+        };
+    }
+    if minutes < 60 * 3 {
+        return format!("{minutes}m");
+    }
+    let hours = seconds / 3_600;
+    if hours < 8 {
+        return match minutes % 60 {
+            0 => format!("{hours}h"),
+            m => format!("{hours}h{m}m"),
+        };
+    }
+    if hours < 48 {
+        return format!("{hours}h");
+    }
+    if hours < 24 * 8 {
+        return match hours % 24 {
+            0 => format!("{}d", hours / 24),
+            h => format!("{}d{h}h", hours / 24),
+        };
+    }
+    if hours < 24 * 365 * 2 {
+        return format!("{}d", hours / 24);
+    }
+    if hours < 24 * 365 * 8 {
+        return match (hours / 24) % 365 {
+            0 => format!("{}y", hours / 24 / 365),
+            d => format!("{}y{d}d", hours / 24 / 365),
+        };
+    }
+    format!("{}y", hours / 24 / 365)
 }
 
 #[cfg(test)]
@@ -213,6 +281,13 @@ mod tests {
     }
 
     #[test]
+    fn narrow_columns_are_padded_to_kubectls_minimum_cell_width() {
+        let mut table = Table::new(["b", "name", "e"]);
+        table.push(["-1", "orders", "x"]);
+        assert_eq!(table.render(false), "B     NAME     E\n-1    orders   x\n");
+    }
+
+    #[test]
     fn list_object_matches_kubectl_list_shape() {
         let value = list_object(&[serde_json::json!({"a": 1})]).unwrap();
         assert_eq!(value["kind"], "List");
@@ -227,11 +302,41 @@ mod tests {
     }
 
     #[test]
-    fn ages_use_kubectl_units() {
-        assert_eq!(human_age(5), "5s");
-        assert_eq!(human_age(600), "10m");
-        assert_eq!(human_age(3 * 3600), "3h");
-        assert_eq!(human_age(3 * 86_400), "3d");
-        assert_eq!(human_age(-1), "0s");
+    fn ages_match_kubectl_human_duration_at_every_boundary() {
+        const M: i64 = 60;
+        const H: i64 = 3_600;
+        const D: i64 = 86_400;
+        const Y: i64 = 365 * D;
+        let cases = [
+            (-2, "<invalid>"),
+            (-1, "0s"),
+            (0, "0s"),
+            (15, "15s"),
+            (119, "119s"),
+            (120, "2m"),
+            (5 * M + 30, "5m30s"),
+            (9 * M + 59, "9m59s"),
+            (10 * M, "10m"),
+            (10 * M + 59, "10m"),
+            (179 * M + 59, "179m"),
+            (3 * H, "3h"),
+            (3 * H + 4 * M, "3h4m"),
+            (7 * H + 59 * M + 59, "7h59m"),
+            (8 * H, "8h"),
+            (47 * H + 59 * M, "47h"),
+            (2 * D, "2d"),
+            (2 * D + 5 * H, "2d5h"),
+            (7 * D + 23 * H, "7d23h"),
+            (8 * D, "8d"),
+            (2 * Y - 1, "729d"),
+            (2 * Y, "2y"),
+            (2 * Y + 40 * D, "2y40d"),
+            (8 * Y - 1, "7y364d"),
+            (8 * Y, "8y"),
+            (9 * Y + 100 * D, "9y"),
+        ];
+        for (seconds, want) in cases {
+            assert_eq!(human_age(seconds), want, "{seconds}s");
+        }
     }
 }

@@ -29,9 +29,9 @@ pub struct TriggerInfo {
     pub snapshot: Option<String>,
     /// When the request was sent (RFC 3339).
     pub triggered_at: String,
-    /// The savepoint directory the operator will use, when visible: `value (key, where)`.
+    /// The savepoint directory the operator will use, when visible.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub savepoint_directory: Option<String>,
+    pub savepoint_directory: Option<SavepointDirectory>,
     /// Requests sent (more than one after 409 conflicts).
     pub attempts: u32,
     /// `client` or `server` for dry runs.
@@ -43,6 +43,18 @@ pub struct TriggerInfo {
     /// With `--wait`: how it ended.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub result: Option<TriggerResult>,
+}
+
+/// Where the savepoint goes and which setting says so.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SavepointDirectory {
+    /// The directory URI.
+    pub value: String,
+    /// The configuration key it is set under (`state.savepoints.dir`, …).
+    pub key: String,
+    /// Which object sets it (`the FlinkDeployment`, `its session cluster …`).
+    pub source: String,
 }
 
 /// The outcome of `--wait`.
@@ -95,7 +107,7 @@ pub fn dry_run_name(mode: DryRun) -> Option<&'static str> {
 
 impl TriggerInfo {
     /// Prints as an object (`-o`) or as text.
-    pub fn print(&self, out: &Sink, format: Option<ObjectFormat>) -> Result<()> {
+    pub fn print(&self, out: &Sink, format: Option<&ObjectFormat>) -> Result<()> {
         match format {
             Some(format) => out.write(&object(self, format)?),
             None => out.write(&self.text()),
@@ -125,7 +137,10 @@ impl TriggerInfo {
         text.push_str(&format!("  method:     {method}\n"));
         text.push_str(&format!("  time:       {}\n", self.triggered_at));
         if let Some(dir) = &self.savepoint_directory {
-            text.push_str(&format!("  directory:  {dir}\n"));
+            text.push_str(&format!(
+                "  directory:  {} ({}, {})\n",
+                dir.value, dir.key, dir.source
+            ));
         }
         if self.attempts > 1 {
             text.push_str(&format!(

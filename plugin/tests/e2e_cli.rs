@@ -599,3 +599,23 @@ async fn a_server_that_never_answers_is_bounded_by_the_request_timeout() {
     }
     holder.abort();
 }
+
+/// `--context`, `--cluster` and `--user` naming nothing in the kubeconfig: kubectl's errors, and
+/// no connection attempt (the server in the kubeconfig is a closed port, which is not mentioned).
+#[tokio::test]
+async fn unknown_kubeconfig_names_read_like_kubectl() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = kubeconfig_for_server(dir.path(), "https://127.0.0.1:1");
+    for (flag, message) in [
+        (
+            "--context",
+            "error: context was not found for specified context: nope\n",
+        ),
+        ("--cluster", "error: no server found for cluster \"nope\"\n"),
+        ("--user", "error: auth info \"nope\" does not exist\n"),
+    ] {
+        let out = kubectl(&path, &["list", flag, "nope"]).await;
+        out.expect(1);
+        assert_eq!(out.stderr, message, "{flag}");
+    }
+}

@@ -25,6 +25,7 @@ on_both_backends!(
     input_mistakes_are_refused_before_any_request,
     enum_values_ignore_case,
     ctrl_c_exits_130_and_says_how_to_resume,
+    ctrl_c_on_a_terminal_clears_the_spinner,
 );
 
 /// `kubectl savepoint ARGS` with `envs` (and no `--kubeconfig` added), stdin closed.
@@ -528,6 +529,67 @@ async fn ctrl_c_exits_130_and_says_how_to_resume(env: Env) {
     );
 }
 
+/// On a terminal (util-linux `script` gives the command a pty), Ctrl-C typed while the spinner
+/// runs: the spinner's lines are cleared, and the last thing on screen is the resume hint alone.
+async fn ctrl_c_on_a_terminal_clears_the_spinner(env: Env) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let ns = env.ns();
+    put_app(&env, "orders").await;
+    let line = format!(
+        "kubectl savepoint trigger app/orders -n {ns} --wait --kubeconfig {}",
+        env.kubeconfig().display()
+    );
+    let path = format!(
+        "{}:{}",
+        plugin_dir().display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let mut child = tokio::process::Command::new("script")
+        .args(["-q", "-e", "-c", &line, "/dev/null"])
+        .env("PATH", path)
+        .env_remove("KUBECONFIG")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("util-linux script is installed");
+    let mut stdout = child.stdout.take().unwrap();
+    let mut screen = Vec::new();
+    let mut chunk = [0u8; 4096];
+    tokio::time::timeout(Duration::from_secs(60), async {
+        while !String::from_utf8_lossy(&screen).contains("waiting for the") {
+            let n = stdout.read(&mut chunk).await.expect("pty output");
+            assert!(n > 0, "ended early: {}", String::from_utf8_lossy(&screen));
+            screen.extend_from_slice(&chunk[..n]);
+        }
+    })
+    .await
+    .expect("the spinner shows (hang guard)");
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(b"\x03").await.expect("type Ctrl-C");
+    stdin.flush().await.unwrap();
+    tokio::time::timeout(Duration::from_secs(60), stdout.read_to_end(&mut screen))
+        .await
+        .expect("output ends (hang guard)")
+        .expect("pty output");
+    let status = tokio::time::timeout(Duration::from_secs(60), child.wait())
+        .await
+        .expect("exited (hang guard)")
+        .expect("wait");
+    let screen = String::from_utf8_lossy(&screen).into_owned();
+    assert_eq!(status.code(), Some(130), "{screen:?}");
+    // Everything after the spinner's last "clear line" is the hint (cursor moves aside).
+    let last = screen.rsplit("\x1b[2K").next().unwrap_or_default();
+    assert_eq!(
+        last.trim_start_matches("\x1b[1A")
+            .trim_start_matches("\x1b[1B"),
+        format!(
+            "Interrupted; the savepoint continues. To resume waiting: kubectl savepoint wait app/orders -n {ns}\r\n"
+        ),
+        "{screen:?}"
+    );
+}
+
 /// A closed port: kubectl's "refused" line, alone on stderr (no log lines).
 #[tokio::test]
 async fn connection_refused_reads_like_kubectl() {
@@ -598,4 +660,24 @@ async fn a_server_that_never_answers_is_bounded_by_the_request_timeout() {
         }
     }
     holder.abort();
+}
+
+/// `--context`, `--cluster` and `--user` naming nothing in the kubeconfig: kubectl's errors, and
+/// no connection attempt (the server in the kubeconfig is a closed port, which is not mentioned).
+#[tokio::test]
+async fn unknown_kubeconfig_names_read_like_kubectl() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = kubeconfig_for_server(dir.path(), "https://127.0.0.1:1");
+    for (flag, message) in [
+        (
+            "--context",
+            "error: context was not found for specified context: nope\n",
+        ),
+        ("--cluster", "error: no server found for cluster \"nope\"\n"),
+        ("--user", "error: auth info \"nope\" does not exist\n"),
+    ] {
+        let out = kubectl(&path, &["list", flag, "nope"]).await;
+        out.expect(1);
+        assert_eq!(out.stderr, message, "{flag}");
+    }
 }

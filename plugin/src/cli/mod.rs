@@ -1,8 +1,12 @@
 //! Command line: the argument types of every subcommand, and nothing else (this layer calls no
 //! other part of the plugin except the exit-code help text).
 //!
-//! kubectl passes no flags to plugins, so [`GlobalArgs`] re-implements the standard set. They are
-//! `global`, i.e. accepted before or after the subcommand.
+//! kubectl passes no flags to plugins, so [`GlobalArgs`] re-implements the standard set (with
+//! `-A` and kubectl's `-v`). They are `global`, i.e. accepted before or after the subcommand.
+//!
+//! [`try_parse_from`] is the one way in: clap, then the checks clap cannot express (`validate`:
+//! flags that do not apply to the chosen method or command, `--dry-run server`), with the label
+//! selector grammar of `selector` as `-l`'s value parser. All of them exit 2 before any request.
 //!
 //! Adding a subcommand: a clap `Args` struct in [`jobs`] or [`lifecycle`] (its doc comment is the
 //! command's help), one line in the `Command` enum below, and a file in `crate::commands` with

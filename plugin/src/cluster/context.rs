@@ -96,28 +96,57 @@ pub async fn build_config(global: &GlobalArgs) -> Result<Config> {
         user: global.user.clone(),
     };
     let mut config = match load_kubeconfig(global)? {
-        Some(kubeconfig) => Config::from_custom_kubeconfig(kubeconfig, &options)
-            .await
-            .context("cannot use the kubeconfig")?,
-        None => match &global.server {
-            Some(server) => Config::new(
-                server
-                    .parse()
-                    .with_context(|| format!("invalid --server URL {server:?}"))?,
-            ),
-            // kubectl: no kubeconfig at all means the in-cluster service account, else
-            // http://localhost:8080 (and its "connection to the server localhost:8080 was refused").
-            None => match Config::incluster() {
-                Ok(config) => config,
-                Err(err) => {
-                    tracing::debug!(error = %err, "no kubeconfig and not in a cluster: using http://localhost:8080 as kubectl does");
-                    Config::new(http::Uri::from_static("http://localhost:8080"))
-                }
-            },
-        },
+        Some(kubeconfig) => {
+            check_names(&kubeconfig, &options)?;
+            Config::from_custom_kubeconfig(kubeconfig, &options)
+                .await
+                .context("cannot use the kubeconfig")?
+        }
+        None => {
+            // Named kubeconfig entries cannot exist without a kubeconfig.
+            check_names(&Kubeconfig::default(), &options)?;
+            match &global.server {
+                Some(server) => Config::new(
+                    server
+                        .parse()
+                        .with_context(|| format!("invalid --server URL {server:?}"))?,
+                ),
+                // kubectl: no kubeconfig at all means the in-cluster service account, else
+                // http://localhost:8080 (and its "connection to the server localhost:8080 was
+                // refused").
+                None => match Config::incluster() {
+                    Ok(config) => config,
+                    Err(err) => {
+                        tracing::debug!(error = %err, "no kubeconfig and not in a cluster: using http://localhost:8080 as kubectl does");
+                        Config::new(http::Uri::from_static("http://localhost:8080"))
+                    }
+                },
+            }
+        }
     };
     apply_overrides(&mut config, global)?;
     Ok(config)
+}
+
+/// `--context`, `--cluster` and `--user` must name entries of the kubeconfig; kubectl's words
+/// when they do not (kube-rs would silently ignore an unknown `--user`).
+fn check_names(kubeconfig: &Kubeconfig, options: &KubeConfigOptions) -> Result<()> {
+    if let Some(context) = &options.context
+        && !kubeconfig.contexts.iter().any(|c| &c.name == context)
+    {
+        anyhow::bail!("context was not found for specified context: {context}");
+    }
+    if let Some(cluster) = &options.cluster
+        && !kubeconfig.clusters.iter().any(|c| &c.name == cluster)
+    {
+        anyhow::bail!("no server found for cluster {cluster:?}");
+    }
+    if let Some(user) = &options.user
+        && !kubeconfig.auth_infos.iter().any(|u| &u.name == user)
+    {
+        anyhow::bail!("auth info {user:?} does not exist");
+    }
+    Ok(())
 }
 
 /// Applies the flags that override the kubeconfig.
@@ -368,13 +397,34 @@ contexts:
     }
 
     #[tokio::test]
-    async fn unknown_context_is_an_error() {
+    async fn unknown_context_cluster_or_user_is_kubectls_error() {
         let file = write_kubeconfig();
-        let global = GlobalArgs {
-            kubeconfig: Some(file.path().to_path_buf()),
-            context: Some("nope".into()),
-            ..GlobalArgs::default()
-        };
-        assert!(build_config(&global).await.is_err());
+        let global =
+            |context: Option<&str>, cluster: Option<&str>, user: Option<&str>| GlobalArgs {
+                kubeconfig: Some(file.path().to_path_buf()),
+                context: context.map(Into::into),
+                cluster: cluster.map(Into::into),
+                user: user.map(Into::into),
+                ..GlobalArgs::default()
+            };
+        let message =
+            |g: GlobalArgs| async move { build_config(&g).await.unwrap_err().to_string() };
+        assert_eq!(
+            message(global(Some("nope"), None, None)).await,
+            "context was not found for specified context: nope"
+        );
+        assert_eq!(
+            message(global(None, Some("nope"), None)).await,
+            "no server found for cluster \"nope\""
+        );
+        assert_eq!(
+            message(global(None, None, Some("nope"))).await,
+            "auth info \"nope\" does not exist"
+        );
+        assert!(
+            build_config(&global(Some("other"), Some("c1"), Some("u1")))
+                .await
+                .is_ok()
+        );
     }
 }

@@ -50,13 +50,14 @@ enum Update {
 
 /// Follows until a final status; `Err(WaitTimeout)` (exit 3) when the timeout passes first.
 pub async fn follow(client: &Client, spec: &FollowSpec) -> Result<WaitStatus> {
+    tracing::debug!(subject = ?spec.subject, namespace = %spec.namespace, snapshot_crd = spec.snapshot_crd, timeout = ?spec.timeout, "following");
+    // Before the spinner shows: a Ctrl-C as soon as it does must know what to resume.
+    set_resume_hint(Some(resume_command(spec)));
     let mut progress = Progress::start(&format!(
         "waiting for the {} (Ctrl-C stops waiting; the savepoint continues)",
         spec.describe
     ));
     let mut last = String::from("no status yet");
-    tracing::debug!(subject = ?spec.subject, namespace = %spec.namespace, snapshot_crd = spec.snapshot_crd, timeout = ?spec.timeout, "following");
-    set_resume_hint(Some(resume_command(spec)));
     let outcome =
         tokio::time::timeout(spec.timeout, run(client, spec, &mut progress, &mut last)).await;
     set_resume_hint(None);

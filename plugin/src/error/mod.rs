@@ -217,13 +217,15 @@ pub fn render_error(err: &Error) -> String {
             }
             causes
         }
-        other => vec![other.to_string()],
+        // The plugin's own sentences (refusals may list items on their own lines) stay as written.
+        other => return format!("error: {other}"),
     };
     let mut parts: Vec<String> = Vec::new();
     for text in causes {
         if parts.last().is_some_and(|last| last.contains(&text)) {
             continue;
         }
+        // Lower-level causes (I/O, serialization, kube) are folded onto the one line.
         parts.push(text.split_whitespace().collect::<Vec<_>>().join(" "));
     }
     format!("error: {}", parts.join(": "))

@@ -14,17 +14,20 @@ use crate::error::{Result, usage};
 
 /// What Ctrl-C must clean up and say: the spinner on screen, the `kubectl savepoint wait …`
 /// that resumes what is being waited for, and whether a prompt is waiting for its answer.
+/// Progress output takes its lock, so nothing is drawn after (or while) Ctrl-C cleans up.
 #[derive(Default)]
 struct Interrupt {
     spinner: Option<ProgressBar>,
     resume: Option<String>,
     prompting: bool,
+    interrupted: bool,
 }
 
 static INTERRUPT: Mutex<Interrupt> = Mutex::new(Interrupt {
     spinner: None,
     resume: None,
     prompting: false,
+    interrupted: false,
 });
 
 fn interrupt_state() -> std::sync::MutexGuard<'static, Interrupt> {
@@ -40,6 +43,7 @@ pub fn set_resume_hint(command: Option<String>) {
 /// half-written prompt line) and prints how to resume waiting, if something was being waited for.
 pub fn interrupted() {
     let mut state = interrupt_state();
+    state.interrupted = true;
     let mut stderr = std::io::stderr();
     if let Some(bar) = state.spinner.take() {
         bar.finish_and_clear();
@@ -69,8 +73,11 @@ impl Progress {
             if let Ok(style) = ProgressStyle::with_template("{spinner} {msg} ({elapsed})") {
                 bar.set_style(style);
             }
-            bar.enable_steady_tick(Duration::from_millis(120));
-            interrupt_state().spinner = Some(bar.clone());
+            let mut state = interrupt_state();
+            if !state.interrupted {
+                bar.enable_steady_tick(Duration::from_millis(120));
+                state.spinner = Some(bar.clone());
+            }
             bar
         });
         let mut progress = Progress {
@@ -87,6 +94,10 @@ impl Progress {
             return;
         }
         self.last = Some(status.to_string());
+        let state = interrupt_state();
+        if state.interrupted {
+            return;
+        }
         match &self.spinner {
             Some(bar) => bar.set_message(status.to_string()),
             None => eprintln!("{status}"),
@@ -96,8 +107,11 @@ impl Progress {
     /// Stops the spinner (if any), leaving the terminal clean.
     pub fn finish(&mut self) {
         if let Some(bar) = self.spinner.take() {
-            interrupt_state().spinner = None;
-            bar.finish_and_clear();
+            let mut state = interrupt_state();
+            if !state.interrupted {
+                state.spinner = None;
+                bar.finish_and_clear();
+            }
         }
     }
 }

@@ -15,7 +15,10 @@ pub mod settings;
 
 pub use describe::{EventView, HistorySummary, OperatorMode, TargetDescription, describe_target};
 pub use describe_snapshot::{SnapshotDescription, describe_snapshot};
-pub use prune::{PruneCriteria, PruneDecision, PruneError, PrunePlan, SnapshotItem, plan_prune};
+pub use prune::{
+    PruneCriteria, PruneDecision, PruneError, PrunePlan, SnapshotItem, disposal_question,
+    disposes_data_on_delete, plan_prune,
+};
 pub use restore::{
     InPlacePlan, RestoreError, RestoreSource, plan_in_place, resolve_source, snapshot_location,
 };

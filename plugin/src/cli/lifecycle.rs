@@ -83,11 +83,13 @@ pub struct RestoreArgs {
 
 /// Delete FlinkStateSnapshot savepoints by name.
 ///
-/// Each SAVEPOINT is a FlinkStateSnapshot name or flinkstatesnapshot/NAME. Deleting an object with
-/// spec.savepoint.disposeOnDelete=true (the default for snapshots created by users) makes the
-/// operator dispose the savepoint data; otherwise the data stays where it is. The newest completed
-/// savepoint of a job is never deleted unless --include-latest is given. Each delete is guarded by
-/// the object's uid and resourceVersion.
+/// Each SAVEPOINT is a FlinkStateSnapshot name or flinkstatesnapshot/NAME. Deleting a completed
+/// (or in-progress) savepoint with spec.savepoint.disposeOnDelete=true (the default for snapshots
+/// created by users) makes the operator dispose the savepoint data; otherwise the data stays
+/// where it is. When any data would be disposed, the command lists what it removes and asks for
+/// confirmation (--yes skips it; without a terminal and without --yes it refuses, exit 2;
+/// --dry-run never asks). The newest completed savepoint of a job is never deleted unless
+/// --include-latest is given. Each delete is guarded by the object's uid and resourceVersion.
 #[derive(Debug, Args)]
 pub struct DeleteArgs {
     /// FlinkStateSnapshot names (NAME or flinkstatesnapshot/NAME).
@@ -96,6 +98,9 @@ pub struct DeleteArgs {
     /// Allow deleting the newest completed savepoint of a job.
     #[arg(long)]
     pub include_latest: bool,
+    /// Do not ask for confirmation when savepoint data will be disposed.
+    #[arg(short = 'y', long)]
+    pub yes: bool,
     #[command(flatten)]
     pub dry_run: DryRunArg,
 }
@@ -107,7 +112,9 @@ pub struct DeleteArgs {
 /// duration; with both, a snapshot must meet both. Pending and in-progress snapshots are never
 /// removed. If the selection would remove the newest completed savepoint of the job, the prune is
 /// refused (exit 2) unless --include-latest is given. The operator never cleans up manual
-/// savepoints; this is how to. Each snapshot says whether its data is disposed (disposeOnDelete).
+/// savepoints; this is how to. Each snapshot says whether its data is disposed (disposeOnDelete);
+/// when any data would be disposed the command lists what it removes and asks for confirmation
+/// (--yes skips it; without a terminal and without --yes it refuses, exit 2; --dry-run never asks).
 #[derive(Debug, Args)]
 pub struct PruneArgs {
     /// app/NAME or job/NAME (also KIND NAME).
@@ -122,6 +129,9 @@ pub struct PruneArgs {
     /// Allow removing the newest completed savepoint too.
     #[arg(long)]
     pub include_latest: bool,
+    /// Do not ask for confirmation when savepoint data will be disposed.
+    #[arg(short = 'y', long)]
+    pub yes: bool,
     #[command(flatten)]
     pub dry_run: DryRunArg,
     /// Print the decisions as JSON or YAML.

@@ -12,7 +12,7 @@ use crate::cluster::write::{create, merge_patch, retry_on_conflict};
 use crate::cluster::{Context, Loaded, get, load, snapshot_crd_served, snapshots_in};
 use crate::error::{Result, usage};
 use crate::render::object;
-use crate::render::progress::confirm;
+use crate::render::progress::require_confirmation;
 
 /// Runs the command.
 pub async fn run(args: RestoreArgs, ctx: &Context) -> Result<()> {
@@ -95,9 +95,7 @@ async fn in_place(args: &RestoreArgs, ctx: &Context, loaded: &Loaded, path: &str
         let question = format!(
             "Redeploy {shown} from {path}? The running job is cancelled WITHOUT a savepoint and restarted from it"
         );
-        if !confirm(&question, args.yes)? {
-            return Err(usage("restore cancelled: nothing was changed"));
-        }
+        require_confirmation(&question, "", args.yes, "restore")?;
     }
     if mode != DryRun::Client {
         let client = ctx.client().await?;

@@ -93,6 +93,28 @@ pub fn confirm(question: &str, assume_yes: bool) -> Result<bool> {
     Ok(is_yes(&answer))
 }
 
+/// Asks for confirmation before a change that cannot be undone, and refuses unless confirmed.
+///
+/// `details` (e.g. the list of what will be removed) goes to stderr first, whenever a question
+/// is actually asked or refused. With `assume_yes` nothing is printed or asked. A "no" is a
+/// refusal (exit 2): `{command} cancelled: nothing was changed`; without a terminal and without
+/// `--yes` it refuses as [`confirm`] does.
+pub fn require_confirmation(
+    question: &str,
+    details: &str,
+    assume_yes: bool,
+    command: &str,
+) -> Result<()> {
+    if !assume_yes && !details.is_empty() {
+        eprint!("{details}");
+    }
+    if confirm(question, assume_yes)? {
+        Ok(())
+    } else {
+        Err(usage(format!("{command} cancelled: nothing was changed")))
+    }
+}
+
 /// Whether an answer to a `[y/N]` prompt means yes.
 pub fn is_yes(answer: &str) -> bool {
     matches!(answer.trim().to_ascii_lowercase().as_str(), "y" | "yes")

@@ -18,6 +18,15 @@ use super::common::{DryRunArg, ObjectFormat, parse_age};
 /// validated before anything is sent, written in the spelling (flat or nested) the resource
 /// already uses, and nothing else in flinkConfiguration is touched. A savepoint directory is
 /// never set on a session job.
+///
+/// --savepoint-dir takes a file-system URI with a scheme (s3://bucket/savepoints,
+/// hdfs://namenode:8020/flink/savepoints, file:///flink-data/savepoints). If the resource already
+/// sets the directory (any spelling, flat or nested) that entry is updated; otherwise it is added
+/// as state.savepoints.dir for Flink < 1.20 (spec.flinkVersion) and as
+/// execution.checkpointing.savepoint-dir for 1.20 and later. Changing the directory is a spec
+/// change that restarts the job (or the session cluster and its jobs), so it asks for
+/// confirmation (--yes skips it; without a terminal and without --yes it refuses; --dry-run never
+/// asks).
 #[derive(Debug, Args)]
 pub struct ScheduleArgs {
     /// app/NAME, job/NAME or session/NAME (also KIND NAME).
@@ -35,9 +44,12 @@ pub struct ScheduleArgs {
     /// Turn periodic savepoints off.
     #[arg(long)]
     pub disable: bool,
-    /// Also set the savepoint directory (applications and session clusters only).
+    /// Also set the savepoint directory (applications and session clusters only; restarts them).
     #[arg(long, value_name = "DIR")]
     pub savepoint_dir: Option<String>,
+    /// Do not ask for confirmation before changing the savepoint directory.
+    #[arg(short = 'y', long)]
+    pub yes: bool,
     #[command(flatten)]
     pub dry_run: DryRunArg,
     /// Print the result (or the settings) as an object.

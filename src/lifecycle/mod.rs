@@ -9,6 +9,7 @@ pub mod describe_text;
 pub mod prune;
 pub mod restore;
 pub mod restore_copy;
+pub mod restore_origin;
 pub mod schedule;
 pub mod schedule_error;
 pub mod settings;
@@ -23,5 +24,8 @@ pub use restore::{
     InPlacePlan, RestoreError, RestoreSource, plan_in_place, resolve_source, snapshot_location,
 };
 pub use restore_copy::{CopyPlan, plan_copy};
+pub use restore_origin::{
+    ForeignSavepoint, JobSavepoints, OriginCheck, check_origin, namespace_jobs, savepoint_dir_of,
+};
 pub use schedule::{ConfigChange, ScheduleError, SchedulePlan, ScheduleRequest, plan_schedule};
 pub use settings::{ScheduleView, Setting, SettingSource, schedule_view};

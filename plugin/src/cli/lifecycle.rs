@@ -69,6 +69,10 @@ pub struct ScheduleArgs {
 /// a terminal and without --yes the command refuses). With --new-name a new FlinkDeployment or
 /// FlinkSessionJob is created from the target's spec, starting from the savepoint; the target is
 /// left untouched. (The kubectl flag --as is the impersonation flag, hence --new-name.)
+///
+/// A savepoint of another job (a FlinkStateSnapshot referencing another job, a path recorded in
+/// another job's history, or a path under another job's own savepoint directory) is refused
+/// unless --force is given. A path outside the target's savepoint directory is a warning.
 #[derive(Debug, Args)]
 pub struct RestoreArgs {
     /// app/NAME or job/NAME (also KIND NAME).
@@ -86,6 +90,9 @@ pub struct RestoreArgs {
     /// Do not ask for confirmation.
     #[arg(short = 'y', long)]
     pub yes: bool,
+    /// Restore from a savepoint that belongs to another job.
+    #[arg(long)]
+    pub force: bool,
     #[command(flatten)]
     pub dry_run: DryRunArg,
     /// Print what is applied (patch or new object) as JSON or YAML.

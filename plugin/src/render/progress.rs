@@ -15,6 +15,7 @@ use crate::error::{Result, usage};
 pub struct Progress {
     spinner: Option<ProgressBar>,
     last: Option<String>,
+    hidden: bool,
 }
 
 impl Progress {
@@ -31,9 +32,19 @@ impl Progress {
         let mut progress = Progress {
             spinner,
             last: None,
+            hidden: false,
         };
         progress.update(initial);
         progress
+    }
+
+    /// Reports nothing (the caller reports progress its own way).
+    pub fn hidden() -> Self {
+        Progress {
+            spinner: None,
+            last: None,
+            hidden: true,
+        }
     }
 
     /// Shows a new status; unchanged statuses are not repeated in plain mode.
@@ -42,6 +53,9 @@ impl Progress {
             return;
         }
         self.last = Some(status.to_string());
+        if self.hidden {
+            return;
+        }
         match &self.spinner {
             Some(bar) => bar.set_message(status.to_string()),
             None => eprintln!("{status}"),

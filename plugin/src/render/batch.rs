@@ -150,7 +150,7 @@ mod tests {
         let timeout = BatchRow::new("ns", "app/c").waited(&Err(Error::Timeout("late".into())));
         let abandoned =
             BatchRow::new("ns", "job/d").waited(&Ok(WaitStatus::Abandoned("gone".into())));
-        assert!(outcome(&[ok.clone()], "savepoints").is_ok());
+        assert!(outcome(std::slice::from_ref(&ok), "savepoints").is_ok());
         let err = outcome(&[ok.clone(), refused.clone()], "savepoints").unwrap_err();
         assert_eq!(err.exit_code(), ExitCode::Usage);
         let err = outcome(&[refused.clone(), timeout.clone()], "savepoints").unwrap_err();

@@ -9,7 +9,7 @@ mod lifecycle_support;
 
 use flink_testenv::on_both_backends;
 use lifecycle_support::api::*;
-use lifecycle_support::{app, session, session_job, snapshot};
+use lifecycle_support::{Out, app, path_with, plugin_dir, session, session_job, snapshot};
 use serde_json::{Value, json};
 
 on_both_backends!(
@@ -21,6 +21,7 @@ on_both_backends!(
     schedule_savepoint_dir_asks_and_writes_the_key_the_flink_version_reads,
     schedule_savepoint_dir_updates_an_existing_spelling_and_refuses_bad_uris,
     refusals_for_session_jobs_point_at_the_session_cluster,
+    on_a_terminal_the_list_and_question_are_shown_and_only_yes_proceeds,
 );
 
 const FD: &str = "flinkdeployments";
@@ -553,4 +554,68 @@ async fn refusals_for_session_jobs_point_at_the_session_cluster(env: Env) {
     );
     assert_eq!(get(&env, "flinksessionjobs", "clicks").await, before);
     assert_no_writes(&env);
+}
+
+/// Runs `kubectl savepoint ARGS -n NS` on a pseudo-terminal (util-linux `script`), typing `answer`.
+async fn on_terminal(env: &Env, args: &[&str], answer: &str) -> Out {
+    use tokio::io::AsyncWriteExt;
+    let line = format!(
+        "kubectl savepoint {} -n {} --kubeconfig {}",
+        args.join(" "),
+        env.ns(),
+        env.kubeconfig().display()
+    );
+    let mut child = tokio::process::Command::new("script")
+        .args(["-qec", &line, "/dev/null"])
+        .env("PATH", path_with(&plugin_dir()))
+        .env_remove("KUBECONFIG")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("script (util-linux) is installed");
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(answer.as_bytes()).await.unwrap();
+    stdin.flush().await.unwrap();
+    let out = tokio::time::timeout(
+        std::time::Duration::from_secs(120),
+        child.wait_with_output(),
+    )
+    .await
+    .expect("finished (hang guard)")
+    .unwrap();
+    drop(stdin);
+    Out {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+async fn on_a_terminal_the_list_and_question_are_shown_and_only_yes_proceeds(env: Env) {
+    orders_with_snapshots(&env).await;
+    let before = snapshots(&env).await;
+    // "n" (or anything but y/yes): cancelled, nothing deleted.
+    let out = on_terminal(&env, &["prune", "app/orders", "--keep", "1"], "n\n").await;
+    assert_eq!(out.code, 2, "{out:?}");
+    let shown = &out.stdout; // the terminal carries both streams
+    assert!(
+        shown.contains("flinkstatesnapshot/orders-sp-1: the operator disposes the savepoint data"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("it cannot be recovered [y/N]")
+            && shown.contains("prune cancelled: nothing was changed"),
+        "{shown}"
+    );
+    assert_eq!(snapshots(&env).await, before, "nothing changed");
+    // "y": deleted.
+    let out = on_terminal(&env, &["prune", "app/orders", "--keep", "1"], "y\n").await;
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(
+        out.stdout.contains("2 savepoint(s) of app/orders deleted"),
+        "{}",
+        out.stdout
+    );
+    assert_eq!(snapshot_names(&env).await, ["orders-sp-3", "orders-sp-4"]);
 }

@@ -175,15 +175,15 @@ async fn trigger_of_named_targets_and_all_with_snapshots_creates_one_request_eac
         assert!(row[2].starts_with("flinkstatesnapshot/"), "{row:?}");
         assert_eq!(row[3], "REQUESTED", "{row:?}");
     }
-    // KIND NAME… names several of one kind.
+    // KIND NAME… names several of one kind; a target named twice is triggered once.
     let out = kubectl(
         env.kubeconfig(),
-        &["trigger", "app", "a", "b", "-n", ns, "--dry-run"],
+        &["trigger", "app", "a", "b", "a", "-n", ns, "--dry-run"],
     )
     .await;
     out.expect(0);
     assert_eq!(rows(&out.stdout).len(), 2, "{}", out.stdout);
-    // --all: every job of the namespace (not the session cluster), three more snapshots.
+    // --all: every job of the namespace (not the session cluster), four more snapshots.
     let out = kubectl(
         env.kubeconfig(),
         &["trigger", "--all", "--method", "snapshot", "-n", ns],

@@ -79,8 +79,14 @@ pub async fn batch_targets(
     let targets = match set {
         TargetSet::One(target) => vec![(ctx.namespace().await?, target)],
         TargetSet::Named(targets) => {
+            // A target named twice is worked on once.
             let ns = ctx.namespace().await?;
-            targets.into_iter().map(|t| (ns.clone(), t)).collect()
+            let mut seen = std::collections::HashSet::new();
+            targets
+                .into_iter()
+                .filter(|t| seen.insert(t.clone()))
+                .map(|t| (ns.clone(), t))
+                .collect()
         }
         TargetSet::Selected {
             kind,

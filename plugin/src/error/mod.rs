@@ -28,7 +28,8 @@ Exit codes:
   0  success
   1  failure: API error, RBAC denial, resource not found, savepoint FAILED or ABANDONED
   2  invalid usage or input, or a refusal (nothing was changed)
-  3  timed out while waiting";
+  3  timed out while waiting
+  With several targets (trigger, wait): the worst outcome, 1 > 3 > 2 > 0.";
 
 /// The process exit codes of the plugin.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -94,6 +94,13 @@ async fn trigger_with_a_selector_requests_one_savepoint_per_selected_job_and_one
             out.stdout
         );
     }
+    assert!(
+        out.stderr.contains(&format!(
+            "follow them with: kubectl savepoint wait app/a app/b job/clicks -n {ns}"
+        )),
+        "{}",
+        out.stderr
+    );
     assert_eq!(spec_nonce(&env, FD, "web").await, Some(5));
     let shared = env.get(FD, ns, "shared").await.unwrap();
     assert!(

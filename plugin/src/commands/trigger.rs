@@ -21,7 +21,7 @@ use crate::cluster::{
     snapshots_in, watch_timeout,
 };
 use crate::error::{Result, usage};
-use crate::render::batch::{BatchRow, outcome, print_summary};
+use crate::render::batch::{BatchRow, follow_hint, outcome, print_summary};
 use crate::render::progress::warn;
 use crate::render::trigger::{TriggerInfo, TriggerResult, dry_run_name};
 use crate::render::wait::report;
@@ -216,6 +216,9 @@ async fn run_batch(args: TriggerArgs, ctx: &Context, set: TargetSet) -> Result<(
         .collect()
         .await;
     print_summary(&ctx.out, &rows, args.output)?;
+    if let Some(hint) = follow_hint(&rows).filter(|_| !waiting && dry_run == DryRun::None) {
+        eprintln!("{hint}");
+    }
     outcome(&rows, "savepoints")
 }
 

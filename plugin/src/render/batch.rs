@@ -114,6 +114,27 @@ pub fn print_summary(out: &Sink, rows: &[BatchRow], format: Option<ObjectFormat>
     out.write(&table.render(false))
 }
 
+/// After requests without `--wait`: how to follow the ones that were sent, when they are all in
+/// one namespace (`kubectl savepoint wait app/a flinkstatesnapshot/b -n NS`).
+pub fn follow_hint(rows: &[BatchRow]) -> Option<String> {
+    let sent: Vec<&BatchRow> = rows.iter().filter(|r| r.result == "REQUESTED").collect();
+    let ns = &sent.first()?.namespace;
+    if sent.iter().any(|r| &r.namespace != ns) {
+        return None;
+    }
+    let targets: Vec<String> = sent
+        .iter()
+        .map(|r| match &r.snapshot {
+            Some(name) => format!("flinkstatesnapshot/{name}"),
+            None => r.target.clone(),
+        })
+        .collect();
+    Some(format!(
+        "follow them with: kubectl savepoint wait {} -n {ns}",
+        targets.join(" ")
+    ))
+}
+
 /// The command's result: the worst outcome ([`ExitCode::worst`]), with a sentence naming the
 /// targets that did not succeed.
 pub fn outcome(rows: &[BatchRow], noun: &str) -> Result<()> {
@@ -162,6 +183,20 @@ mod tests {
             err.to_string(),
             "3 of 4 savepoints did not succeed: app/b REFUSED, app/c TIMEOUT, job/d ABANDONED"
         );
+    }
+
+    #[test]
+    fn the_hint_follows_what_was_sent_in_one_namespace() {
+        let mut snap = BatchRow::new("ns", "app/a");
+        snap.snapshot = Some("a-sp-1".into());
+        let nonce = BatchRow::new("ns", "job/b");
+        let refused = BatchRow::new("ns", "app/c").error(&usage("no"));
+        assert_eq!(
+            follow_hint(&[snap.clone(), nonce, refused.clone()]).as_deref(),
+            Some("follow them with: kubectl savepoint wait flinkstatesnapshot/a-sp-1 job/b -n ns")
+        );
+        assert_eq!(follow_hint(&[refused]), None);
+        assert_eq!(follow_hint(&[snap, BatchRow::new("other", "app/x")]), None);
     }
 
     #[test]

@@ -29,7 +29,7 @@ async fn the_operator_role_may_prune_and_the_viewer_may_not(env: Env) {
     let out = savepoint_as(
         env.viewer_kubeconfig(),
         ns,
-        &["prune", "app/orders", "--keep", "1"],
+        &["prune", "app/orders", "--keep", "1", "--yes"],
     )
     .await;
     assert_eq!(out.code, 1, "{out:?}");
@@ -43,7 +43,7 @@ async fn the_operator_role_may_prune_and_the_viewer_may_not(env: Env) {
     let out = savepoint_as(
         env.operator_kubeconfig(),
         ns,
-        &["prune", "app/orders", "--keep", "1"],
+        &["prune", "app/orders", "--keep", "1", "--yes"],
     )
     .await;
     out.ok();
@@ -218,7 +218,7 @@ async fn setup(env: &Env) {
 
 async fn prune_keep_removes_older_and_failed_snapshots_of_that_job_only(env: Env) {
     setup(&env).await;
-    let out = savepoint(&env, &["prune", "app/orders", "--keep", "1"]).await;
+    let out = savepoint(&env, &["prune", "app/orders", "--keep", "1", "--yes"]).await;
     let text = out.ok();
     assert!(
         text.contains("3 savepoint(s) of app/orders deleted"),
@@ -259,7 +259,14 @@ async fn prune_that_would_delete_the_last_completed_is_refused(env: Env) {
     // Explicitly asked: everything but the in-progress one goes.
     let out = savepoint(
         &env,
-        &["prune", "app/orders", "--keep", "0", "--include-latest"],
+        &[
+            "prune",
+            "app/orders",
+            "--keep",
+            "0",
+            "--include-latest",
+            "-y",
+        ],
     )
     .await;
     out.ok();
@@ -308,7 +315,12 @@ async fn delete_removes_named_snapshots_with_preconditions_and_protects_the_late
     setup(&env).await;
     let out = savepoint(
         &env,
-        &["delete", "orders-sp-1", "flinkstatesnapshot/orders-sp-2"],
+        &[
+            "delete",
+            "orders-sp-1",
+            "flinkstatesnapshot/orders-sp-2",
+            "--yes",
+        ],
     )
     .await;
     let text = out.ok();
@@ -338,7 +350,11 @@ async fn delete_removes_named_snapshots_with_preconditions_and_protects_the_late
     let out = savepoint(&env, &["delete", "missing-one"]).await;
     assert_eq!(out.code, 1, "{out:?}");
     assert!(out.stderr.contains("not found"), "{}", out.stderr);
-    let out = savepoint(&env, &["delete", "orders-sp-4", "--include-latest"]).await;
+    let out = savepoint(
+        &env,
+        &["delete", "orders-sp-4", "--include-latest", "--yes"],
+    )
+    .await;
     out.ok();
     assert!(
         !snapshot_names(&env)

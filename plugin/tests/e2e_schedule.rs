@@ -278,6 +278,7 @@ async fn enabling_without_savepoint_dir_is_refused_unless_given(env: Env) {
             "6h",
             "--savepoint-dir",
             "s3://b/sp",
+            "--yes",
         ],
     )
     .await;

@@ -125,7 +125,7 @@ async fn delete_sends_uid_and_resource_version_preconditions() {
         snap("sp-2", "COMPLETED", "2026-01-02T00:00:00Z", "21"),
     ];
     let (client, log) = mock_client(server(snaps));
-    let (code, out) = run(client, &["delete", "sp-1"]).await;
+    let (code, out) = run(client, &["delete", "sp-1", "--yes"]).await;
     assert_eq!(code, ExitCode::Success, "{out}");
     let log = log.lock().unwrap();
     let writes = writes(&log);

@@ -23,5 +23,5 @@ pub use options::{ConfigOption, ValueKind};
 pub use value::{TypedValue, ValueError, ValueProblem};
 pub use write::{
     Location, WriteError, Written, effective_location, escape_pointer_token, json_pointer_for,
-    locate_option, remove_option, set_option,
+    locate_option, remove_option, set_option, set_option_adding,
 };

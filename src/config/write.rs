@@ -134,6 +134,18 @@ pub fn set_option(
     opt: &ConfigOption,
     value: &str,
 ) -> Result<Written, WriteError> {
+    set_option_adding(conf, opt, value, opt.key)
+}
+
+/// [`set_option`], but when no spelling of `opt` is present the value is added under
+/// `new_key` (one of `opt`'s spellings, e.g. the deprecated key an older Flink version reads)
+/// instead of the canonical key. A present spelling is always updated in place.
+pub fn set_option_adding(
+    conf: &mut Map<String, Value>,
+    opt: &ConfigOption,
+    value: &str,
+    new_key: &str,
+) -> Result<Written, WriteError> {
     if let Some(location) = effective_location(conf, opt)
         && let Some(slot) = leaf_mut(conf, &location.path)
     {
@@ -143,19 +155,24 @@ pub fn set_option(
             previous: Some(previous),
         });
     }
-    match conf.get(opt.key) {
+    let new_key = if opt.has_spelling(new_key) {
+        new_key
+    } else {
+        opt.key
+    };
+    match conf.get(new_key) {
         Some(Value::Object(children)) if !children.is_empty() => {
             return Err(WriteError::KeyIsObject {
-                key: opt.key.to_owned(),
+                key: new_key.to_owned(),
             });
         }
         _ => {}
     }
-    let previous = conf.insert(opt.key.to_owned(), Value::String(value.to_owned()));
-    let path = vec![opt.key.to_owned()];
+    let previous = conf.insert(new_key.to_owned(), Value::String(value.to_owned()));
+    let path = vec![new_key.to_owned()];
     Ok(Written {
         location: Location {
-            key: opt.key.to_owned(),
+            key: new_key.to_owned(),
             pointer: pointer_of(&path),
             path,
         },

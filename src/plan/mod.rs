@@ -11,7 +11,8 @@
 //! * `schedule*`: [`schedule`] plans periodic-savepoint and retention changes
 //!   ([`schedule_error`]); [`settings`] reads the settings in force and where they come from.
 //! * `restore*`: [`restore`] resolves the source and plans an in-place restore;
-//!   [`restore_copy`] a restore into a new job.
+//!   [`restore_copy`] a restore into a new job; [`restore_origin`] whether a savepoint belongs
+//!   to another job.
 //! * `prune*`: [`prune`] selects what `prune` and `delete` remove.
 //! * `describe*`: [`describe`] (a target), [`describe_snapshot`] (one snapshot) and
 //!   [`describe_text`] (their text form).
@@ -25,6 +26,7 @@ pub mod nonce;
 pub mod prune;
 pub mod restore;
 pub mod restore_copy;
+pub mod restore_origin;
 pub mod schedule;
 pub mod schedule_error;
 pub mod settings;
@@ -36,11 +38,17 @@ pub mod wait_status;
 pub use describe::{EventView, HistorySummary, OperatorMode, TargetDescription, describe_target};
 pub use describe_snapshot::{SnapshotDescription, describe_snapshot};
 pub use nonce::{choose_nonce, nonce_merge_patch};
-pub use prune::{PruneCriteria, PruneDecision, PruneError, PrunePlan, SnapshotItem, plan_prune};
+pub use prune::{
+    PruneCriteria, PruneDecision, PruneError, PrunePlan, SnapshotItem, disposal_question,
+    disposes_data_on_delete, plan_prune,
+};
 pub use restore::{
     InPlacePlan, RestoreError, RestoreSource, plan_in_place, resolve_source, snapshot_location,
 };
 pub use restore_copy::{CopyPlan, plan_copy};
+pub use restore_origin::{
+    ForeignSavepoint, JobSavepoints, OriginCheck, check_origin, namespace_jobs, savepoint_dir_of,
+};
 pub use schedule::{ConfigChange, ScheduleError, SchedulePlan, ScheduleRequest, plan_schedule};
 pub use settings::{ScheduleView, Setting, SettingSource, schedule_view};
 pub use trigger::{Method, Refusal, TriggerAction, TriggerInput, TriggerPlan, plan_trigger};

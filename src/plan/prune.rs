@@ -31,8 +31,33 @@ pub struct SnapshotItem {
     pub time: Option<Timestamp>,
     /// Final location, if known.
     pub location: Option<String>,
-    /// Whether deleting the object makes the operator dispose the savepoint data.
+    /// `spec.savepoint.disposeOnDelete` (absent means `true`, the operator's default).
     pub dispose_on_delete: bool,
+    /// Whether deleting the object makes the operator dispose savepoint data
+    /// ([`disposes_data_on_delete`]): the deletion destroys data and needs a confirmation.
+    pub disposes_data: bool,
+}
+
+/// Whether deleting `snapshot` makes the operator dispose savepoint data, following the
+/// operator's cleanup (`StateSnapshotReconciler#cleanup`):
+///
+/// * only savepoints (`spec.savepoint` set; a checkpoint is never disposed) with
+///   `disposeOnDelete` true or absent (the field defaults to `true`) and a `jobReference`;
+/// * `COMPLETED` with a recorded `status.path`: disposed through the referenced job's cluster;
+/// * `IN_PROGRESS`: the operator waits for the savepoint to finish and then disposes it;
+/// * `TRIGGER_PENDING`, `FAILED`, `ABANDONED` (and unknown states): deleted without disposal.
+pub fn disposes_data_on_delete(snapshot: &FlinkStateSnapshot) -> bool {
+    let Some(savepoint) = snapshot.spec.savepoint.as_ref() else {
+        return false;
+    };
+    if savepoint.dispose_on_delete == Some(false) || snapshot.job_reference().is_none() {
+        return false;
+    }
+    match snapshot.state() {
+        SnapshotState::Completed => snapshot.path().is_some(),
+        SnapshotState::InProgress => true,
+        _ => false,
+    }
 }
 
 impl SnapshotItem {
@@ -61,6 +86,7 @@ impl SnapshotItem {
                     .and_then(|s| s.path.clone())
             }),
             dispose_on_delete: savepoint.and_then(|s| s.dispose_on_delete).unwrap_or(true),
+            disposes_data: disposes_data_on_delete(snapshot),
         }
     }
 }
@@ -101,6 +127,32 @@ impl PrunePlan {
     pub fn to_delete(&self) -> impl Iterator<Item = &PruneDecision> {
         self.decisions.iter().filter(|d| d.delete)
     }
+
+    /// The snapshots to remove whose data the operator disposes (see [`disposes_data_on_delete`]).
+    pub fn disposing(&self) -> impl Iterator<Item = &SnapshotItem> {
+        self.to_delete()
+            .map(|d| &d.item)
+            .filter(|i| i.disposes_data)
+    }
+}
+
+/// The confirmation question for deleting `items`, when any of them has data the operator will
+/// dispose (`None`: nothing is disposed, no confirmation is needed). `what` names the selection
+/// (`3 savepoint(s) of app/orders`).
+pub fn disposal_question(items: &[&SnapshotItem], what: &str) -> Option<String> {
+    let disposing: Vec<&str> = items
+        .iter()
+        .filter(|i| i.disposes_data)
+        .map(|i| i.name.as_str())
+        .collect();
+    if disposing.is_empty() {
+        return None;
+    }
+    Some(format!(
+        "Delete {what}? The operator DISPOSES the savepoint data of {} of them ({}); it cannot be recovered",
+        disposing.len(),
+        disposing.join(", ")
+    ))
 }
 
 /// Why a prune is refused (nothing is removed).

@@ -14,6 +14,7 @@ fn item(name: &str, state: &str, age_days: i64) -> SnapshotItem {
         time: crate::time::from_epoch_ms(NOW - age_days * DAY),
         location: (state == "COMPLETED").then(|| format!("s3://b/{name}")),
         dispose_on_delete: true,
+        disposes_data: state == "COMPLETED",
     }
 }
 
@@ -128,4 +129,132 @@ fn dispose_on_delete_defaults_to_true_when_absent() {
     let mut explicit = snapshot.clone();
     explicit.spec.savepoint.as_mut().unwrap().dispose_on_delete = Some(false);
     assert!(!SnapshotItem::from_snapshot(&explicit).dispose_on_delete);
+}
+
+fn snapshot_json(
+    savepoint: serde_json::Value,
+    job_ref: bool,
+    state: &str,
+    path: Option<&str>,
+) -> FlinkStateSnapshot {
+    let mut spec = serde_json::json!({ "savepoint": savepoint });
+    if savepoint.is_null() {
+        spec = serde_json::json!({ "checkpoint": {} });
+    }
+    if job_ref {
+        spec["jobReference"] = serde_json::json!({ "kind": "FlinkDeployment", "name": "orders" });
+    }
+    let mut status = serde_json::json!({ "state": state });
+    if let Some(path) = path {
+        status["path"] = serde_json::json!(path);
+    }
+    serde_json::from_value(serde_json::json!({
+        "apiVersion": "flink.apache.org/v1beta1", "kind": "FlinkStateSnapshot",
+        "metadata": { "name": "s", "namespace": "ns" }, "spec": spec, "status": status
+    }))
+    .unwrap()
+}
+
+#[test]
+fn only_completed_or_in_progress_savepoints_with_dispose_on_delete_and_a_job_lose_data() {
+    use serde_json::json;
+    let cases = [
+        // disposeOnDelete absent means true (the field's default)
+        (json!({}), true, "COMPLETED", Some("s3://b/1"), true),
+        (
+            json!({ "disposeOnDelete": true }),
+            true,
+            "COMPLETED",
+            Some("s3://b/1"),
+            true,
+        ),
+        // the operator waits for an in-progress savepoint, then disposes it
+        (
+            json!({ "disposeOnDelete": true }),
+            true,
+            "IN_PROGRESS",
+            None,
+            true,
+        ),
+        (
+            json!({ "disposeOnDelete": false }),
+            true,
+            "COMPLETED",
+            Some("s3://b/1"),
+            false,
+        ),
+        // no jobReference: deleted immediately
+        (
+            json!({ "disposeOnDelete": true }),
+            false,
+            "COMPLETED",
+            Some("s3://b/1"),
+            false,
+        ),
+        // completed without a recorded path: nothing to dispose
+        (
+            json!({ "disposeOnDelete": true }),
+            true,
+            "COMPLETED",
+            None,
+            false,
+        ),
+        (
+            json!({ "disposeOnDelete": true }),
+            true,
+            "FAILED",
+            None,
+            false,
+        ),
+        (
+            json!({ "disposeOnDelete": true }),
+            true,
+            "ABANDONED",
+            None,
+            false,
+        ),
+        (
+            json!({ "disposeOnDelete": true }),
+            true,
+            "TRIGGER_PENDING",
+            None,
+            false,
+        ),
+        // a checkpoint is never disposed
+        (
+            serde_json::Value::Null,
+            true,
+            "COMPLETED",
+            Some("s3://b/chk"),
+            false,
+        ),
+    ];
+    for (savepoint, job_ref, state, path, expected) in cases {
+        let snap = snapshot_json(savepoint.clone(), job_ref, state, path);
+        assert_eq!(
+            disposes_data_on_delete(&snap),
+            expected,
+            "{savepoint} jobRef={job_ref} {state} {path:?}"
+        );
+        assert_eq!(SnapshotItem::from_snapshot(&snap).disposes_data, expected);
+    }
+}
+
+#[test]
+fn a_question_is_asked_only_when_some_data_is_disposed_and_names_those_snapshots() {
+    let kept = SnapshotItem {
+        disposes_data: false,
+        ..item("c1", "COMPLETED", 1)
+    };
+    let lost = item("c2", "COMPLETED", 2);
+    assert_eq!(disposal_question(&[&kept], "1 savepoint(s)"), None);
+    let question = disposal_question(&[&kept, &lost], "2 savepoint(s) of app/x").unwrap();
+    assert!(
+        question.starts_with("Delete 2 savepoint(s) of app/x?"),
+        "{question}"
+    );
+    assert!(
+        question.contains("DISPOSES the savepoint data of 1 of them (c2)"),
+        "{question}"
+    );
 }

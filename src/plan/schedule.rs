@@ -7,9 +7,9 @@ use serde_json::{Map, Value};
 use crate::config::options::{
     HISTORY_MAX_AGE, HISTORY_MAX_COUNT, PERIODIC_SAVEPOINT_INTERVAL, SAVEPOINT_DIR,
 };
-use crate::config::{ConfigOption, FlatConfig, Layered, flatten, remove_option, set_option};
+use crate::config::{ConfigOption, FlatConfig, Layered, flatten, remove_option, set_option_adding};
 use crate::crd::Kind;
-use crate::grammar::{PeriodicInterval, parse_duration, parse_int};
+use crate::grammar::{PeriodicInterval, parse_duration, parse_fs_uri, parse_int};
 use crate::patch::MergePatch;
 
 /// The flags of `schedule`, as typed by the user (validated by [`plan_schedule`]).
@@ -25,6 +25,9 @@ pub struct ScheduleRequest {
     pub disable: bool,
     /// `--savepoint-dir DIR` (refused on session jobs).
     pub savepoint_dir: Option<String>,
+    /// `spec.flinkVersion` of the resource (`v1_19`): decides which key a savepoint directory is
+    /// added under when the resource sets none ([`savepoint_dir_key`]).
+    pub flink_version: Option<String>,
 }
 
 impl ScheduleRequest {
@@ -84,8 +87,41 @@ impl SchedulePlan {
     }
 }
 
+/// The key Flink < 1.20 reads for the savepoint directory (Flink 1.20 renamed it to
+/// `execution.checkpointing.savepoint-dir`, FLINK-34482, keeping this one as a deprecated alias).
+pub const PRE_1_20_SAVEPOINT_DIR_KEY: &str = "state.savepoints.dir";
+
+/// `spec.flinkVersion` (`v1_19`, `v2_0`; also `1.19`) as (major, minor); `None` if unreadable.
+pub fn parse_flink_version(text: &str) -> Option<(u32, u32)> {
+    let text = text.trim();
+    let bare = text
+        .strip_prefix('v')
+        .or_else(|| text.strip_prefix('V'))
+        .unwrap_or(text);
+    let (major, minor) = bare.split_once(['_', '.'])?;
+    Some((major.parse().ok()?, minor.parse().ok()?))
+}
+
+/// The key to add a savepoint directory under, for a resource whose `spec.flinkVersion` is
+/// `flink_version`: the pre-1.20 key `state.savepoints.dir` for Flink < 1.20 (the only spelling
+/// its JobManager knows), the canonical `execution.checkpointing.savepoint-dir` for 1.20 and
+/// later, and for an absent or unreadable version (the operator resolves both spellings and
+/// passes the directory explicitly when it triggers).
+pub fn savepoint_dir_key(flink_version: Option<&str>) -> &'static str {
+    match flink_version.and_then(parse_flink_version) {
+        Some(version) if version < (1, 20) => PRE_1_20_SAVEPOINT_DIR_KEY,
+        _ => SAVEPOINT_DIR.key,
+    }
+}
+
 /// Validates the values of `request` with the operator's grammars.
 pub fn validate(request: &ScheduleRequest) -> Result<(), ScheduleError> {
+    if let Some(dir) = &request.savepoint_dir {
+        parse_fs_uri(dir).map_err(|problem| ScheduleError::SavepointDir {
+            value: dir.clone(),
+            problem,
+        })?;
+    }
     if let Some(text) = &request.interval {
         match PeriodicInterval::parse(text) {
             Ok(PeriodicInterval::Disabled) => {
@@ -142,7 +178,8 @@ pub fn plan_schedule(
     }
     let mut changes = Vec::new();
     if let Some(dir) = &request.savepoint_dir {
-        write(&mut edited, &SAVEPOINT_DIR, dir, &mut changes)?;
+        let new_key = savepoint_dir_key(request.flink_version.as_deref());
+        write_adding(&mut edited, &SAVEPOINT_DIR, dir, new_key, &mut changes)?;
     }
     if let Some(interval) = &request.interval {
         write(
@@ -194,8 +231,18 @@ fn write(
     value: &str,
     changes: &mut Vec<ConfigChange>,
 ) -> Result<(), ScheduleError> {
+    write_adding(conf, opt, value, opt.key, changes)
+}
+
+fn write_adding(
+    conf: &mut Map<String, Value>,
+    opt: &'static ConfigOption,
+    value: &str,
+    new_key: &str,
+    changes: &mut Vec<ConfigChange>,
+) -> Result<(), ScheduleError> {
     let mut probe = conf.clone();
-    let written = set_option(&mut probe, opt, value)?;
+    let written = set_option_adding(&mut probe, opt, value, new_key)?;
     if written.previous.as_ref().and_then(Value::as_str) == Some(value) {
         return Ok(());
     }

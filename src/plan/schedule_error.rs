@@ -3,7 +3,7 @@
 use thiserror::Error;
 
 use crate::config::WriteError;
-use crate::grammar::{DurationError, IntError, IntervalError};
+use crate::grammar::{DurationError, FS_URI_FORMS, FsUriError, IntError, IntervalError};
 
 /// Why a schedule request is refused (nothing is sent).
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
@@ -31,6 +31,14 @@ pub enum ScheduleError {
         "--max-count \"{0}\" must be at least 1 (the operator always keeps at least one savepoint)"
     )]
     MaxCountTooSmall(String),
+    /// `--savepoint-dir` is not a usable file-system URI.
+    #[error("--savepoint-dir \"{value}\" {problem}: give {FS_URI_FORMS}")]
+    SavepointDir {
+        /// The value given.
+        value: String,
+        /// What is wrong with it.
+        problem: FsUriError,
+    },
     /// `--savepoint-dir` on a session job.
     #[error(
         "refusing to set a savepoint directory on a session job: session jobs use the directory of \

@@ -244,3 +244,128 @@ fn disable_sets_zero_removes_or_does_nothing() {
     let plan = plan_schedule(Kind::Application, Some(&app_conf()), None, "", &disable).unwrap();
     assert!(plan.is_noop());
 }
+
+fn dir_request(dir: &str, version: Option<&str>) -> ScheduleRequest {
+    ScheduleRequest {
+        savepoint_dir: Some(dir.into()),
+        flink_version: version.map(str::to_owned),
+        ..ScheduleRequest::default()
+    }
+}
+
+#[test]
+fn a_new_savepoint_directory_is_added_under_the_key_the_flink_version_reads() {
+    let cases = [
+        (Some("v1_15"), "state.savepoints.dir"),
+        (Some("v1_18"), "state.savepoints.dir"),
+        (Some("v1_19"), "state.savepoints.dir"),
+        (Some("v1_20"), "execution.checkpointing.savepoint-dir"),
+        (Some("v2_0"), "execution.checkpointing.savepoint-dir"),
+        (Some("v2_4"), "execution.checkpointing.savepoint-dir"),
+        (None, "execution.checkpointing.savepoint-dir"),
+        (Some("unknown"), "execution.checkpointing.savepoint-dir"),
+    ];
+    for (version, key) in cases {
+        assert_eq!(savepoint_dir_key(version), key, "{version:?}");
+        let conf = map(json!({"taskmanager.numberOfTaskSlots": "2"}));
+        let plan = plan_schedule(
+            Kind::Application,
+            Some(&conf),
+            None,
+            "",
+            &dir_request("s3://b/sp", version),
+        )
+        .unwrap();
+        assert_eq!(plan.changes.len(), 1, "{version:?}");
+        assert_eq!(plan.changes[0].key, key, "{version:?}");
+        assert_eq!(plan.conf[key], json!("s3://b/sp"), "{version:?}");
+        assert_eq!(plan.conf.len(), 2, "nothing else is added: {:?}", plan.conf);
+    }
+    assert!(SAVEPOINT_DIR.has_spelling(PRE_1_20_SAVEPOINT_DIR_KEY));
+    assert_eq!(parse_flink_version("v1_19"), Some((1, 19)));
+    assert_eq!(parse_flink_version("1.20"), Some((1, 20)));
+    assert_eq!(parse_flink_version("v2"), None);
+}
+
+#[test]
+fn an_existing_savepoint_directory_is_updated_in_its_own_spelling_whatever_the_version() {
+    let cases = [
+        // Flink 1.19 resource that already uses the 1.20 key: updated there, no second key.
+        (
+            json!({"execution.checkpointing.savepoint-dir": "s3://old"}),
+            "v1_19",
+            vec!["execution.checkpointing.savepoint-dir"],
+        ),
+        // Flink 1.20 resource with the legacy key: kept legacy.
+        (
+            json!({"state.savepoints.dir": "s3://old"}),
+            "v1_20",
+            vec!["state.savepoints.dir"],
+        ),
+        // The oldest alias.
+        (
+            json!({"savepoints.state.backend.fs.dir": "s3://old"}),
+            "v1_20",
+            vec!["savepoints.state.backend.fs.dir"],
+        ),
+        // Nested and mixed nesting.
+        (
+            json!({"state": {"savepoints": {"dir": "s3://old"}}}),
+            "v1_20",
+            vec!["state", "savepoints", "dir"],
+        ),
+        (
+            json!({"execution": {"checkpointing.savepoint-dir": "s3://old"}}),
+            "v1_18",
+            vec!["execution", "checkpointing.savepoint-dir"],
+        ),
+    ];
+    for (conf, version, path) in cases {
+        let conf = map(conf);
+        let plan = plan_schedule(
+            Kind::Application,
+            Some(&conf),
+            None,
+            "",
+            &dir_request("s3://new/sp", Some(version)),
+        )
+        .unwrap();
+        assert_eq!(plan.changes.len(), 1, "{conf:?}");
+        assert_eq!(plan.changes[0].path, path, "{conf:?}");
+        assert_eq!(plan.changes[0].previous, Some(json!("s3://old")));
+        let flat = flatten(&plan.conf);
+        let spellings: Vec<&str> = SAVEPOINT_DIR
+            .spellings()
+            .filter(|k| flat.get(k).is_some())
+            .collect();
+        assert_eq!(spellings.len(), 1, "one spelling only: {:?}", plan.conf);
+        assert_eq!(flat.get(spellings[0]), Some("s3://new/sp"));
+    }
+}
+
+#[test]
+fn an_unusable_savepoint_directory_is_refused_before_anything_is_planned() {
+    for (dir, words) in [
+        ("", "is empty"),
+        ("/flink-data/savepoints", "has no file-system scheme"),
+        ("s3:///sp", "names no bucket"),
+        ("file://flink-data/sp", "file:///flink-data/..."),
+        ("s3://b/sp?x", "query or fragment"),
+    ] {
+        let err = plan_schedule(
+            Kind::Application,
+            Some(&app_conf()),
+            None,
+            "",
+            &dir_request(dir, Some("v1_20")),
+        )
+        .unwrap_err();
+        assert!(
+            matches!(err, ScheduleError::SavepointDir { .. }),
+            "{dir:?}: {err}"
+        );
+        let text = err.to_string();
+        assert!(text.contains(words), "{dir:?}: {text}");
+        assert!(text.contains("s3://bucket/savepoints"), "{text}");
+    }
+}

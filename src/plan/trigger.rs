@@ -92,8 +92,7 @@ pub enum Refusal {
     /// No savepoint directory anywhere the operator would look.
     #[error(
         "no savepoint directory is configured for {target}: looked for {keys} in {places}; the operator \
-         cannot take the savepoint. Set one in spec.flinkConfiguration, or pass --force if the operator's \
-         defaultConfiguration sets it"
+         cannot take the savepoint. {hint}, or pass --force if the operator's defaultConfiguration sets it"
     )]
     NoSavepointDir {
         /// `app/NAME` or `job/NAME`.
@@ -102,6 +101,9 @@ pub enum Refusal {
         keys: String,
         /// Where they were looked for.
         places: String,
+        /// Where to set one: the application itself, or a session job's session cluster (never
+        /// the session job: its directory is the cluster's).
+        hint: String,
     },
     /// The job is not RUNNING.
     #[error(
@@ -217,6 +219,17 @@ fn flatten_opt(
 
 fn no_dir_refusal(subject: &Target<'_>, target: String) -> Refusal {
     let keys = SAVEPOINT_DIR.spellings().collect::<Vec<_>>().join(", ");
+    let hint = match subject {
+        Target::Application(d) | Target::SessionCluster(d) => format!(
+            "Set one with: kubectl savepoint schedule app/{} --savepoint-dir DIR",
+            d.metadata.name.as_deref().unwrap_or("NAME")
+        ),
+        Target::SessionJob { job, .. } => format!(
+            "Session jobs use the directory of their session cluster: set it there with: \
+             kubectl savepoint schedule session/{} --savepoint-dir DIR",
+            job.deployment_name().unwrap_or("CLUSTER")
+        ),
+    };
     let places = match subject {
         Target::Application(d) | Target::SessionCluster(d) => format!(
             "spec.flinkConfiguration of FlinkDeployment {:?}",
@@ -241,6 +254,7 @@ fn no_dir_refusal(subject: &Target<'_>, target: String) -> Refusal {
         target,
         keys,
         places,
+        hint,
     }
 }
 

@@ -204,3 +204,34 @@ fn force_also_overrides_a_missing_dir_with_a_warning() {
     let plan = plan_trigger(&forced).unwrap();
     assert!(plan.warnings[0].contains("no savepoint directory"));
 }
+
+#[test]
+fn a_missing_dir_refusal_never_advises_a_directory_on_the_session_job() {
+    let cluster = session_cluster(json!({}));
+    let job = session_job(json!({}));
+    let subject = Target::SessionJob {
+        job: &job,
+        cluster: Some(&cluster),
+    };
+    let text = plan_trigger(&input(subject, Method::Nonce))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        text.contains("kubectl savepoint schedule session/shared --savepoint-dir DIR"),
+        "{text}"
+    );
+    assert!(!text.contains("job/etl --savepoint-dir"), "{text}");
+    assert!(
+        !text.contains("Set one in spec.flinkConfiguration"),
+        "{text}"
+    );
+    // An application is pointed at itself.
+    let d = app(json!({}), Some("RUNNING"));
+    let text = plan_trigger(&input(Target::deployment(&d), Method::Nonce))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        text.contains("kubectl savepoint schedule app/orders --savepoint-dir DIR"),
+        "{text}"
+    );
+}

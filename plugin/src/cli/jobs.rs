@@ -15,11 +15,28 @@ use flink_savepoint::jsonpath::Template;
 /// TARGET is KIND/NAME or KIND NAME: app/NAME (application, flinkdeployment, flinkdep) or
 /// job/NAME (sessionjob, flinksessionjob). By default the job's savepointTriggerNonce is changed
 /// (guarded by the object's resourceVersion); --method snapshot creates a FlinkStateSnapshot.
+///
+/// Several targets (app/a job/b, or app a b), -l SELECTOR (applications and session jobs with
+/// those labels; `app -l …` only applications) or --all (every job of the namespace; with -A of
+/// every namespace) request the savepoints concurrently, e.g. before an operator upgrade. They
+/// print one summary table (with --wait: once every savepoint has finished or --timeout has
+/// passed) and exit with the worst outcome: 1 (a request or savepoint failed) > 3 (timed out) >
+/// 2 (refused, e.g. a job not RUNNING) > 0.
 #[derive(Debug, Args)]
 pub struct TriggerArgs {
-    /// KIND/NAME or KIND NAME.
-    #[arg(value_name = "TARGET", num_args = 1..=2, required = true)]
+    /// KIND/NAME or KIND NAME; several: KIND/NAME… or KIND NAME….
+    #[arg(value_name = "TARGET", num_args = 0..)]
     pub target: Vec<String>,
+    /// Label selector: trigger every application and session job with these labels.
+    #[arg(short = 'l', long, value_name = "SELECTOR", value_parser = super::parse_label_selector)]
+    pub selector: Option<String>,
+    /// Trigger every application and session job of the namespace (-A: of every namespace).
+    #[arg(long)]
+    pub all: bool,
+    /// With -l or --all, select in every namespace: the global `-A/--all-namespaces`, copied here
+    /// by [`super::try_parse_from`].
+    #[arg(skip)]
+    pub all_namespaces: bool,
     /// How to request the savepoint.
     #[arg(long, value_enum, ignore_case = true, default_value_t = Method::Nonce)]
     pub method: Method,
@@ -138,11 +155,23 @@ pub enum TypeFilter {
 ///
 /// Exits 0 when it completes (prints the location), 1 when it FAILED or was ABANDONED (prints the
 /// operator's error), 3 when --timeout passes first.
+///
+/// Several targets (app/a job/b flinkstatesnapshot/c, or app a b) or -l SELECTOR (the latest
+/// savepoint of every application and session job with those labels; -A in every namespace) are
+/// followed concurrently; one summary table is printed when all have finished or --timeout has
+/// passed, and the exit code is the worst outcome: 1 > 3 > 2 > 0.
 #[derive(Debug, Args)]
 pub struct WaitArgs {
-    /// app/NAME, job/NAME or flinkstatesnapshot/NAME (also KIND NAME).
-    #[arg(value_name = "TARGET", num_args = 1..=2, required = true)]
+    /// app/NAME, job/NAME or flinkstatesnapshot/NAME (also KIND NAME); several allowed.
+    #[arg(value_name = "TARGET", num_args = 0..)]
     pub target: Vec<String>,
+    /// Label selector: wait for the latest savepoint of every job with these labels.
+    #[arg(short = 'l', long, value_name = "SELECTOR", value_parser = super::parse_label_selector)]
+    pub selector: Option<String>,
+    /// With -l, select in every namespace: the global `-A/--all-namespaces`, copied here by
+    /// [`super::try_parse_from`].
+    #[arg(skip)]
+    pub all_namespaces: bool,
     /// How long to wait (e.g. 30s, 5m, 1h).
     #[arg(long, value_parser = parse_duration, default_value = "10m", value_name = "DURATION")]
     pub timeout: Duration,

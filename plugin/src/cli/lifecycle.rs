@@ -18,6 +18,15 @@ use super::common::{DryRunArg, ObjectFormat, ObjectFormatParser, parse_age};
 /// validated before anything is sent, written in the spelling (flat or nested) the resource
 /// already uses, and nothing else in flinkConfiguration is touched. A savepoint directory is
 /// never set on a session job.
+///
+/// --savepoint-dir takes a file-system URI with a scheme (s3://bucket/savepoints,
+/// hdfs://namenode:8020/flink/savepoints, file:///flink-data/savepoints). If the resource already
+/// sets the directory (any spelling, flat or nested) that entry is updated; otherwise it is added
+/// as state.savepoints.dir for Flink < 1.20 (spec.flinkVersion) and as
+/// execution.checkpointing.savepoint-dir for 1.20 and later. Changing the directory is a spec
+/// change that restarts the job (or the session cluster and its jobs), so it asks for
+/// confirmation (--yes skips it; without a terminal and without --yes it refuses; --dry-run never
+/// asks).
 #[derive(Debug, Args)]
 pub struct ScheduleArgs {
     /// app/NAME, job/NAME or session/NAME (also KIND NAME).
@@ -35,9 +44,12 @@ pub struct ScheduleArgs {
     /// Turn periodic savepoints off.
     #[arg(long)]
     pub disable: bool,
-    /// Also set the savepoint directory (applications and session clusters only).
+    /// Also set the savepoint directory (applications and session clusters only; restarts them).
     #[arg(long, value_name = "DIR")]
     pub savepoint_dir: Option<String>,
+    /// Do not ask for confirmation before changing the savepoint directory.
+    #[arg(short = 'y', long)]
+    pub yes: bool,
     #[command(flatten)]
     pub dry_run: DryRunArg,
     /// Print the result (or the settings) as json, yaml or jsonpath=TEMPLATE.
@@ -57,6 +69,10 @@ pub struct ScheduleArgs {
 /// a terminal and without --yes the command refuses). With --new-name a new FlinkDeployment or
 /// FlinkSessionJob is created from the target's spec, starting from the savepoint; the target is
 /// left untouched. (The kubectl flag --as is the impersonation flag, hence --new-name.)
+///
+/// A savepoint of another job (a FlinkStateSnapshot referencing another job, a path recorded in
+/// another job's history, or a path under another job's own savepoint directory) is refused
+/// unless --force is given. A path outside the target's savepoint directory is a warning.
 #[derive(Debug, Args)]
 pub struct RestoreArgs {
     /// app/NAME or job/NAME (also KIND NAME).
@@ -74,6 +90,9 @@ pub struct RestoreArgs {
     /// Do not ask for confirmation.
     #[arg(short = 'y', long)]
     pub yes: bool,
+    /// Restore from a savepoint that belongs to another job.
+    #[arg(long)]
+    pub force: bool,
     #[command(flatten)]
     pub dry_run: DryRunArg,
     /// Print what is applied (patch or new object) as json, yaml or jsonpath=TEMPLATE.
@@ -83,11 +102,13 @@ pub struct RestoreArgs {
 
 /// Delete FlinkStateSnapshot savepoints by name.
 ///
-/// Each SAVEPOINT is a FlinkStateSnapshot name or flinkstatesnapshot/NAME. Deleting an object with
-/// spec.savepoint.disposeOnDelete=true (the default for snapshots created by users) makes the
-/// operator dispose the savepoint data; otherwise the data stays where it is. The newest completed
-/// savepoint of a job is never deleted unless --include-latest is given. Each delete is guarded by
-/// the object's uid and resourceVersion.
+/// Each SAVEPOINT is a FlinkStateSnapshot name or flinkstatesnapshot/NAME. Deleting a completed
+/// (or in-progress) savepoint with spec.savepoint.disposeOnDelete=true (the default for snapshots
+/// created by users) makes the operator dispose the savepoint data; otherwise the data stays
+/// where it is. When any data would be disposed, the command lists what it removes and asks for
+/// confirmation (--yes skips it; without a terminal and without --yes it refuses, exit 2;
+/// --dry-run never asks). The newest completed savepoint of a job is never deleted unless
+/// --include-latest is given. Each delete is guarded by the object's uid and resourceVersion.
 #[derive(Debug, Args)]
 pub struct DeleteArgs {
     /// FlinkStateSnapshot names (NAME or flinkstatesnapshot/NAME).
@@ -96,6 +117,9 @@ pub struct DeleteArgs {
     /// Allow deleting the newest completed savepoint of a job.
     #[arg(long)]
     pub include_latest: bool,
+    /// Do not ask for confirmation when savepoint data will be disposed.
+    #[arg(short = 'y', long)]
+    pub yes: bool,
     #[command(flatten)]
     pub dry_run: DryRunArg,
 }
@@ -107,7 +131,9 @@ pub struct DeleteArgs {
 /// duration; with both, a snapshot must meet both. Pending and in-progress snapshots are never
 /// removed. If the selection would remove the newest completed savepoint of the job, the prune is
 /// refused (exit 2) unless --include-latest is given. The operator never cleans up manual
-/// savepoints; this is how to. Each snapshot says whether its data is disposed (disposeOnDelete).
+/// savepoints; this is how to. Each snapshot says whether its data is disposed (disposeOnDelete);
+/// when any data would be disposed the command lists what it removes and asks for confirmation
+/// (--yes skips it; without a terminal and without --yes it refuses, exit 2; --dry-run never asks).
 #[derive(Debug, Args)]
 pub struct PruneArgs {
     /// app/NAME or job/NAME (also KIND NAME).
@@ -122,6 +148,9 @@ pub struct PruneArgs {
     /// Allow removing the newest completed savepoint too.
     #[arg(long)]
     pub include_latest: bool,
+    /// Do not ask for confirmation when savepoint data will be disposed.
+    #[arg(short = 'y', long)]
+    pub yes: bool,
     #[command(flatten)]
     pub dry_run: DryRunArg,
     /// Print the decisions as json, yaml or jsonpath=TEMPLATE.

@@ -186,6 +186,86 @@ pub fn parse_targets(words: &[String], allowed: &[Kind]) -> Result<Vec<Target>, 
     Ok(unique)
 }
 
+/// What a command over one or several targets works on (`trigger`, `wait`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TargetSet {
+    /// Exactly one named target and no selection flag: the single-target command, unchanged.
+    One(Target),
+    /// Several named targets (`app/a job/b`, or `app a b`), in the current namespace.
+    Named(Vec<Target>),
+    /// The jobs `-l SELECTOR` or `--all` selects, optionally of one kind (`app -l team=data`).
+    Selected {
+        /// Only this kind (application or session job); `None` = both.
+        kind: Option<Kind>,
+        /// The label selector (`None` with `--all`).
+        selector: Option<String>,
+        /// `-A`: in every namespace.
+        all_namespaces: bool,
+    },
+}
+
+/// Decides what `trigger`/`wait` work on from the positional words and `-l`, `--all`, `-A`, as
+/// kubectl does: names and a selector (or `--all`) exclude each other; `-A` needs a selection;
+/// a lone kind with a selection restricts it to that kind.
+pub fn target_set(
+    words: &[String],
+    allowed: &[Kind],
+    selector: Option<&str>,
+    all: bool,
+    all_namespaces: bool,
+) -> Result<TargetSet, UsageError> {
+    if selector.is_some() && all {
+        return Err(UsageError(
+            "cannot set --all and --selector (-l) at the same time".to_owned(),
+        ));
+    }
+    let selecting = selector.is_some() || all;
+    if selecting {
+        let kind = match words {
+            [] => None,
+            [single] if !single.contains('/') => {
+                let kind = kind_from_alias(single)
+                    .filter(|k| matches!(k, Kind::Application | Kind::SessionJob))
+                    .ok_or_else(|| {
+                        UsageError(format!(
+                            "unknown or unsupported kind {single:?} with a selection; accepted kinds: {}",
+                            describe_kinds(&[Kind::Application, Kind::SessionJob])
+                        ))
+                    })?;
+                Some(kind)
+            }
+            _ => {
+                let flag = if all { "--all" } else { "a selector (-l)" };
+                return Err(UsageError(format!(
+                    "names cannot be provided when {flag} is given: name the targets, or select them"
+                )));
+            }
+        };
+        return Ok(TargetSet::Selected {
+            kind,
+            selector: selector.map(str::to_owned),
+            all_namespaces,
+        });
+    }
+    if all_namespaces {
+        return Err(UsageError(
+            "-A/--all-namespaces selects jobs in every namespace: combine it with -l SELECTOR or --all \
+             (named targets are looked up in one namespace, -n)"
+                .to_owned(),
+        ));
+    }
+    let mut targets = parse_targets(words, allowed)?;
+    match targets.len() {
+        0 => Err(UsageError(format!(
+            "a target is required: KIND/NAME or KIND NAME (several: KIND/NAME KIND/NAME…, or -l SELECTOR), \
+             where KIND is one of: {}",
+            describe_kinds(allowed)
+        ))),
+        1 => Ok(TargetSet::One(targets.remove(0))),
+        _ => Ok(TargetSet::Named(targets)),
+    }
+}
+
 /// Object names are DNS-1123 subdomains: lower-case alphanumerics, `-` and `.`, ≤ 253 chars.
 fn validate_name(name: &str) -> Result<(), UsageError> {
     if flink_savepoint::crd::is_object_name(name) {
@@ -278,6 +358,56 @@ mod tests {
             assert!(err.0.contains("resource/name form"), "{}", err.0);
         }
         assert!(parse_targets(&words(&["app/a", "pod/b"]), JOBS_AND_SESSIONS).is_err());
+    }
+
+    #[test]
+    fn one_named_target_stays_the_single_target_command() {
+        let jobs = JOBS_AND_SESSIONS;
+        for form in [&["app/a"][..], &["app", "a"][..]] {
+            assert_eq!(
+                target_set(&words(form), jobs, None, false, false).unwrap(),
+                TargetSet::One(Target {
+                    kind: Kind::Application,
+                    name: "a".into()
+                })
+            );
+        }
+        assert!(matches!(
+            target_set(&words(&["app/a", "app/b"]), jobs, None, false, false).unwrap(),
+            TargetSet::Named(t) if t.len() == 2
+        ));
+    }
+
+    #[test]
+    fn selections_exclude_names_and_minus_a_needs_one() {
+        let jobs = JOBS_AND_SESSIONS;
+        assert_eq!(
+            target_set(&[], jobs, Some("team=data"), false, true).unwrap(),
+            TargetSet::Selected {
+                kind: None,
+                selector: Some("team=data".into()),
+                all_namespaces: true
+            }
+        );
+        assert_eq!(
+            target_set(&words(&["job"]), jobs, None, true, false).unwrap(),
+            TargetSet::Selected {
+                kind: Some(Kind::SessionJob),
+                selector: None,
+                all_namespaces: false
+            }
+        );
+        let refused = [
+            target_set(&words(&["app/a"]), jobs, Some("x=y"), false, false),
+            target_set(&words(&["app", "a"]), jobs, None, true, false),
+            target_set(&[], jobs, Some("x=y"), true, false),
+            target_set(&words(&["app/a"]), jobs, None, false, true),
+            target_set(&[], jobs, None, false, false),
+            target_set(&words(&["session"]), jobs, Some("x=y"), false, false),
+        ];
+        for result in refused {
+            assert!(result.is_err(), "{result:?}");
+        }
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //!
 //! * `--dry-run server`: `--dry-run` takes its mode after `=`, as in kubectl; the separate word
 //!   would be read as a target.
-//! * `-A/--all-namespaces` (global, so it may come before the subcommand) only with `list`,
+//! * `-A/--all-namespaces` (global, so it may come before the subcommand) only with `list`, `trigger`, `wait`, `status`,
 //!   and not with an explicit `-n`.
 //! * `trigger`: `--format`, `--dispose-on-delete` and `--backoff-limit` describe the
 //!   FlinkStateSnapshot, so they need `--method snapshot`; `--backoff-limit` is -1 (unlimited)
@@ -45,7 +45,8 @@ fn given(matches: &ArgMatches, id: &str) -> bool {
     matches.value_source(id) == Some(ValueSource::CommandLine)
 }
 
-/// Checks that need the parsed values; copies the global `-A` into `list`'s arguments.
+/// Checks that need the parsed values; copies the global `-A` into the arguments of the commands
+/// that take it.
 pub fn check(matches: &ArgMatches, cli: &mut Cli) -> Result<(), String> {
     let (name, sub) = matches
         .subcommand()
@@ -90,6 +91,7 @@ pub fn check(matches: &ArgMatches, cli: &mut Cli) -> Result<(), String> {
             }
         }
         Command::Trigger(args) => {
+            args.all_namespaces = all_namespaces;
             if args.method != Method::Snapshot {
                 for (id, flag) in [
                     ("format", "--format"),
@@ -133,11 +135,12 @@ pub fn check(matches: &ArgMatches, cli: &mut Cli) -> Result<(), String> {
                     .to_string());
             }
         }
+        Command::Wait(args) => args.all_namespaces = all_namespaces,
         _ => {}
     }
-    if all_namespaces && name != "list" {
+    if all_namespaces && !matches!(name, "list" | "trigger" | "wait" | "status") {
         return Err(format!(
-            "-A/--all-namespaces applies to list only, not to {name}: use -n NAMESPACE"
+            "-A/--all-namespaces applies to list, trigger, wait and status, not to {name}: use -n NAMESPACE"
         ));
     }
     Ok(())

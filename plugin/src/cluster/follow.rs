@@ -38,6 +38,9 @@ pub struct FollowSpec {
     pub describe: String,
     /// Server-side timeout of each watch request (see [`super::watch_timeout`]).
     pub watch_timeout: Option<u32>,
+    /// Whether progress is shown on stderr (off when several savepoints are followed at once:
+    /// the command reports them itself).
+    pub progress: bool,
 }
 
 /// Consecutive watch errors tolerated (with backoff) before giving up.
@@ -51,12 +54,20 @@ enum Update {
 /// Follows until a final status; `Err(WaitTimeout)` (exit 3) when the timeout passes first.
 pub async fn follow(client: &Client, spec: &FollowSpec) -> Result<WaitStatus> {
     tracing::debug!(subject = ?spec.subject, namespace = %spec.namespace, snapshot_crd = spec.snapshot_crd, timeout = ?spec.timeout, "following");
-    // Before the spinner shows: a Ctrl-C as soon as it does must know what to resume.
-    set_resume_hint(Some(resume_command(spec)));
-    let mut progress = Progress::start(&format!(
+    if spec.progress {
+        // Before the spinner shows: a Ctrl-C as soon as it does must know what to resume. (Several
+        // targets followed at once report their own way and leave no single command to resume.)
+        set_resume_hint(Some(resume_command(spec)));
+    }
+    let initial = format!(
         "waiting for the {} (Ctrl-C stops waiting; the savepoint continues)",
         spec.describe
-    ));
+    );
+    let mut progress = if spec.progress {
+        Progress::start(&initial)
+    } else {
+        Progress::hidden()
+    };
     let mut last = String::from("no status yet");
     let outcome =
         tokio::time::timeout(spec.timeout, run(client, spec, &mut progress, &mut last)).await;

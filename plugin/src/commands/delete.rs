@@ -2,13 +2,14 @@
 
 use flink_savepoint::crd::FlinkStateSnapshot;
 use flink_savepoint::history::is_savepoint_of;
-use flink_savepoint::plan::SnapshotItem;
 use flink_savepoint::plan::prune::newest_completed;
+use flink_savepoint::plan::{SnapshotItem, disposal_question};
 
-use crate::cli::{DeleteArgs, Kind, parse_target};
+use crate::cli::{DeleteArgs, DryRun, Kind, parse_target};
 use crate::cluster::{Context, delete_snapshot, list_all, require_snapshot_crd};
 use crate::error::{Result, failed, usage};
-use crate::render::snapshots::{disposal_note, dry_run_suffix};
+use crate::render::progress::require_confirmation;
+use crate::render::snapshots::{disposal_note, dry_run_suffix, removal_list};
 
 /// Parses `NAME` or `flinkstatesnapshot/NAME` (any snapshot alias).
 pub fn snapshot_name(word: &str) -> Result<String> {
@@ -60,6 +61,14 @@ pub async fn run(args: DeleteArgs, ctx: &Context) -> Result<()> {
         chosen.push(item);
     }
     let mode = args.dry_run.dry_run;
+    let removing: Vec<&SnapshotItem> = chosen.iter().collect();
+    let what = format!("{} FlinkStateSnapshot(s)", removing.len());
+    if mode == DryRun::None
+        && let Some(question) = disposal_question(&removing, &what)
+    {
+        let details = format!("{what} will be deleted:\n{}", removal_list(&removing));
+        require_confirmation(&question, &details, args.yes, "delete")?;
+    }
     for item in &chosen {
         delete_snapshot(&client, &namespace, item, mode).await?;
         ctx.out.line(&format!(

@@ -1,12 +1,13 @@
 //! `prune TARGET`: remove old savepoint FlinkStateSnapshots of one job.
 
 use flink_savepoint::history::is_savepoint_of;
-use flink_savepoint::plan::{PruneCriteria, SnapshotItem, plan_prune};
+use flink_savepoint::plan::{PruneCriteria, SnapshotItem, disposal_question, plan_prune};
 
-use crate::cli::{Kind, PruneArgs, parse_target};
+use crate::cli::{DryRun, Kind, PruneArgs, parse_target};
 use crate::cluster::{Context, delete_snapshot, list_all, load, require_snapshot_crd};
 use crate::error::{Result, usage};
-use crate::render::snapshots::{disposal_note, dry_run_suffix};
+use crate::render::progress::require_confirmation;
+use crate::render::snapshots::{disposal_note, dry_run_suffix, removal_list};
 use crate::render::{Table, human_age, object};
 
 /// Runs the command.
@@ -41,6 +42,14 @@ pub async fn run(args: PruneArgs, ctx: &Context) -> Result<()> {
     let shown = loaded.target.to_string();
     let plan = plan_prune(items, &criteria, now, &shown).map_err(|e| usage(e.to_string()))?;
     let mode = args.dry_run.dry_run;
+    let removing: Vec<&SnapshotItem> = plan.to_delete().map(|d| &d.item).collect();
+    let what = format!("{} savepoint(s) of {shown}", removing.len());
+    if mode == DryRun::None
+        && let Some(question) = disposal_question(&removing, &what)
+    {
+        let details = format!("{what} will be deleted:\n{}", removal_list(&removing));
+        require_confirmation(&question, &details, args.yes, "prune")?;
+    }
     for decision in plan.to_delete() {
         delete_snapshot(&client, &loaded.namespace, &decision.item, mode).await?;
     }

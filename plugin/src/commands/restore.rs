@@ -3,16 +3,17 @@
 use flink_savepoint::crd::{FlinkDeployment, FlinkSessionJob, FlinkStateSnapshot};
 use flink_savepoint::plan::restore::parse_source;
 use flink_savepoint::plan::{
-    RestoreSource, plan_copy, plan_in_place, resolve_source, snapshot_location,
+    JobSavepoints, RestoreSource, check_origin, namespace_jobs, plan_copy, plan_in_place,
+    resolve_source, savepoint_dir_of, snapshot_location,
 };
 use serde_json::json;
 
 use crate::cli::{DryRun, Kind, RestoreArgs, parse_target};
 use crate::cluster::write::{create, merge_patch, retry_on_conflict};
-use crate::cluster::{Context, Loaded, get, load, snapshot_crd_served, snapshots_in};
+use crate::cluster::{Context, Loaded, get, list_all, load, snapshot_crd_served, snapshots_in};
 use crate::error::{Result, usage};
 use crate::render::object;
-use crate::render::progress::confirm;
+use crate::render::progress::{require_confirmation, warn};
 
 /// Runs the command.
 pub async fn run(args: RestoreArgs, ctx: &Context) -> Result<()> {
@@ -35,6 +36,8 @@ pub async fn run(args: RestoreArgs, ctx: &Context) -> Result<()> {
 }
 
 /// The savepoint path `--from` designates, from the target's history or a named snapshot.
+/// A savepoint of another job is refused without `--force`; one outside the target's savepoint
+/// directory is a warning.
 async fn savepoint_path(
     args: &RestoreArgs,
     ctx: &Context,
@@ -42,26 +45,87 @@ async fn savepoint_path(
     source: &RestoreSource,
 ) -> Result<String> {
     let shown = loaded.target.to_string();
-    if loaded.history_target().is_none() {
+    let Some(history_target) = loaded.history_target() else {
         return Err(usage(format!(
             "{shown} is a session cluster (no spec.job): restore an application or a session job instead"
         )));
-    }
+    };
     let client = ctx.client().await?;
     let served = snapshot_crd_served(&client).await?;
     let snaps = snapshots_in(&client, &loaded.namespace, served).await?;
     let history = loaded.history(&snaps);
-    match resolve_source(source, &history, &shown).map_err(|e| usage(e.to_string()))? {
-        Some(path) => Ok(path),
+    let own = history_target.target_ref();
+    let resolved = resolve_source(source, &history, &shown).map_err(|e| usage(e.to_string()))?;
+    // A path, or a name that is not in the target's history, may be another job's: then every job
+    // of the namespace is consulted (one LIST per kind).
+    let jobs = if matches!(source, RestoreSource::Path(_)) || resolved.is_none() {
+        let ns = Some(loaded.namespace.as_str());
+        let (deployments, session_jobs) = futures::try_join!(
+            list_all::<FlinkDeployment>(&client, ns, None),
+            list_all::<FlinkSessionJob>(&client, ns, None)
+        )?;
+        namespace_jobs(&deployments, &session_jobs, &snaps)
+    } else {
+        vec![JobSavepoints {
+            job: own.clone(),
+            dir: savepoint_dir_of(
+                loaded.conf(),
+                loaded
+                    .cluster
+                    .as_ref()
+                    .and_then(FlinkDeployment::flink_configuration),
+            ),
+            history,
+        }]
+    };
+    let (path, named) = match resolved {
+        Some(path) => (path, None),
         None => {
             let name = match source {
                 RestoreSource::Named(n) => n.clone(),
                 _ => args.from.clone(),
             };
-            let snap: FlinkStateSnapshot = get(&client, &loaded.namespace, &name).await?;
-            snapshot_location(&snap).map_err(|e| usage(e.to_string()))
+            // Another job's snapshot or history entry (`legacy-<ms>`), by its id.
+            let other = jobs.iter().find_map(|j| {
+                let source = RestoreSource::Named(name.clone());
+                match resolve_source(&source, &j.history, &j.job.to_string()) {
+                    Ok(Some(path)) => Some(Ok((path, j.job.clone()))),
+                    Ok(None) => None,
+                    Err(e) => Some(Err(usage(e.to_string()))),
+                }
+            });
+            match other.transpose()? {
+                Some((path, owner)) => (path, Some((name, owner))),
+                None => {
+                    let snap: FlinkStateSnapshot = get(&client, &loaded.namespace, &name).await?;
+                    let path = snapshot_location(&snap).map_err(|e| usage(e.to_string()))?;
+                    (path, snap.job_reference().map(|owner| (name, owner)))
+                }
+            }
         }
+    };
+    let named = named.as_ref().map(|(name, owner)| (name.as_str(), owner));
+    let check = check_origin(&own, &path, named, &jobs);
+    if let Some(foreign) = &check.foreign {
+        if !args.force {
+            return Err(usage(format!(
+                "refusing to restore {shown} from {path}: it is a savepoint of {} ({}), not of {shown}; \
+                 another job's state may not match this job. Pass --force to restore from it anyway \
+                 (nothing was changed)",
+                foreign.owner, foreign.evidence
+            )));
+        }
+        warn(&format!(
+            "restoring {shown} from a savepoint of {} ({}) because of --force",
+            foreign.owner, foreign.evidence
+        ));
     }
+    if let Some(dir) = &check.outside_dir {
+        warn(&format!(
+            "{path} is not under the savepoint directory of {shown} ({dir})"
+        ));
+    }
+    Ok(path)
 }
 
 fn suffix(args: &RestoreArgs) -> &'static str {
@@ -95,9 +159,7 @@ async fn in_place(args: &RestoreArgs, ctx: &Context, loaded: &Loaded, path: &str
         let question = format!(
             "Redeploy {shown} from {path}? The running job is cancelled WITHOUT a savepoint and restarted from it"
         );
-        if !confirm(&question, args.yes)? {
-            return Err(usage("restore cancelled: nothing was changed"));
-        }
+        require_confirmation(&question, "", args.yes, "restore")?;
     }
     if mode != DryRun::Client {
         let client = ctx.client().await?;

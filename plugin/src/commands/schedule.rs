@@ -4,11 +4,12 @@ use flink_savepoint::plan::describe_text::render_schedule;
 use flink_savepoint::plan::{SchedulePlan, ScheduleRequest, plan_schedule, schedule_view};
 use serde_json::{Value, json};
 
-use crate::cli::{DryRun, JOBS_AND_SESSIONS, ScheduleArgs, Target, parse_target};
+use crate::cli::{DryRun, JOBS_AND_SESSIONS, Kind, ScheduleArgs, Target, parse_target};
 use crate::cluster::write::{merge_patch, retry_on_conflict};
 use crate::cluster::{Context, Loaded, load, with_layers};
 use crate::error::{Result, usage};
 use crate::render::object;
+use crate::render::progress::require_confirmation;
 
 fn request(args: &ScheduleArgs) -> ScheduleRequest {
     ScheduleRequest {
@@ -17,6 +18,7 @@ fn request(args: &ScheduleArgs) -> ScheduleRequest {
         max_count: args.max_count.clone(),
         disable: args.disable,
         savepoint_dir: args.savepoint_dir.clone(),
+        flink_version: None,
     }
 }
 
@@ -29,9 +31,18 @@ pub async fn run(args: ScheduleArgs, ctx: &Context) -> Result<()> {
         return show(&args, ctx, &target).await;
     }
     let ns = ctx.namespace().await?;
+    // Asked once: a 409 re-plans, it does not ask again.
+    let confirmed = std::cell::Cell::new(args.yes);
     retry_on_conflict(&target, &ns, async |_| {
         let loaded = load(ctx, &target).await?;
         let (_, cluster) = loaded.flat();
+        let request = ScheduleRequest {
+            flink_version: loaded
+                .deployment
+                .as_ref()
+                .and_then(|d| d.spec.flink_version.clone()),
+            ..request.clone()
+        };
         let plan = plan_schedule(
             loaded.kind,
             loaded.conf(),
@@ -40,7 +51,7 @@ pub async fn run(args: ScheduleArgs, ctx: &Context) -> Result<()> {
             &request,
         )
         .map_err(|e| usage(e.to_string()))?;
-        apply(&args, ctx, &loaded, &plan).await
+        apply(&args, ctx, &loaded, &plan, &confirmed).await
     })
     .await
 }
@@ -64,6 +75,7 @@ async fn apply(
     ctx: &Context,
     loaded: &Loaded,
     plan: &SchedulePlan,
+    confirmed: &std::cell::Cell<bool>,
 ) -> Result<()> {
     let target = loaded.target.to_string();
     if plan.is_noop() {
@@ -73,6 +85,23 @@ async fn apply(
     }
     let patch = plan.merge_patch(&loaded.resource_version());
     let mode = args.dry_run.dry_run;
+    let dir_change = plan
+        .changes
+        .iter()
+        .find(|c| c.option == flink_savepoint::config::options::SAVEPOINT_DIR.key);
+    if let (DryRun::None, Some(change)) = (mode, dir_change) {
+        let restarts = match loaded.kind {
+            Kind::SessionCluster => "restarts the session cluster and every session job on it",
+            _ => "upgrades (restarts) the job",
+        };
+        let question = format!(
+            "Set the savepoint directory of {target} to {} ({})? This is a spec change: the operator {restarts}",
+            change.value.as_deref().unwrap_or_default(),
+            change.key
+        );
+        require_confirmation(&question, "", confirmed.get(), "schedule")?;
+        confirmed.set(true);
+    }
     if mode != DryRun::Client {
         let client = ctx.client().await?;
         let server_dry_run = mode == DryRun::Server;

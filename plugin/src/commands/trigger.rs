@@ -1,6 +1,6 @@
 //! `trigger TARGET`: request a savepoint of an application or a session job.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use ::kube::Client;
 use flink_savepoint::crd::{FlinkStateSnapshot, SavepointFormatType};
@@ -9,23 +9,50 @@ use flink_savepoint::plan::{
     Refusal, SnapshotOptions, TriggerAction, TriggerInput, WaitStatus, WaitSubject,
     nonce_merge_patch, plan_trigger,
 };
+use futures::{StreamExt, stream};
 use jiff::Timestamp;
 
 use crate::cli::{
-    DryRun, Format, JOBS_AND_SESSIONS, Kind, Method, Target, TriggerArgs, parse_target,
+    DryRun, Format, JOBS_AND_SESSIONS, Kind, Method, Target, TargetSet, TriggerArgs, target_set,
 };
 use crate::cluster::write::{create, merge_patch, retry_on_conflict};
 use crate::cluster::{
-    Context, FollowSpec, discover_flink, fetch_target, follow, snapshots_in, watch_timeout,
+    CONCURRENCY, Context, FollowSpec, batch_targets, discover_flink, fetch_target, follow,
+    snapshots_in, watch_timeout,
 };
 use crate::error::{Result, usage};
+use crate::render::batch::{BatchRow, follow_hint, outcome, print_summary};
 use crate::render::progress::warn;
 use crate::render::trigger::{SavepointDirectory, TriggerInfo, TriggerResult, dry_run_name};
 use crate::render::wait::report;
 
-/// Runs the command.
+/// Runs the command: one target as always, several (names, `-l`, `--all`) as a batch.
 pub async fn run(args: TriggerArgs, ctx: &Context) -> Result<()> {
-    let target = parse_target(&args.target, JOBS_AND_SESSIONS)?;
+    let set = target_set(
+        &args.target,
+        JOBS_AND_SESSIONS,
+        args.selector.as_deref(),
+        args.all,
+        args.all_namespaces,
+    )?;
+    match set {
+        TargetSet::One(target) => run_one(args, ctx, target).await,
+        set => run_batch(args, ctx, set).await,
+    }
+}
+
+/// The `--format` check shared by one target and several.
+fn check_format(args: &TriggerArgs) -> Result<()> {
+    if args.method == Method::Nonce && args.format.is_some() {
+        return Err(usage(
+            "--format applies to --method snapshot; a nonce-triggered savepoint uses the \
+             operator's kubernetes.operator.savepoint.format.type",
+        ));
+    }
+    Ok(())
+}
+
+async fn run_one(args: TriggerArgs, ctx: &Context, target: Target) -> Result<()> {
     if target.kind == Kind::SessionCluster {
         return Err(usage(
             Refusal::SessionCluster {
@@ -35,12 +62,7 @@ pub async fn run(args: TriggerArgs, ctx: &Context) -> Result<()> {
             .to_string(),
         ));
     }
-    if args.method == Method::Nonce && args.format.is_some() {
-        return Err(usage(
-            "--format applies to --method snapshot; a nonce-triggered savepoint uses the \
-             operator's kubernetes.operator.savepoint.format.type",
-        ));
-    }
+    check_format(&args)?;
     let client = ctx.client().await?;
     let ns = ctx.namespace().await?;
     let crds = discover_flink(&client).await?;
@@ -82,6 +104,7 @@ pub async fn run(args: TriggerArgs, ctx: &Context) -> Result<()> {
         snapshot_crd,
         describe: format!("savepoint of {target}"),
         watch_timeout: watch_timeout(&ctx.global),
+        progress: true,
     };
     let outcome = follow(&client, &spec).await;
     if let Some(format) = &args.output {
@@ -93,6 +116,110 @@ pub async fn run(args: TriggerArgs, ctx: &Context) -> Result<()> {
         return report(None, outcome?, &spec.describe);
     }
     report(Some(&ctx.out), outcome?, &spec.describe)
+}
+
+/// Several targets: the savepoints are requested concurrently ([`CONCURRENCY`] at a time), then
+/// (with `--wait`) followed concurrently until each finishes or `--timeout` (for the whole batch)
+/// passes; one summary at the end; the exit code is the worst outcome.
+async fn run_batch(args: TriggerArgs, ctx: &Context, set: TargetSet) -> Result<()> {
+    check_format(&args)?;
+    let client = ctx.client().await?;
+    let Some(targets) = batch_targets(ctx, &client, set).await? else {
+        return Ok(());
+    };
+    let crds = discover_flink(&client).await?;
+    let snapshot_crd = crds.has("flinkstatesnapshots");
+    let dry_run = args.dry_run.dry_run;
+    let waiting = args.wait && dry_run == DryRun::None;
+    if args.wait && !waiting {
+        warn("--wait is ignored with --dry-run");
+    }
+    // Snapshots that exist before the requests can never be the answer (one LIST per namespace).
+    let mut known: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    if waiting && args.method == Method::Nonce {
+        let namespaces: BTreeSet<&String> = targets.iter().map(|(ns, _)| ns).collect();
+        for ns in namespaces {
+            let names = snapshots_in(&client, ns, snapshot_crd)
+                .await?
+                .into_iter()
+                .filter_map(|s| s.metadata.name)
+                .collect();
+            known.insert(ns.clone(), names);
+        }
+    }
+    let total = targets.len();
+    let sent: Vec<(String, Target, Result<TriggerInfo>)> = stream::iter(targets)
+        .map(|(ns, target)| {
+            let (args, client) = (&args, &client);
+            async move {
+                let info = send(args, client, &ns, &target, snapshot_crd, dry_run).await;
+                (ns, target, info)
+            }
+        })
+        .buffered(CONCURRENCY)
+        .collect()
+        .await;
+    let deadline = tokio::time::Instant::now() + args.timeout;
+    let done = std::sync::atomic::AtomicUsize::new(0);
+    let rows: Vec<BatchRow> = stream::iter(sent)
+        .map(|(ns, target, info)| {
+            let (client, known, done) = (&client, &known, &done);
+            async move {
+                let mut row = BatchRow::new(&ns, target.to_string());
+                let info = match info {
+                    Ok(info) => info,
+                    Err(err) => return row.error(&err),
+                };
+                row.request = Some(match (&info.snapshot, info.nonce) {
+                    (Some(name), _) => format!("flinkstatesnapshot/{name}"),
+                    (None, Some(nonce)) => format!(
+                        "nonce {} -> {nonce}",
+                        info.previous_nonce
+                            .map_or("unset".to_owned(), |p| p.to_string())
+                    ),
+                    (None, None) => info.method.to_owned(),
+                });
+                row.snapshot = info.snapshot.clone();
+                if !waiting {
+                    row.result = match info.dry_run {
+                        Some("client") => "REQUESTED (dry run)",
+                        Some(_) => "REQUESTED (server dry run)",
+                        None => "REQUESTED",
+                    }
+                    .to_owned();
+                    return row;
+                }
+                let subject = match &info.snapshot {
+                    Some(name) => WaitSubject::Snapshot { name: name.clone() },
+                    None => WaitSubject::Nonce {
+                        nonce: info.nonce.unwrap_or_default(),
+                        known_snapshots: known.get(&ns).cloned().unwrap_or_default(),
+                    },
+                };
+                let spec = FollowSpec {
+                    namespace: ns.clone(),
+                    target: Some(target.clone()),
+                    subject,
+                    timeout: deadline.saturating_duration_since(tokio::time::Instant::now()),
+                    snapshot_crd,
+                    describe: format!("savepoint of {target}"),
+                    watch_timeout: watch_timeout(&ctx.global),
+                    progress: false,
+                };
+                let row = row.waited(&follow(client, &spec).await);
+                let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+                eprintln!("[{n}/{total}] {ns}/{target}: {}", row.result);
+                row
+            }
+        })
+        .buffered(if waiting { 2 * CONCURRENCY } else { 1 })
+        .collect()
+        .await;
+    print_summary(&ctx.out, &rows, args.output)?;
+    if let Some(hint) = follow_hint(&rows).filter(|_| !waiting && dry_run == DryRun::None) {
+        eprintln!("{hint}");
+    }
+    outcome(&rows, "savepoints")
 }
 
 /// Reads the target, plans, and sends; re-reads and re-plans on 409 Conflict.

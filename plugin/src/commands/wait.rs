@@ -1,23 +1,80 @@
-//! `wait TARGET|flinkstatesnapshot/NAME`: follow a savepoint to its end.
+//! `wait TARGET|flinkstatesnapshot/NAME…`: follow savepoints to their end.
 
+use std::time::Duration;
+
+use ::kube::Client;
 use flink_savepoint::plan::WaitSubject;
 use flink_savepoint::plan::wait::latest_subject;
+use futures::{StreamExt, stream};
 
-use crate::cli::{JOBS_AND_SNAPSHOTS, Kind, WaitArgs, parse_target};
+use crate::cli::{JOBS_AND_SNAPSHOTS, Kind, Target, TargetSet, WaitArgs, target_set};
 use crate::cluster::{
-    Context, FollowSpec, discover_flink, fetch_target, follow, get_snapshot, snapshots_in,
-    watch_timeout,
+    CONCURRENCY, Context, FollowSpec, batch_targets, discover_flink, fetch_target, follow,
+    get_snapshot, snapshots_in, watch_timeout,
 };
 use crate::error::{Result, failed, missing_crd_message};
+use crate::render::batch::{BatchRow, outcome, print_summary};
 use crate::render::wait::report;
 
-/// Runs the command.
+/// Runs the command: one target as always, several (names, `-l`) as a batch.
 pub async fn run(args: WaitArgs, ctx: &Context) -> Result<()> {
-    let target = parse_target(&args.target, JOBS_AND_SNAPSHOTS)?;
+    let set = target_set(
+        &args.target,
+        JOBS_AND_SNAPSHOTS,
+        args.selector.as_deref(),
+        false,
+        args.all_namespaces,
+    )?;
     let client = ctx.client().await?;
-    let ns = ctx.namespace().await?;
     let crds = discover_flink(&client).await?;
     let snapshot_crd = crds.has("flinkstatesnapshots");
+    if let TargetSet::One(target) = set {
+        let ns = ctx.namespace().await?;
+        let spec = follow_spec(ctx, &client, &ns, &target, snapshot_crd, args.timeout).await?;
+        let status = follow(&client, &spec).await?;
+        return report(Some(&ctx.out), status, &spec.describe);
+    }
+    let Some(targets) = batch_targets(ctx, &client, set).await? else {
+        return Ok(());
+    };
+    let total = targets.len();
+    let deadline = tokio::time::Instant::now() + args.timeout;
+    let done = std::sync::atomic::AtomicUsize::new(0);
+    let rows: Vec<BatchRow> = stream::iter(targets)
+        .map(|(ns, target)| {
+            let (client, done) = (&client, &done);
+            async move {
+                let row = BatchRow::new(&ns, target.to_string());
+                let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+                let spec = match follow_spec(ctx, client, &ns, &target, snapshot_crd, left).await {
+                    Ok(spec) => FollowSpec {
+                        progress: false,
+                        ..spec
+                    },
+                    Err(err) => return row.error(&err),
+                };
+                let row = row.waited(&follow(client, &spec).await);
+                let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+                eprintln!("[{n}/{total}] {ns}/{target}: {}", row.result);
+                row
+            }
+        })
+        .buffered(2 * CONCURRENCY)
+        .collect()
+        .await;
+    print_summary(&ctx.out, &rows, None)?;
+    outcome(&rows, "savepoints")
+}
+
+/// What to follow for one target: a snapshot by name, or the latest savepoint of a job.
+async fn follow_spec(
+    ctx: &Context,
+    client: &Client,
+    ns: &str,
+    target: &Target,
+    snapshot_crd: bool,
+    timeout: Duration,
+) -> Result<FollowSpec> {
     let (followed, subject, describe) = match target.kind {
         Kind::Snapshot => {
             if !snapshot_crd {
@@ -26,7 +83,7 @@ pub async fn run(args: WaitArgs, ctx: &Context) -> Result<()> {
                     "flinkstatesnapshots",
                 )));
             }
-            get_snapshot(&client, &ns, &target.name).await?;
+            get_snapshot(client, ns, &target.name).await?;
             (
                 None,
                 WaitSubject::Snapshot {
@@ -36,12 +93,12 @@ pub async fn run(args: WaitArgs, ctx: &Context) -> Result<()> {
             )
         }
         _ => {
-            let fetched = fetch_target(&client, &ns, &target).await?;
-            let snapshots = snapshots_in(&client, &ns, snapshot_crd).await?;
+            let fetched = fetch_target(client, ns, target).await?;
+            let snapshots = snapshots_in(client, ns, snapshot_crd).await?;
             let subject = latest_subject(fetched.target(), &snapshots).ok_or_else(|| {
                 failed(format!(
                     "{target} in namespace {ns} has no savepoint to wait for; trigger one with: \
-                         kubectl savepoint trigger {target} -n {ns}"
+                     kubectl savepoint trigger {target} -n {ns}"
                 ))
             })?;
             (
@@ -51,15 +108,14 @@ pub async fn run(args: WaitArgs, ctx: &Context) -> Result<()> {
             )
         }
     };
-    let spec = FollowSpec {
-        namespace: ns,
+    Ok(FollowSpec {
+        namespace: ns.to_owned(),
         target: followed,
         subject,
-        timeout: args.timeout,
+        timeout,
         snapshot_crd,
         describe,
         watch_timeout: watch_timeout(&ctx.global),
-    };
-    let status = follow(&client, &spec).await?;
-    report(Some(&ctx.out), status, &spec.describe)
+        progress: true,
+    })
 }

@@ -12,6 +12,9 @@
 //! | 130 | interrupted (Ctrl-C) | (the signal handler in `crate::run`) |
 //! | 141 | stdout closed by its reader (`\| head -1`) | any error caused by a broken pipe |
 //!
+//! A command over several targets (`trigger`, `wait`) exits with the worst per-target outcome,
+//! ordered by [`ExitCode::severity`]: 1 (failed) > 3 (timed out) > 2 (refused) > 0.
+//!
 //! API errors are turned into user-facing sentences by [`ApiOp`]. This module is a leaf: it
 //! imports nothing from the rest of the plugin.
 
@@ -33,6 +36,7 @@ Exit codes:
   130  interrupted (Ctrl-C); a savepoint being waited for continues (resume with the printed
        `kubectl savepoint wait ...`)
   141  stdout was closed early (e.g. `| head -1`), like kubectl killed by SIGPIPE; nothing printed
+  With several targets (trigger, wait): the worst outcome, 1 > 3 > 2 > 0.
 
 Errors are one line on stderr, worded like kubectl's (`Error from server (NotFound): ...`,
 `The connection to the server HOST:PORT was refused - ...`). Diagnostics: -v 4 (decisions),
@@ -59,6 +63,30 @@ impl ExitCode {
     /// The numeric process exit status.
     pub fn code(self) -> u8 {
         self as u8
+    }
+
+    /// How bad an outcome is, for commands over several targets, whose exit code is the worst
+    /// outcome: success < refused (2: nothing done for that target) < timed out (3: the savepoint
+    /// may still finish) < failed (1: a request or a savepoint failed).
+    pub fn severity(self) -> u8 {
+        match self {
+            ExitCode::Success => 0,
+            ExitCode::Usage => 1,
+            ExitCode::Timeout => 2,
+            ExitCode::Failure => 3,
+            // Never a per-target outcome: they end the whole process.
+            ExitCode::Interrupted => 4,
+            ExitCode::BrokenPipe => 5,
+        }
+    }
+
+    /// The worse of two outcomes ([`ExitCode::severity`]).
+    pub fn worst(self, other: ExitCode) -> ExitCode {
+        if other.severity() > self.severity() {
+            other
+        } else {
+            self
+        }
     }
 }
 
@@ -181,6 +209,21 @@ pub fn failed(message: impl Into<String>) -> Error {
     Error::Failed(message.into())
 }
 
+/// An error that exits with `code` (`None` for [`ExitCode::Success`]), e.g. the worst outcome of
+/// a command over several targets.
+pub fn with_exit_code(code: ExitCode, message: impl Into<String>) -> Option<Error> {
+    let message = message.into();
+    match code {
+        ExitCode::Success => None,
+        ExitCode::Usage => Some(Error::Usage(message)),
+        ExitCode::Timeout => Some(Error::Timeout(message)),
+        // Interrupted and BrokenPipe end the process before any per-target outcome is summed.
+        ExitCode::Failure | ExitCode::Interrupted | ExitCode::BrokenPipe => {
+            Some(Error::Failed(message))
+        }
+    }
+}
+
 /// Renders an error for stderr the way kubectl does: one line, `error: ...`, with the context
 /// chain. An API error is its own kubectl line (`Error from server (NotFound): ...`,
 /// `The connection to the server ... was refused ...`); a kube error that reached here without
@@ -247,6 +290,24 @@ mod tests {
         let err = Error::Timeout("timed out after 5s".into());
         assert_eq!(err.exit_code(), ExitCode::Timeout);
         assert_eq!(ExitCode::Timeout.code(), 3);
+    }
+
+    #[test]
+    fn the_worst_outcome_is_failure_then_timeout_then_refusal() {
+        use ExitCode::*;
+        assert_eq!(Success.worst(Usage), Usage);
+        assert_eq!(Usage.worst(Timeout), Timeout);
+        assert_eq!(Timeout.worst(Failure), Failure);
+        assert_eq!(Failure.worst(Usage), Failure);
+        assert_eq!(Timeout.worst(Success), Timeout);
+        let worst = [Success, Usage, Timeout, Success]
+            .into_iter()
+            .fold(Success, ExitCode::worst);
+        assert_eq!(worst, Timeout);
+        assert!(with_exit_code(Success, "x").is_none());
+        assert_eq!(with_exit_code(Timeout, "x").unwrap().exit_code(), Timeout);
+        assert_eq!(with_exit_code(Usage, "x").unwrap().exit_code(), Usage);
+        assert_eq!(with_exit_code(Failure, "x").unwrap().exit_code(), Failure);
     }
 
     #[test]

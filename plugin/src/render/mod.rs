@@ -4,6 +4,7 @@
 //! Tables follow kubectl: upper-case headers, columns left-aligned and separated by three
 //! spaces, `<none>` for empty cells, no trailing spaces.
 
+pub mod batch;
 pub mod list;
 pub mod progress;
 pub mod snapshots;

@@ -63,6 +63,7 @@ pub fn interrupted() {
 pub struct Progress {
     spinner: Option<ProgressBar>,
     last: Option<String>,
+    hidden: bool,
 }
 
 impl Progress {
@@ -83,9 +84,19 @@ impl Progress {
         let mut progress = Progress {
             spinner,
             last: None,
+            hidden: false,
         };
         progress.update(initial);
         progress
+    }
+
+    /// Reports nothing (the caller reports progress its own way).
+    pub fn hidden() -> Self {
+        Progress {
+            spinner: None,
+            last: None,
+            hidden: true,
+        }
     }
 
     /// Shows a new status; unchanged statuses are not repeated in plain mode.
@@ -94,8 +105,7 @@ impl Progress {
             return;
         }
         self.last = Some(status.to_string());
-        let state = interrupt_state();
-        if state.interrupted {
+        if self.hidden || interrupt_state().interrupted {
             return;
         }
         match &self.spinner {
@@ -156,6 +166,28 @@ pub fn confirm(question: &str, assume_yes: bool) -> Result<bool> {
         });
     interrupt_state().prompting = false;
     Ok(is_yes(&answer?))
+}
+
+/// Asks for confirmation before a change that cannot be undone, and refuses unless confirmed.
+///
+/// `details` (e.g. the list of what will be removed) goes to stderr first, whenever a question
+/// is actually asked or refused. With `assume_yes` nothing is printed or asked. A "no" is a
+/// refusal (exit 2): `{command} cancelled: nothing was changed`; without a terminal and without
+/// `--yes` it refuses as [`confirm`] does.
+pub fn require_confirmation(
+    question: &str,
+    details: &str,
+    assume_yes: bool,
+    command: &str,
+) -> Result<()> {
+    if !assume_yes && !details.is_empty() {
+        eprint!("{details}");
+    }
+    if confirm(question, assume_yes)? {
+        Ok(())
+    } else {
+        Err(usage(format!("{command} cancelled: nothing was changed")))
+    }
 }
 
 /// Whether an answer to a `[y/N]` prompt means yes.

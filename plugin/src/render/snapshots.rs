@@ -7,13 +7,24 @@ use crate::cli::DryRun;
 /// The disposal sentence for a snapshot about to be deleted.
 pub fn disposal_note(item: &SnapshotItem) -> String {
     let location = item.location.as_deref().unwrap_or("<no location>");
-    if item.dispose_on_delete && item.location.is_some() {
+    if item.disposes_data && item.location.is_some() {
         format!("the operator disposes the savepoint data at {location} (disposeOnDelete=true)")
+    } else if item.disposes_data {
+        "the operator disposes the savepoint data once it completes (disposeOnDelete=true)"
+            .to_owned()
     } else if item.dispose_on_delete {
         "no savepoint data to dispose".to_owned()
     } else {
         format!("the savepoint data at {location} is kept (disposeOnDelete=false)")
     }
+}
+
+/// What will be removed, one line per snapshot, for stderr before a confirmation prompt.
+pub fn removal_list(items: &[&SnapshotItem]) -> String {
+    items
+        .iter()
+        .map(|i| format!("  flinkstatesnapshot/{}: {}\n", i.name, disposal_note(i)))
+        .collect()
 }
 
 /// ` (dry run)` suffixes.

@@ -5,6 +5,7 @@
 //! * Plain HTTP admin (`--admin-listen`, default `127.0.0.1:8080`): `/healthz`, `/readyz`, `/metrics`.
 #![forbid(unsafe_code)]
 
+pub mod activity;
 pub mod admin;
 pub mod args;
 pub mod cache;

@@ -18,18 +18,10 @@
 //! On shutdown in-flight requests finish and idle keep-alive connections are closed, all within
 //! a deadline.
 
-use std::{
-    future::Future,
-    pin::Pin,
-    sync::{
-        Arc, Mutex,
-        atomic::{AtomicUsize, Ordering},
-    },
-    time::Duration,
-};
+use std::{future::Future, sync::Arc, time::Duration};
 
 use axum::Router;
-use hyper::{Request, body::Incoming, server::conn::http1, server::conn::http2};
+use hyper::{server::conn::http1, server::conn::http2};
 use hyper_util::{
     rt::{TokioExecutor, TokioIo, TokioTimer},
     server::graceful::GracefulConnection,
@@ -42,7 +34,11 @@ use tokio::{
 };
 use tokio_rustls::TlsAcceptor;
 
-use crate::{readiness::Readiness, shutdown::Signal};
+use crate::{
+    activity::{Activity, Tracked},
+    readiness::Readiness,
+    shutdown::Signal,
+};
 
 /// After an idle close has been asked for (GOAWAY / `Connection: close`), the connection is
 /// dropped outright if it has not ended within this time.
@@ -250,7 +246,7 @@ async fn drive<C>(
     C::Error: std::fmt::Display,
 {
     tokio::pin!(conn);
-    let idle = activity.idle_deadline(accepted, limits);
+    let idle = activity.idle_deadline(accepted, limits.first_request, limits.idle);
     tokio::pin!(idle);
     let idle_closed = tokio::select! {
         result = conn.as_mut() => {
@@ -273,79 +269,5 @@ async fn drive<C>(
         }
     } else if let Err(error) = conn.as_mut().await {
         tracing::debug!(%peer, %error, "connection ended with an error while draining");
-    }
-}
-
-/// Requests in flight on one connection and when the last one ended.
-#[derive(Debug, Default)]
-struct Activity {
-    active: AtomicUsize,
-    last_end: Mutex<Option<Instant>>,
-}
-
-impl Activity {
-    /// Completes once the connection has gone `first_request` without any request, or `idle`
-    /// without a request in flight.
-    async fn idle_deadline(&self, accepted: Instant, limits: ConnLimits) {
-        let mut deadline = accepted + limits.first_request;
-        loop {
-            tokio::time::sleep_until(deadline).await;
-            if self.active.load(Ordering::SeqCst) > 0 {
-                deadline = Instant::now() + limits.idle;
-                continue;
-            }
-            let last = *self.last_end.lock().unwrap_or_else(|e| e.into_inner());
-            let due = match last {
-                None => accepted + limits.first_request,
-                Some(ended) => ended + limits.idle,
-            };
-            if Instant::now() >= due {
-                return;
-            }
-            deadline = due;
-        }
-    }
-}
-
-struct ActiveGuard(Arc<Activity>);
-
-impl ActiveGuard {
-    fn new(activity: Arc<Activity>) -> Self {
-        activity.active.fetch_add(1, Ordering::SeqCst);
-        Self(activity)
-    }
-}
-
-impl Drop for ActiveGuard {
-    fn drop(&mut self) {
-        *self.0.last_end.lock().unwrap_or_else(|e| e.into_inner()) = Some(Instant::now());
-        self.0.active.fetch_sub(1, Ordering::SeqCst);
-    }
-}
-
-/// The router, counting requests in flight on its connection.
-#[derive(Clone)]
-struct Tracked<S> {
-    inner: S,
-    activity: Arc<Activity>,
-}
-
-impl<S> hyper::service::Service<Request<Incoming>> for Tracked<S>
-where
-    S: hyper::service::Service<Request<Incoming>>,
-    S::Future: Send + 'static,
-{
-    type Response = S::Response;
-    type Error = S::Error;
-    type Future = Pin<Box<dyn Future<Output = Result<S::Response, S::Error>> + Send>>;
-
-    fn call(&self, req: Request<Incoming>) -> Self::Future {
-        let guard = ActiveGuard::new(self.activity.clone());
-        let future = self.inner.call(req);
-        Box::pin(async move {
-            let response = future.await;
-            drop(guard);
-            response
-        })
     }
 }

@@ -1,0 +1,92 @@
+//! Requests in flight per connection, for the idle watchdog of [`crate::server`]: a connection
+//! is idle once its first request has not started in time, or once no request has been in
+//! flight for the idle timeout.
+
+use std::{
+    future::Future,
+    pin::Pin,
+    sync::{
+        Arc, Mutex,
+        atomic::{AtomicUsize, Ordering},
+    },
+    time::Duration,
+};
+
+use hyper::{Request, body::Incoming};
+use tokio::time::Instant;
+
+/// Requests in flight on one connection and when the last one ended.
+#[derive(Debug, Default)]
+pub struct Activity {
+    active: AtomicUsize,
+    last_end: Mutex<Option<Instant>>,
+}
+
+impl Activity {
+    /// Completes once the connection has gone `first_request` without any request, or `idle`
+    /// without a request in flight.
+    pub async fn idle_deadline(&self, accepted: Instant, first_request: Duration, idle: Duration) {
+        let mut deadline = accepted + first_request;
+        loop {
+            tokio::time::sleep_until(deadline).await;
+            if self.active.load(Ordering::SeqCst) > 0 {
+                deadline = Instant::now() + idle;
+                continue;
+            }
+            let last = *self.last_end.lock().unwrap_or_else(|e| e.into_inner());
+            let due = match last {
+                None => accepted + first_request,
+                Some(ended) => ended + idle,
+            };
+            if Instant::now() >= due {
+                return;
+            }
+            deadline = due;
+        }
+    }
+}
+
+struct ActiveGuard(Arc<Activity>);
+
+impl ActiveGuard {
+    fn new(activity: Arc<Activity>) -> Self {
+        activity.active.fetch_add(1, Ordering::SeqCst);
+        Self(activity)
+    }
+}
+
+impl Drop for ActiveGuard {
+    fn drop(&mut self) {
+        *self.0.last_end.lock().unwrap_or_else(|e| e.into_inner()) = Some(Instant::now());
+        self.0.active.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+/// The router, counting requests in flight on its connection.
+#[derive(Clone)]
+pub struct Tracked<S> {
+    /// The wrapped service.
+    pub inner: S,
+    /// The connection's activity.
+    pub activity: Arc<Activity>,
+}
+
+impl<S> hyper::service::Service<Request<Incoming>> for Tracked<S>
+where
+    S: hyper::service::Service<Request<Incoming>>,
+    S::Future: Send + 'static,
+{
+    type Response = S::Response;
+    type Error = S::Error;
+    type Future = Pin<Box<dyn Future<Output = Result<S::Response, S::Error>> + Send>>;
+
+    fn call(&self, req: Request<Incoming>) -> Self::Future {
+        let guard = ActiveGuard::new(self.activity.clone());
+        let future = self.inner.call(req);
+        Box::pin(async move {
+            let response = future.await;
+            drop(guard);
+            response
+        })
+    }
+}

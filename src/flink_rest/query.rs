@@ -209,3 +209,150 @@ impl SavepointStatus {
         }
     }
 }
+
+/// How far apart the operator's trigger time and the JobManager's may be for an in-progress
+/// savepoint to count as the one the operator triggered (clocks and the trigger round trip).
+pub const TRIGGER_SKEW_MS: u64 = 60_000;
+
+impl CheckpointingStatistics {
+    /// The in-progress savepoint the operator triggered at `triggered_ms` (epoch ms): the one
+    /// whose trigger time is nearest, within [`TRIGGER_SKEW_MS`]. Without a trigger time, the
+    /// only in-progress savepoint (several: `None`, never a guess).
+    pub fn in_progress_savepoint(
+        &self,
+        triggered_ms: Option<i64>,
+    ) -> Option<&CheckpointStatistics> {
+        let mut running = self.savepoints_in_progress();
+        let Some(at) = triggered_ms.and_then(|t| u64::try_from(t).ok()) else {
+            let only = running.next()?;
+            return running.next().is_none().then_some(only);
+        };
+        running
+            .filter_map(|e| Some((e.trigger_timestamp?.abs_diff(at), e)))
+            .filter(|(d, _)| *d <= TRIGGER_SKEW_MS)
+            .min_by_key(|(d, e)| (*d, e.id))
+            .map(|(_, e)| e)
+    }
+}
+
+/// Bytes in binary units, one decimal: `512 B`, `13.8 KiB`, `2.0 GiB`.
+pub fn format_bytes(bytes: u64) -> String {
+    const UNITS: [&str; 6] = ["KiB", "MiB", "GiB", "TiB", "PiB", "EiB"];
+    if bytes < 1024 {
+        return format!("{bytes} B");
+    }
+    // display only: the rounding of f64 is fine
+    let mut value = bytes as f64 / 1024.0;
+    let mut unit = 0;
+    while value >= 1024.0 && unit + 1 < UNITS.len() {
+        value /= 1024.0;
+        unit += 1;
+    }
+    format!("{value:.1} {}", UNITS[unit])
+}
+
+/// Milliseconds for people: `850ms`, `4.2s`, `3m12s`, `1h05m`.
+pub fn format_millis(ms: u64) -> String {
+    match ms {
+        0..1_000 => format!("{ms}ms"),
+        1_000..60_000 => format!("{}.{}s", ms / 1_000, ms % 1_000 / 100),
+        60_000..3_600_000 => format!("{}m{:02}s", ms / 60_000, ms % 60_000 / 1_000),
+        _ => format!("{}h{:02}m", ms / 3_600_000, ms % 3_600_000 / 60_000),
+    }
+}
+
+impl Progress {
+    /// `3/4 subtasks acknowledged (75%), 13.8 KiB persisted, 1.2s elapsed`.
+    pub fn text(&self) -> String {
+        let mut out = format!(
+            "{}/{} subtasks acknowledged",
+            self.acknowledged_subtasks, self.total_subtasks
+        );
+        if let Some(p) = self.percent() {
+            out.push_str(&format!(" ({p}%)"));
+        }
+        if let Some(b) = self.persisted_bytes {
+            out.push_str(&format!(", {} persisted", format_bytes(b)));
+        }
+        if let Some(ms) = self.elapsed_ms {
+            out.push_str(&format!(", {} elapsed", format_millis(ms)));
+        }
+        out
+    }
+}
+
+impl Completed {
+    /// `13.8 KiB in 1.2s` (the checkpointed size too when it differs: incremental checkpoints).
+    pub fn text(&self) -> String {
+        let size = if self.checkpointed_size == self.state_size {
+            format_bytes(self.state_size)
+        } else {
+            format!(
+                "{} ({} written)",
+                format_bytes(self.state_size),
+                format_bytes(self.checkpointed_size)
+            )
+        };
+        format!("{size} in {}", format_millis(self.duration_ms))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stats(entries: serde_json::Value) -> CheckpointingStatistics {
+        serde_json::from_value(serde_json::json!({"counts": {}, "history": entries})).unwrap()
+    }
+
+    fn running(id: u64, at: u64) -> serde_json::Value {
+        serde_json::json!({"id": id, "status": "IN_PROGRESS", "is_savepoint": true, "trigger_timestamp": at, "num_subtasks": 4, "num_acknowledged_subtasks": 1})
+    }
+
+    #[test]
+    fn the_in_progress_savepoint_is_the_one_nearest_the_operators_trigger_time() {
+        let s = stats(serde_json::json!([
+            running(9, 1_000_500),
+            running(8, 900_000)
+        ]));
+        assert_eq!(s.in_progress_savepoint(Some(1_000_000)).unwrap().id, 9);
+        assert_eq!(s.in_progress_savepoint(Some(905_000)).unwrap().id, 8);
+        assert!(
+            s.in_progress_savepoint(Some(5_000_000)).is_none(),
+            "too far: no guess"
+        );
+        assert!(
+            s.in_progress_savepoint(None).is_none(),
+            "two running: no guess"
+        );
+        let one = stats(serde_json::json!([running(3, 10)]));
+        assert_eq!(one.in_progress_savepoint(None).unwrap().id, 3);
+    }
+
+    #[test]
+    fn sizes_and_durations_read_like_people_write_them() {
+        assert_eq!(format_bytes(512), "512 B");
+        assert_eq!(format_bytes(14_179), "13.8 KiB");
+        assert_eq!(format_bytes(3 * 1024 * 1024 * 1024), "3.0 GiB");
+        assert_eq!(format_millis(850), "850ms");
+        assert_eq!(format_millis(4_250), "4.2s");
+        assert_eq!(format_millis(192_000), "3m12s");
+        assert_eq!(format_millis(3_900_000), "1h05m");
+        let p = Progress {
+            acknowledged_subtasks: 3,
+            total_subtasks: 4,
+            persisted_bytes: Some(14_179),
+            elapsed_ms: Some(81),
+        };
+        assert_eq!(
+            p.text(),
+            "3/4 subtasks acknowledged (75%), 13.8 KiB persisted, 81ms elapsed"
+        );
+        let c = Completed {
+            state_size: 20_000,
+            checkpointed_size: 2_048,
+            duration_ms: 1_200,
+        };
+        assert_eq!(c.text(), "19.5 KiB (2.0 KiB written) in 1.2s");
+    }
+}

@@ -23,5 +23,6 @@ pub use snapshot::{
     plugin_snapshot_name,
 };
 pub use wait::{
-    WaitStatus, WaitSubject, evaluate, evaluate_nonce, evaluate_snapshot, latest_subject,
+    InFlight, WaitStatus, WaitSubject, evaluate, evaluate_nonce, evaluate_snapshot, in_flight,
+    latest_subject,
 };

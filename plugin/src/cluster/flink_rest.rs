@@ -215,6 +215,14 @@ impl FlinkRest {
     }
 }
 
+impl std::fmt::Debug for FlinkRest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FlinkRest")
+            .field("timeout", &self.timeout)
+            .finish_non_exhaustive()
+    }
+}
+
 /// `--request-timeout` when set and non-zero, else [`DEFAULT_TIMEOUT`].
 pub fn call_timeout(global: &GlobalArgs) -> Duration {
     global

@@ -21,7 +21,7 @@ pub use context::{Context, apply_overrides, build_config, watch_timeout};
 pub use discovery::{FlinkCrds, PAGE_SIZE, discover_flink, get, list_all};
 pub use events::events;
 pub use flink_rest::{FlinkRest, Unreachable, call_timeout};
-pub use follow::{FollowSpec, follow};
+pub use follow::{FollowSpec, Followed, follow};
 pub use load::{Fetched, fetch_target, get_deployment, get_session_job, get_snapshot};
 pub use loaded::{Loaded, load, with_layers};
 pub use selection::{Objects, Selection};

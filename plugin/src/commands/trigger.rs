@@ -1,6 +1,7 @@
 //! `trigger TARGET`: request a savepoint of an application or a session job.
 
 use std::collections::BTreeSet;
+use std::sync::Arc;
 
 use ::kube::Client;
 use flink_savepoint::crd::{FlinkStateSnapshot, SavepointFormatType};
@@ -16,7 +17,8 @@ use crate::cli::{
 };
 use crate::cluster::write::{create, merge_patch, retry_on_conflict};
 use crate::cluster::{
-    Context, FollowSpec, discover_flink, fetch_target, follow, snapshots_in, watch_timeout,
+    Context, FlinkRest, FollowSpec, discover_flink, fetch_target, follow, snapshots_in,
+    watch_timeout,
 };
 use crate::error::{Result, usage};
 use crate::render::progress::warn;
@@ -82,17 +84,27 @@ pub async fn run(args: TriggerArgs, ctx: &Context) -> Result<()> {
         snapshot_crd,
         describe: format!("savepoint of {target}"),
         watch_timeout: watch_timeout(&ctx.global),
+        rest: Some(Arc::new(FlinkRest::new(client.clone(), &ctx.global))),
     };
     let outcome = follow(&client, &spec).await;
     if let Some(format) = args.output {
         info.result = Some(match &outcome {
-            Ok(status) => TriggerResult::from_status(status),
+            Ok(followed) => {
+                TriggerResult::from_status(&followed.status).with_completed(followed.completed)
+            }
             Err(err) => TriggerResult::from_status(&WaitStatus::Waiting(err.to_string())),
         });
         info.print(&ctx.out, Some(format))?;
-        return report(None, outcome?, &spec.describe);
+        let followed = outcome?;
+        return report(None, followed.status, followed.completed, &spec.describe);
     }
-    report(Some(&ctx.out), outcome?, &spec.describe)
+    let followed = outcome?;
+    report(
+        Some(&ctx.out),
+        followed.status,
+        followed.completed,
+        &spec.describe,
+    )
 }
 
 /// Reads the target, plans, and sends; re-reads and re-plans on 409 Conflict.

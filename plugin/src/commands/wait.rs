@@ -4,9 +4,11 @@ use flink_savepoint::savepoint::WaitSubject;
 use flink_savepoint::savepoint::wait::latest_subject;
 
 use crate::cli::{JOBS_AND_SNAPSHOTS, Kind, WaitArgs, parse_target};
+use std::sync::Arc;
+
 use crate::cluster::{
-    Context, FollowSpec, discover_flink, fetch_target, follow, get_snapshot, snapshots_in,
-    watch_timeout,
+    Context, FlinkRest, FollowSpec, discover_flink, fetch_target, follow, get_snapshot,
+    snapshots_in, watch_timeout,
 };
 use crate::error::{Result, failed, missing_crd_message};
 use crate::render::wait::report;
@@ -59,7 +61,13 @@ pub async fn run(args: WaitArgs, ctx: &Context) -> Result<()> {
         snapshot_crd,
         describe,
         watch_timeout: watch_timeout(&ctx.global),
+        rest: Some(Arc::new(FlinkRest::new(client.clone(), &ctx.global))),
     };
-    let status = follow(&client, &spec).await?;
-    report(Some(&ctx.out), status, &spec.describe)
+    let followed = follow(&client, &spec).await?;
+    report(
+        Some(&ctx.out),
+        followed.status,
+        followed.completed,
+        &spec.describe,
+    )
 }

@@ -72,3 +72,15 @@ pub(crate) fn serialize_opt_iso<S: serde::Serializer>(
         None => serializer.serialize_none(),
     }
 }
+
+/// kubectl-style age: `45s`, `12m`, `3h`, `5d`, `2y` (from seconds; negative is `0s`).
+pub fn human_age(seconds: i64) -> String {
+    let s = seconds.max(0);
+    match s {
+        0..120 => format!("{s}s"),
+        120..7_200 => format!("{}m", s / 60),
+        7_200..172_800 => format!("{}h", s / 3_600),
+        172_800..31_536_000 => format!("{}d", s / 86_400),
+        _ => format!("{}y", s / 31_536_000),
+    }
+}

@@ -133,6 +133,14 @@ pub struct SavepointEntry {
     pub error: Option<String>,
     /// Name of the FlinkStateSnapshot object, for snapshot entries.
     pub snapshot_name: Option<String>,
+    /// Full state size in bytes, as the JobManager reports it (only while Flink still holds the
+    /// savepoint in its checkpoint history; set by the caller that asked it, see
+    /// [`crate::flink_rest::annotate`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub size_bytes: Option<u64>,
+    /// End-to-end duration in milliseconds, as the JobManager reports it (same condition).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub duration_ms: Option<u64>,
 }
 
 impl SavepointEntry {
@@ -157,6 +165,8 @@ impl SavepointEntry {
             nonce: None,
             error: None,
             snapshot_name: None,
+            size_bytes: None,
+            duration_ms: None,
         }
     }
 

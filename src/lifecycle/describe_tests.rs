@@ -34,6 +34,7 @@ fn facts<'a>(conf: &'a FlatConfig, history: &'a [SavepointEntry], crd: bool) -> 
         layers: Layered::standalone(conf),
         crd_served: crd,
         history: Some(history),
+        flink: FlinkFacts::default(),
         events: vec![EventView {
             type_: "Warning".into(),
             reason: "SavepointError".into(),

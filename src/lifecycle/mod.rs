@@ -13,7 +13,9 @@ pub mod schedule;
 pub mod schedule_error;
 pub mod settings;
 
-pub use describe::{EventView, HistorySummary, OperatorMode, TargetDescription, describe_target};
+pub use describe::{
+    EventView, FlinkFacts, HistorySummary, OperatorMode, TargetDescription, describe_target,
+};
 pub use describe_snapshot::{SnapshotDescription, describe_snapshot};
 pub use prune::{PruneCriteria, PruneDecision, PruneError, PrunePlan, SnapshotItem, plan_prune};
 pub use restore::{

@@ -135,6 +135,19 @@ impl FlinkRest {
         parse_checkpointing_statistics(&body).map_err(|e| flink_error(endpoint, &e))
     }
 
+    /// `checkpoints` of every endpoint, concurrently (at most [`MAX_IN_FLIGHT`] at once), in
+    /// the order given, each with its key.
+    pub async fn checkpoints_all<K>(
+        &self,
+        endpoints: Vec<(K, JobEndpoint)>,
+    ) -> Vec<(K, Result<CheckpointingStatistics, Unreachable>)> {
+        futures::future::join_all(endpoints.into_iter().map(|(key, endpoint)| async move {
+            let result = self.checkpoints(&endpoint).await;
+            (key, result)
+        }))
+        .await
+    }
+
     /// The notice for `err` on stderr, the first time only (`Warning: …`); later failures are
     /// logged at debug level.
     pub fn notice(&self, err: &Unreachable) -> Option<String> {

@@ -2,15 +2,17 @@
 
 use std::collections::HashMap;
 
-use flink_savepoint::crd::SnapshotTriggerType;
-use flink_savepoint::history::SavepointEntry;
+use flink_savepoint::crd::{FlinkDeployment, FlinkSessionJob, SnapshotTriggerType, TargetRef};
+use flink_savepoint::flink_rest::{JobEndpoint, annotate, job_endpoint};
+use flink_savepoint::history::{EntryState, HistoryTarget, SavepointEntry};
 use flink_savepoint::savepoint::listing::{ListFilter, STATE_VALUES, collect_entries, parse_state};
 use jiff::Timestamp;
 
-use crate::cli::{JOBS_AND_SESSIONS, ListArgs, TypeFilter, parse_target};
-use crate::cluster::{Context, Selection, discover_flink, watch, watch_timeout};
+use crate::cli::{JOBS_AND_SESSIONS, ListArgs, OutputFormat, TypeFilter, parse_target};
+use crate::cluster::{Context, FlinkRest, Selection, discover_flink, watch, watch_timeout};
 use crate::error::{Result, failed, missing_crd_message, usage};
 use crate::render::list::{RenderOptions, render, render_change, row_key, table};
+use crate::render::progress::warn;
 
 /// Runs the command.
 pub async fn run(args: ListArgs, ctx: &Context) -> Result<()> {
@@ -49,7 +51,13 @@ pub async fn run(args: ListArgs, ctx: &Context) -> Result<()> {
         now: Timestamp::now(),
     };
     let (deployments, jobs) = selection.select(deployments, jobs);
-    let entries = collect_entries(&deployments, &jobs, &snapshots, &filter);
+    let mut entries = collect_entries(&deployments, &jobs, &snapshots, &filter);
+    if matches!(
+        args.output,
+        OutputFormat::Wide | OutputFormat::Json | OutputFormat::Yaml
+    ) {
+        with_rest_sizes(ctx, &deployments, &jobs, &mut entries).await?;
+    }
     let scope = match (&target, scope_ns) {
         (Some(t), Some(ns)) => format!("for {t} in namespace {ns}"),
         (None, Some(ns)) => format!("in namespace {ns}"),
@@ -83,6 +91,49 @@ pub async fn run(args: ListArgs, ctx: &Context) -> Result<()> {
         Ok(())
     })
     .await
+}
+
+/// SIZE and DURATION from the JobManagers' checkpoint histories (the jobs with a completed
+/// savepoint listed, asked concurrently); a failure prints one notice and leaves them blank.
+async fn with_rest_sizes(
+    ctx: &Context,
+    deployments: &[FlinkDeployment],
+    jobs: &[FlinkSessionJob],
+    entries: &mut [SavepointEntry],
+) -> Result<()> {
+    let wanted = |t: &TargetRef| {
+        entries.iter().any(|e| {
+            e.target.same_resource(t) && e.state == EntryState::Completed && e.location.is_some()
+        })
+    };
+    let endpoints: Vec<(TargetRef, JobEndpoint)> = deployments
+        .iter()
+        .filter(|d| !d.is_session_cluster())
+        .map(HistoryTarget::Deployment)
+        .chain(jobs.iter().map(HistoryTarget::SessionJob))
+        .filter_map(|t| Some((t.target_ref(), job_endpoint(t)?)))
+        .filter(|(t, _)| wanted(t))
+        .collect();
+    if endpoints.is_empty() {
+        return Ok(());
+    }
+    let rest = FlinkRest::new(ctx.client().await?, &ctx.global);
+    for (target, result) in rest.checkpoints_all(endpoints).await {
+        match result {
+            Ok(stats) => entries
+                .iter_mut()
+                .filter(|e| e.target.same_resource(&target))
+                .for_each(|e| {
+                    annotate(e, &stats);
+                }),
+            Err(err) => {
+                if let Some(notice) = rest.notice(&err) {
+                    warn(&notice);
+                }
+            }
+        }
+    }
+    Ok(())
 }
 
 fn fingerprint(entry: &SavepointEntry) -> String {

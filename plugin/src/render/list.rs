@@ -1,6 +1,7 @@
 //! Rendering `list` rows: table, wide, json, yaml, name.
 
 use flink_savepoint::crd::Kind;
+use flink_savepoint::flink_rest::{format_bytes, format_millis};
 use flink_savepoint::history::{EntrySource, SavepointEntry};
 use jiff::Timestamp;
 
@@ -64,7 +65,15 @@ pub fn headers(opts: &RenderOptions) -> Vec<&'static str> {
         "location",
     ]);
     if opts.format == OutputFormat::Wide {
-        h.extend(["source", "format", "nonce", "completed", "error"]);
+        h.extend([
+            "source",
+            "format",
+            "nonce",
+            "completed",
+            "size",
+            "duration",
+            "error",
+        ]);
     }
     h
 }
@@ -101,6 +110,8 @@ pub fn row(entry: &SavepointEntry, opts: &RenderOptions) -> Vec<String> {
                 .unwrap_or_default(),
             entry.nonce.map(|n| n.to_string()).unwrap_or_default(),
             when(entry.completed, opts),
+            entry.size_bytes.map(format_bytes).unwrap_or_default(),
+            entry.duration_ms.map(format_millis).unwrap_or_default(),
             entry.error.clone().unwrap_or_default(),
         ]);
     }
@@ -211,7 +222,7 @@ mod tests {
             text.lines()
                 .next()
                 .unwrap()
-                .ends_with("SOURCE     FORMAT   NONCE    COMPLETED   ERROR"),
+                .ends_with("SOURCE     FORMAT   NONCE    COMPLETED   SIZE     DURATION   ERROR"),
             "{text}"
         );
     }

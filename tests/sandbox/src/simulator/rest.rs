@@ -318,11 +318,12 @@ fn push(j: &mut Job, entry: Entry) {
     match &entry.status {
         EntryStatus::Completed { .. } => {
             j.counts.0 += 1;
+            // CheckpointStatsHistory: savepoints are `latest.savepoint`, checkpoints `latest.completed`
             if entry.savepoint {
                 j.latest_savepoint = Some(entry.clone());
+            } else {
+                j.latest_completed = Some(entry.clone());
             }
-            // Flink's `latest.completed` is the latest completed checkpoint *or* savepoint
-            j.latest_completed = Some(entry.clone());
         }
         EntryStatus::Failed { .. } => {
             j.counts.1 += 1;

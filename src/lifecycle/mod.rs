@@ -12,6 +12,7 @@ pub mod restore_copy;
 pub mod schedule;
 pub mod schedule_error;
 pub mod settings;
+pub mod status;
 
 pub use describe::{
     EventView, FlinkFacts, HistorySummary, OperatorMode, TargetDescription, describe_target,
@@ -24,3 +25,4 @@ pub use restore::{
 pub use restore_copy::{CopyPlan, plan_copy};
 pub use schedule::{ConfigChange, ScheduleError, SchedulePlan, ScheduleRequest, plan_schedule};
 pub use settings::{ScheduleView, Setting, SettingSource, schedule_view};
+pub use status::{JobRecoverability, Reason, RestFacts, StatusFacts, Verdict, job_status};

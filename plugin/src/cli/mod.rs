@@ -18,7 +18,7 @@ use std::time::Duration;
 use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 
 pub use common::{DryRun, DryRunArg, ObjectFormat, OutputFormat, parse_age, parse_duration};
-pub use jobs::{Format, ListArgs, Method, TriggerArgs, TypeFilter, WaitArgs};
+pub use jobs::{Format, ListArgs, Method, StatusArgs, TriggerArgs, TypeFilter, WaitArgs};
 pub use lifecycle::{
     CompletionArgs, CompletionShell, DeleteArgs, DescribeArgs, PruneArgs, RestoreArgs,
     ScheduleArgs, VersionArgs,
@@ -86,6 +86,7 @@ pub enum Command {
     Trigger(TriggerArgs),
     List(ListArgs),
     Wait(WaitArgs),
+    Status(StatusArgs),
     Schedule(ScheduleArgs),
     Restore(RestoreArgs),
     Delete(DeleteArgs),

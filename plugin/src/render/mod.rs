@@ -7,6 +7,7 @@
 pub mod list;
 pub mod progress;
 pub mod snapshots;
+pub mod status;
 pub mod trigger;
 pub mod wait;
 

@@ -368,6 +368,8 @@ async fn sandbox_only_legacy_clusters_without_the_snapshot_crd_still_list() {
             "NATIVE",
             "5",
             "<none>",
+            "<none>",
+            "<none>",
             "<none>"
         ],
         "{}",

@@ -161,8 +161,8 @@ async fn sandbox_only_trigger_wait_shows_progress_then_the_reported_size_and_dur
     assert_eq!(info["result"]["durationMs"], completed.duration_ms);
 }
 
-/// Sandbox: no JobManagers registered for the proxy route (404 like a missing Service); real: there is no
-/// `orders-rest` Service at all.
+/// Sandbox: no JobManagers registered for the proxy route; real: there is no `orders-rest` Service at all.
+/// Both answer 503 `no endpoints available for service`, which is not retried (it would only delay).
 async fn without_a_rest_service_the_wait_completes_after_one_notice(env: Env) {
     let _sim = simulated(&env, 2).await;
     let ns = env.ns();
@@ -196,8 +196,10 @@ async fn without_a_rest_service_the_wait_completes_after_one_notice(env: Env) {
         .collect();
     assert_eq!(notices.len(), 1, "one notice: {}", out.stderr);
     assert!(
-        notices[0].starts_with("Warning: ") && notices[0].contains("Service orders-rest"),
-        "names the missing Service: {}",
+        notices[0].starts_with("Warning: ")
+            && notices[0].contains("could not reach Service orders-rest")
+            && notices[0].contains("no endpoints available"),
+        "names the Service and the API server's answer: {}",
         notices[0]
     );
     assert!(progress_counts(&out.stderr).is_empty(), "{}", out.stderr);

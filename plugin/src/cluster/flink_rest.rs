@@ -40,7 +40,8 @@ pub enum Unreachable {
     Forbidden { namespace: String, message: String },
     /// 404 from the API server: no `<cluster>-rest` Service (the JobManager is not deployed).
     NoService { namespace: String, service: String },
-    /// The API server could not forward the call (503 no endpoints, 502/500 dial errors…).
+    /// The API server could not forward the call: 503 `no endpoints available for service` (no
+    /// JobManager pod ready, or no such Service: kube-apiserver answers the same), dial errors…
     Proxy {
         service: String,
         code: u16,
@@ -60,7 +61,7 @@ impl Unreachable {
         match self {
             Self::Forbidden { .. } => "forbidden (needs get on services/proxy)".to_owned(),
             Self::NoService { service, .. } => format!("no Service {service}"),
-            Self::Proxy { code, .. } => format!("proxy error {code}"),
+            Self::Proxy { code, message, .. } => format!("proxy error {code}: {message}"),
             Self::Timeout { after, .. } => format!("timed out after {}", humantime(*after)),
             Self::Transport { .. } => "connection failed".to_owned(),
             Self::Flink { .. } => "unexpected JobManager answer".to_owned(),

@@ -96,7 +96,7 @@ async fn flink_facts(ctx: &Context, loaded: &Loaded) -> Result<FlinkFacts> {
     let Some(endpoint) = loaded.history_target().and_then(job_endpoint) else {
         return Ok(facts);
     };
-    let rest = FlinkRest::new(ctx.client().await?, &ctx.global);
+    let rest = FlinkRest::new(ctx.rest_client().await?, &ctx.global);
     match rest.checkpoints(&endpoint).await {
         Ok(stats) => {
             facts.latest_checkpoint = stats

@@ -117,7 +117,7 @@ async fn with_rest_sizes(
     if endpoints.is_empty() {
         return Ok(());
     }
-    let rest = FlinkRest::new(ctx.client().await?, &ctx.global);
+    let rest = FlinkRest::new(ctx.rest_client().await?, &ctx.global);
     for (target, result) in rest.checkpoints_all(endpoints).await {
         match result {
             Ok(stats) => entries

@@ -46,7 +46,7 @@ pub async fn run(args: StatusArgs, ctx: &Context) -> Result<()> {
     let (deployments, jobs, snapshots) = selection.fetch(&client, scope_ns).await?;
     let (chosen, missing) = choose(&deployments, &jobs, &targets);
 
-    let rest = FlinkRest::new(client.clone(), &ctx.global);
+    let rest = FlinkRest::new(ctx.rest_client().await?, &ctx.global);
     let endpoints: Vec<(usize, JobEndpoint)> = chosen
         .iter()
         .enumerate()

@@ -84,7 +84,10 @@ pub async fn run(args: TriggerArgs, ctx: &Context) -> Result<()> {
         snapshot_crd,
         describe: format!("savepoint of {target}"),
         watch_timeout: watch_timeout(&ctx.global),
-        rest: Some(Arc::new(FlinkRest::new(client.clone(), &ctx.global))),
+        rest: Some(Arc::new(FlinkRest::new(
+            ctx.rest_client().await?,
+            &ctx.global,
+        ))),
     };
     let outcome = follow(&client, &spec).await;
     if let Some(format) = args.output {

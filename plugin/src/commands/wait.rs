@@ -61,7 +61,10 @@ pub async fn run(args: WaitArgs, ctx: &Context) -> Result<()> {
         snapshot_crd,
         describe,
         watch_timeout: watch_timeout(&ctx.global),
-        rest: Some(Arc::new(FlinkRest::new(client.clone(), &ctx.global))),
+        rest: Some(Arc::new(FlinkRest::new(
+            ctx.rest_client().await?,
+            &ctx.global,
+        ))),
     };
     let followed = follow(&client, &spec).await?;
     report(

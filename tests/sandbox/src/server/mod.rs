@@ -243,8 +243,9 @@ async fn route(st: &Arc<AppState>, path: &str, req: Req) -> (Response, Option<St
 }
 
 /// `GET /api/v1/namespaces/{ns}/services/{name}[:port]/proxy/<path>`, as kube-apiserver authorizes it
-/// (`get` on `services/proxy`) and answers when the Service is missing (404 `services "x" not found`);
-/// the answers come from the registered simulated JobManagers (`<cluster>-rest`, port `rest`).
+/// (`get` on `services/proxy`) and answers when nothing serves the Service (kube-apiserver 1.37: 503
+/// `no endpoints available for service "x"`, also for a Service that does not exist); the answers come
+/// from the registered simulated JobManagers (`<cluster>-rest`, port `rest`).
 fn service_proxy(
     st: &AppState,
     ns: &str,
@@ -288,10 +289,10 @@ fn service_proxy(
     let cluster = name.strip_suffix("-rest");
     let not_found = || {
         ApiError::new(
-            404,
-            "NotFound",
-            format!("services \"{name}\" not found"),
-            Some(serde_json::json!({"name": name, "kind": "services"})),
+            503,
+            "ServiceUnavailable",
+            format!("no endpoints available for service \"{name}\""),
+            None,
         )
     };
     let (Some(cluster), true) = (cluster, port.is_none_or(|p| p == "rest" || p == "8081")) else {

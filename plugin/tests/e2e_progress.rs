@@ -322,3 +322,49 @@ async fn no_proxy_user(env: Env) -> (PathBuf, Vec<String>, Env) {
         }
     }
 }
+
+/// Sandbox only (as above): `wait flinkstatesnapshot/NAME` finds the job through the snapshot's
+/// `jobReference` and shows the same progress.
+#[tokio::test(flavor = "multi_thread")]
+async fn sandbox_only_waiting_for_a_named_snapshot_shows_progress_too() {
+    let env = Env::sandbox().await;
+    let sim = simulated(&env, 5).await;
+    env.sandbox_ref()
+        .unwrap()
+        .serve_job_managers(sim.job_managers());
+    let ns = env.ns();
+    let created = kubectl(
+        env.operator_kubeconfig(),
+        &[
+            "trigger",
+            "app/orders",
+            "-n",
+            ns,
+            "--method",
+            "snapshot",
+            "-o",
+            "json",
+        ],
+    )
+    .await;
+    created.expect(0);
+    let info: Value = serde_json::from_str(&created.stdout).unwrap();
+    let name = info["snapshot"].as_str().unwrap();
+    let out = kubectl(
+        env.viewer_kubeconfig(),
+        &[
+            "wait",
+            &format!("flinkstatesnapshot/{name}"),
+            "-n",
+            ns,
+            "--timeout",
+            "2m",
+        ],
+    )
+    .await;
+    out.expect(0);
+    assert!(!progress_counts(&out.stderr).is_empty(), "{}", out.stderr);
+    let location = out.stdout.lines().last().unwrap();
+    let completed = reported(&env, location).await;
+    assert!(out.stderr.contains(&completed.text()), "{}", out.stderr);
+}

@@ -47,6 +47,9 @@ pub struct FollowSpec {
     pub watch_timeout: Option<u32>,
     /// The JobManager REST client for progress, size and duration (`None`: without them).
     pub rest: Option<Arc<FlinkRest>>,
+    /// Where the job's JobManager is, when known up front (a snapshot wait: no target is
+    /// watched); otherwise it comes from the watched target.
+    pub endpoint: Option<JobEndpoint>,
 }
 
 /// How a follow ended: the final status and, for a completed savepoint the JobManager still
@@ -140,7 +143,7 @@ async fn run(
 ) -> Result<Followed> {
     let mut probe = RestProbe {
         rest: spec.rest.clone(),
-        endpoint: None,
+        endpoint: spec.endpoint.clone(),
     };
     let status = watch_loop(client, spec, progress, last, &mut probe).await?;
     let completed = match &status {

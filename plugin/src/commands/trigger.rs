@@ -88,6 +88,7 @@ pub async fn run(args: TriggerArgs, ctx: &Context) -> Result<()> {
             ctx.rest_client().await?,
             &ctx.global,
         ))),
+        endpoint: None,
     };
     let outcome = follow(&client, &spec).await;
     if let Some(format) = args.output {

@@ -1,9 +1,12 @@
 //! `wait TARGET|flinkstatesnapshot/NAME`: follow a savepoint to its end.
 
+use ::kube::Client;
+use flink_savepoint::crd::{FlinkStateSnapshot, JobKind};
+use flink_savepoint::flink_rest::{JobEndpoint, job_endpoint};
 use flink_savepoint::savepoint::WaitSubject;
 use flink_savepoint::savepoint::wait::latest_subject;
 
-use crate::cli::{JOBS_AND_SNAPSHOTS, Kind, WaitArgs, parse_target};
+use crate::cli::{JOBS_AND_SNAPSHOTS, Kind, Target, WaitArgs, parse_target};
 use std::sync::Arc;
 
 use crate::cluster::{
@@ -20,6 +23,7 @@ pub async fn run(args: WaitArgs, ctx: &Context) -> Result<()> {
     let ns = ctx.namespace().await?;
     let crds = discover_flink(&client).await?;
     let snapshot_crd = crds.has("flinkstatesnapshots");
+    let mut endpoint = None;
     let (followed, subject, describe) = match target.kind {
         Kind::Snapshot => {
             if !snapshot_crd {
@@ -28,7 +32,8 @@ pub async fn run(args: WaitArgs, ctx: &Context) -> Result<()> {
                     "flinkstatesnapshots",
                 )));
             }
-            get_snapshot(&client, &ns, &target.name).await?;
+            let snapshot = get_snapshot(&client, &ns, &target.name).await?;
+            endpoint = snapshot_endpoint(&client, &ns, &snapshot).await;
             (
                 None,
                 WaitSubject::Snapshot {
@@ -65,6 +70,7 @@ pub async fn run(args: WaitArgs, ctx: &Context) -> Result<()> {
             ctx.rest_client().await?,
             &ctx.global,
         ))),
+        endpoint,
     };
     let followed = follow(&client, &spec).await?;
     report(
@@ -73,4 +79,29 @@ pub async fn run(args: WaitArgs, ctx: &Context) -> Result<()> {
         followed.completed,
         &spec.describe,
     )
+}
+
+/// The JobManager endpoint of the job a snapshot belongs to (one GET of that job); `None` when
+/// it cannot be read: the wait then goes on without progress.
+async fn snapshot_endpoint(
+    client: &Client,
+    ns: &str,
+    snapshot: &FlinkStateSnapshot,
+) -> Option<JobEndpoint> {
+    let job = snapshot.job_reference()?;
+    let kind = match job.kind {
+        JobKind::FlinkSessionJob => Kind::SessionJob,
+        _ => Kind::Application,
+    };
+    let target = Target {
+        kind,
+        name: job.name,
+    };
+    match fetch_target(client, ns, &target).await {
+        Ok(fetched) => job_endpoint(fetched.history_target()),
+        Err(err) => {
+            tracing::debug!(error = %err, "cannot read the snapshot's job: no progress");
+            None
+        }
+    }
 }

@@ -23,6 +23,9 @@ pub struct FlinkFacts {
     /// Why the JobManager could not be asked, when it could not.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rest_unavailable: Option<String>,
+    /// Whether the JobManager answered (then a missing `latestCheckpoint` means: none yet).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub jobmanager_answered: bool,
 }
 
 /// A Kubernetes event about the described object.

@@ -170,8 +170,13 @@ fn render_flink(out: &mut String, f: &FlinkFacts) {
             text.push_str(&format!(", {}", crate::flink_rest::format_bytes(size)));
         }
         field(out, 2, "Latest completed:", &text);
-    } else if f.rest_unavailable.is_none() {
-        field(out, 2, "Latest completed:", "<none>");
+    } else if f.jobmanager_answered {
+        field(
+            out,
+            2,
+            "Latest completed:",
+            "<none> (the JobManager reports none)",
+        );
     }
     if let Some(size) = f.cluster_state_size {
         let text = format!(

@@ -99,6 +99,7 @@ async fn flink_facts(ctx: &Context, loaded: &Loaded) -> Result<FlinkFacts> {
     let rest = FlinkRest::new(ctx.rest_client().await?, &ctx.global);
     match rest.checkpoints(&endpoint).await {
         Ok(stats) => {
+            facts.jobmanager_answered = true;
             facts.latest_checkpoint = stats
                 .latest_completed_checkpoint()
                 .map(|c| CheckpointBrief::of(c, Timestamp::now()));

@@ -380,6 +380,8 @@ async fn sandbox_only_legacy_clusters_without_the_snapshot_crd_still_list() {
             "5",
             "2026-01-01T00:00:00Z",
             "<none>",
+            "<none>",
+            "<none>",
             "<none>"
         ],
         "{}",

@@ -112,6 +112,23 @@ impl FlinkDeployment {
     pub fn is_session_cluster(&self) -> bool {
         self.spec.job.is_none()
     }
+
+    /// `status.clusterInfo["state-size"]`: bytes of the latest completed checkpoint, which the
+    /// operator (1.11+, FLINK-37253) copies from the JobManager. A string in the status (the map
+    /// is `Map<String, String>`); a number is accepted too.
+    pub fn cluster_state_size(&self) -> Option<u64> {
+        let value = self
+            .status
+            .as_ref()?
+            .cluster_info
+            .as_ref()?
+            .get("state-size")?;
+        match value {
+            serde_json::Value::String(s) => s.trim().parse().ok(),
+            serde_json::Value::Number(n) => n.as_u64(),
+            _ => None,
+        }
+    }
 }
 
 job_resource_accessors!(FlinkDeployment, JobKind::FlinkDeployment);

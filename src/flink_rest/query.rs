@@ -184,3 +184,288 @@ impl SavepointStatus {
         }
     }
 }
+
+/// How far apart the operator's trigger time and the JobManager's may be for an in-progress
+/// savepoint to count as the one the operator triggered (clocks and the trigger round trip).
+pub const TRIGGER_SKEW_MS: u64 = 60_000;
+
+impl CheckpointingStatistics {
+    /// The in-progress savepoint the operator triggered at `triggered_ms` (epoch ms): the one
+    /// whose trigger time is nearest, within [`TRIGGER_SKEW_MS`]. Without a trigger time, the
+    /// only in-progress savepoint (several: `None`, never a guess).
+    pub fn in_progress_savepoint(
+        &self,
+        triggered_ms: Option<i64>,
+    ) -> Option<&CheckpointStatistics> {
+        let mut running = self.savepoints_in_progress();
+        let Some(at) = triggered_ms.and_then(|t| u64::try_from(t).ok()) else {
+            let only = running.next()?;
+            return running.next().is_none().then_some(only);
+        };
+        running
+            .filter_map(|e| Some((e.trigger_timestamp?.abs_diff(at), e)))
+            .filter(|(d, _)| *d <= TRIGGER_SKEW_MS)
+            .min_by_key(|(d, e)| (*d, e.id))
+            .map(|(_, e)| e)
+    }
+}
+
+/// Bytes in binary units, one decimal: `512 B`, `13.8 KiB`, `2.0 GiB`.
+pub fn format_bytes(bytes: u64) -> String {
+    const UNITS: [&str; 6] = ["KiB", "MiB", "GiB", "TiB", "PiB", "EiB"];
+    if bytes < 1024 {
+        return format!("{bytes} B");
+    }
+    // display only: the rounding of f64 is fine
+    let mut value = bytes as f64 / 1024.0;
+    let mut unit = 0;
+    while value >= 1024.0 && unit + 1 < UNITS.len() {
+        value /= 1024.0;
+        unit += 1;
+    }
+    format!("{value:.1} {}", UNITS[unit])
+}
+
+/// Milliseconds for people: `850ms`, `4.2s`, `3m12s`, `1h05m`.
+pub fn format_millis(ms: u64) -> String {
+    match ms {
+        0..1_000 => format!("{ms}ms"),
+        1_000..60_000 => format!("{}.{}s", ms / 1_000, ms % 1_000 / 100),
+        60_000..3_600_000 => format!("{}m{:02}s", ms / 60_000, ms % 60_000 / 1_000),
+        _ => format!("{}h{:02}m", ms / 3_600_000, ms % 3_600_000 / 60_000),
+    }
+}
+
+impl Progress {
+    /// `3/4 subtasks acknowledged (75%), 13.8 KiB persisted, 1.2s elapsed`.
+    pub fn text(&self) -> String {
+        let mut out = format!(
+            "{}/{} subtasks acknowledged",
+            self.acknowledged_subtasks, self.total_subtasks
+        );
+        if let Some(p) = self.percent() {
+            out.push_str(&format!(" ({p}%)"));
+        }
+        if let Some(b) = self.persisted_bytes {
+            out.push_str(&format!(", {} persisted", format_bytes(b)));
+        }
+        if let Some(ms) = self.elapsed_ms {
+            out.push_str(&format!(", {} elapsed", format_millis(ms)));
+        }
+        out
+    }
+}
+
+impl Completed {
+    /// `13.8 KiB in 1.2s` (the checkpointed size too when it differs: incremental checkpoints).
+    pub fn text(&self) -> String {
+        let size = if self.checkpointed_size == self.state_size {
+            format_bytes(self.state_size)
+        } else {
+            format!(
+                "{} ({} written)",
+                format_bytes(self.state_size),
+                format_bytes(self.checkpointed_size)
+            )
+        };
+        format!("{size} in {}", format_millis(self.duration_ms))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stats(entries: serde_json::Value) -> CheckpointingStatistics {
+        serde_json::from_value(serde_json::json!({"counts": {}, "history": entries})).unwrap()
+    }
+
+    fn running(id: u64, at: u64) -> serde_json::Value {
+        serde_json::json!({"id": id, "status": "IN_PROGRESS", "is_savepoint": true, "trigger_timestamp": at, "num_subtasks": 4, "num_acknowledged_subtasks": 1})
+    }
+
+    #[test]
+    fn the_in_progress_savepoint_is_the_one_nearest_the_operators_trigger_time() {
+        let s = stats(serde_json::json!([
+            running(9, 1_000_500),
+            running(8, 900_000)
+        ]));
+        assert_eq!(s.in_progress_savepoint(Some(1_000_000)).unwrap().id, 9);
+        assert_eq!(s.in_progress_savepoint(Some(905_000)).unwrap().id, 8);
+        assert!(
+            s.in_progress_savepoint(Some(5_000_000)).is_none(),
+            "too far: no guess"
+        );
+        assert!(
+            s.in_progress_savepoint(None).is_none(),
+            "two running: no guess"
+        );
+        let one = stats(serde_json::json!([running(3, 10)]));
+        assert_eq!(one.in_progress_savepoint(None).unwrap().id, 3);
+    }
+
+    #[test]
+    fn sizes_and_durations_read_like_people_write_them() {
+        assert_eq!(format_bytes(512), "512 B");
+        assert_eq!(format_bytes(14_179), "13.8 KiB");
+        assert_eq!(format_bytes(3 * 1024 * 1024 * 1024), "3.0 GiB");
+        assert_eq!(format_millis(850), "850ms");
+        assert_eq!(format_millis(4_250), "4.2s");
+        assert_eq!(format_millis(192_000), "3m12s");
+        assert_eq!(format_millis(3_900_000), "1h05m");
+        let p = Progress {
+            acknowledged_subtasks: 3,
+            total_subtasks: 4,
+            persisted_bytes: Some(14_179),
+            elapsed_ms: Some(81),
+        };
+        assert_eq!(
+            p.text(),
+            "3/4 subtasks acknowledged (75%), 13.8 KiB persisted, 81ms elapsed"
+        );
+        let c = Completed {
+            state_size: 20_000,
+            checkpointed_size: 2_048,
+            duration_ms: 1_200,
+        };
+        assert_eq!(c.text(), "19.5 KiB (2.0 KiB written) in 1.2s");
+    }
+}
+
+/// A completed checkpoint, briefly (`describe`, `status`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CheckpointBrief {
+    /// Checkpoint id.
+    pub id: u64,
+    /// When it completed (its latest acknowledgement).
+    #[serde(serialize_with = "crate::time::serialize_opt_iso")]
+    pub completed: Option<jiff::Timestamp>,
+    /// Seconds from completion to the reference time.
+    pub age_seconds: Option<i64>,
+    /// Full state size in bytes.
+    pub size_bytes: Option<u64>,
+    /// End-to-end duration in milliseconds.
+    pub duration_ms: Option<u64>,
+    /// Where it is, when retained externally.
+    pub external_path: Option<String>,
+}
+
+impl CheckpointBrief {
+    /// From a statistics entry, with its age at `now`.
+    pub fn of(entry: &CheckpointStatistics, now: jiff::Timestamp) -> Self {
+        let completed = entry
+            .latest_ack_timestamp
+            .or_else(|| Some(entry.trigger_timestamp? + entry.duration_ms()?))
+            .and_then(|ms| i64::try_from(ms).ok())
+            .and_then(|ms| jiff::Timestamp::from_millisecond(ms).ok());
+        CheckpointBrief {
+            id: entry.id,
+            completed,
+            age_seconds: completed.map(|c| now.as_second() - c.as_second()),
+            size_bytes: entry.state_size.or(entry.checkpointed_size),
+            duration_ms: entry.duration_ms(),
+            external_path: entry.external_path.clone(),
+        }
+    }
+}
+
+impl CheckpointingStatistics {
+    /// The newest completed checkpoint (not savepoint): `latest.completed`, else the newest
+    /// completed checkpoint in the history.
+    pub fn latest_completed_checkpoint(&self) -> Option<&CheckpointStatistics> {
+        let completed_checkpoint = |e: &&CheckpointStatistics| {
+            !e.is_savepoint && e.status == Some(CheckpointStatus::Completed)
+        };
+        self.latest
+            .completed
+            .as_ref()
+            .filter(completed_checkpoint)
+            .into_iter()
+            .chain(self.history.iter().filter(completed_checkpoint))
+            .max_by_key(|e| e.id)
+    }
+}
+
+/// Sets `entry`'s size and duration from `stats` when the JobManager holds a completed
+/// checkpoint or savepoint at the entry's location; leaves them unset otherwise (never a
+/// guess). Returns whether it matched.
+pub fn annotate(
+    entry: &mut crate::history::SavepointEntry,
+    stats: &CheckpointingStatistics,
+) -> bool {
+    let completed = entry
+        .location
+        .as_deref()
+        .and_then(|l| stats.find_by_external_path(l))
+        .and_then(CheckpointStatistics::completed);
+    match completed {
+        Some(c) => {
+            entry.size_bytes = Some(c.state_size);
+            entry.duration_ms = Some(c.duration_ms);
+            true
+        }
+        None => false,
+    }
+}
+
+#[cfg(test)]
+mod brief_tests {
+    use super::*;
+
+    #[test]
+    fn the_latest_checkpoint_skips_savepoints_and_ages_from_its_last_ack() {
+        let stats: CheckpointingStatistics = serde_json::from_value(serde_json::json!({
+            "counts": {},
+            "latest": {"completed": {"id": 4, "status": "COMPLETED", "latest_ack_timestamp": 1_000_000, "state_size": 100}},
+            "history": [
+                {"id": 6, "status": "COMPLETED", "is_savepoint": true, "latest_ack_timestamp": 3_000_000},
+                {"id": 5, "status": "COMPLETED", "latest_ack_timestamp": 2_000_000, "state_size": 200, "end_to_end_duration": 30}
+            ]
+        }))
+        .unwrap();
+        let latest = stats.latest_completed_checkpoint().unwrap();
+        assert_eq!(latest.id, 5);
+        let brief = CheckpointBrief::of(latest, jiff::Timestamp::from_second(2_060).unwrap());
+        assert_eq!(brief.age_seconds, Some(60));
+        assert_eq!(brief.size_bytes, Some(200));
+        assert_eq!(brief.duration_ms, Some(30));
+    }
+}
+
+#[cfg(test)]
+mod annotate_tests {
+    use super::*;
+    use crate::crd::{JobKind, SnapshotTriggerType, TargetRef};
+    use crate::history::{EntrySource, EntryState, SavepointEntry};
+
+    #[test]
+    fn only_a_completed_entry_at_the_same_location_gives_size_and_duration() {
+        let stats: CheckpointingStatistics = serde_json::from_value(serde_json::json!({
+            "counts": {},
+            "history": [
+                {"id": 7, "status": "COMPLETED", "is_savepoint": true, "state_size": 2048, "end_to_end_duration": 90, "external_path": "file:/sp/savepoint-1"},
+                {"id": 6, "status": "FAILED", "is_savepoint": true, "external_path": "file:/sp/savepoint-0"}
+            ]
+        }))
+        .unwrap();
+        let mut e = SavepointEntry::new(
+            TargetRef::new(JobKind::FlinkDeployment, Some("ns".into()), "a"),
+            "x",
+            EntrySource::Snapshot,
+            SnapshotTriggerType::Manual,
+            EntryState::Completed,
+        );
+        e.location = Some("file:///sp/savepoint-1/".into());
+        assert!(annotate(&mut e, &stats));
+        assert_eq!((e.size_bytes, e.duration_ms), (Some(2048), Some(90)));
+        for other in ["file:/sp/savepoint-0", "file:/sp/elsewhere"] {
+            let mut f = e.clone();
+            f.size_bytes = None;
+            f.duration_ms = None;
+            f.location = Some(other.into());
+            assert!(!annotate(&mut f, &stats), "{other}");
+            assert_eq!((f.size_bytes, f.duration_ms), (None, None));
+        }
+    }
+}

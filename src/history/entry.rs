@@ -148,6 +148,14 @@ pub struct SavepointEntry {
     /// The FlinkStateSnapshot's labels (none for records that are not objects).
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub labels: BTreeMap<String, String>,
+    /// Full state size in bytes, as the JobManager reports it (only while Flink still holds the
+    /// savepoint in its checkpoint history; set by the caller that asked it, see
+    /// [`crate::flink_rest::annotate`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub size_bytes: Option<u64>,
+    /// End-to-end duration in milliseconds, as the JobManager reports it (same condition).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub duration_ms: Option<u64>,
 }
 
 impl SavepointEntry {
@@ -173,6 +181,8 @@ impl SavepointEntry {
             error: None,
             snapshot_name: None,
             labels: BTreeMap::new(),
+            size_bytes: None,
+            duration_ms: None,
         }
     }
 

@@ -6,7 +6,27 @@ use serde::Serialize;
 
 use super::settings::{ScheduleView, Setting, schedule_view};
 use crate::config::Layered;
+use crate::flink_rest::CheckpointBrief;
 use crate::history::{SavepointEntry, latest_completed};
+
+/// What Flink itself says about the job's state: the operator's copy of the latest checkpoint
+/// size and, through the JobManager's REST API, the latest completed checkpoint.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FlinkFacts {
+    /// `status.clusterInfo["state-size"]` in bytes (operator 1.11+, FlinkDeployments).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cluster_state_size: Option<u64>,
+    /// The newest completed checkpoint the JobManager reports.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub latest_checkpoint: Option<CheckpointBrief>,
+    /// Why the JobManager could not be asked, when it could not.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rest_unavailable: Option<String>,
+    /// Whether the JobManager answered (then a missing `latestCheckpoint` means: none yet).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub jobmanager_answered: bool,
+}
 
 /// A Kubernetes event about the described object.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -156,6 +176,8 @@ pub struct TargetDescription {
     pub operator_mode: OperatorMode,
     /// History summary (absent for session clusters).
     pub history: Option<HistorySummary>,
+    /// Checkpoint facts from Flink.
+    pub flink: FlinkFacts,
     /// Related events, oldest first.
     pub events: Vec<EventView>,
 }
@@ -181,6 +203,8 @@ pub struct TargetFacts<'a> {
     pub crd_served: bool,
     /// History, newest first (`None` for a session cluster).
     pub history: Option<&'a [SavepointEntry]>,
+    /// Checkpoint facts from Flink.
+    pub flink: FlinkFacts,
     /// Events.
     pub events: Vec<EventView>,
 }
@@ -199,6 +223,7 @@ pub fn describe_target(facts: TargetFacts<'_>) -> TargetDescription {
         settings,
         operator_mode,
         history: facts.history.map(summarize),
+        flink: facts.flink,
         events: facts.events,
     }
 }

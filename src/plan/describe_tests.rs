@@ -34,6 +34,7 @@ fn facts<'a>(conf: &'a FlatConfig, history: &'a [SavepointEntry], crd: bool) -> 
         layers: Layered::standalone(conf),
         crd_served: crd,
         history: Some(history),
+        flink: FlinkFacts::default(),
         events: vec![EventView {
             type_: "Warning".into(),
             reason: "SavepointError".into(),
@@ -118,4 +119,65 @@ fn snapshot_description_reports_status_fields_and_disposal() {
     let text = render_snapshot(&d);
     assert!(text.contains("disk full"), "{text}");
     assert!(text.contains("keeps the savepoint data"), "{text}");
+}
+
+#[test]
+fn flink_facts_show_the_latest_checkpoint_state_size_or_why_not() {
+    let conf = FlatConfig::default();
+    let history: Vec<SavepointEntry> = Vec::new();
+    let mut f = facts(&conf, &history, true);
+    f.flink = FlinkFacts {
+        cluster_state_size: Some(20_480),
+        latest_checkpoint: Some(crate::flink_rest::CheckpointBrief {
+            id: 12,
+            completed: None,
+            age_seconds: Some(90),
+            size_bytes: Some(14_179),
+            duration_ms: Some(30),
+            external_path: None,
+        }),
+        rest_unavailable: None,
+        jobmanager_answered: true,
+    };
+    let text = render_target(&describe_target(f));
+    assert!(text.contains("Checkpoints (Flink):"), "{text}");
+    assert!(text.contains("id 12, 90s ago, 13.8 KiB"), "{text}");
+    assert!(
+        text.contains("20.0 KiB (status.clusterInfo[\"state-size\"])"),
+        "{text}"
+    );
+
+    let mut f = facts(&conf, &history, true);
+    f.flink = FlinkFacts {
+        jobmanager_answered: true,
+        ..FlinkFacts::default()
+    };
+    let text = render_target(&describe_target(f));
+    assert!(
+        text.contains("<none> (the JobManager reports none)"),
+        "{text}"
+    );
+
+    let mut f = facts(&conf, &history, true);
+    f.flink = FlinkFacts {
+        rest_unavailable: Some("unreachable: proxy error 503".into()),
+        ..FlinkFacts::default()
+    };
+    let d = describe_target(f);
+    let text = render_target(&d);
+    assert!(text.contains("JobManager:"), "{text}");
+    assert!(
+        !text.contains("Latest completed:                <none> (the"),
+        "{text}"
+    );
+    let json = serde_json::to_value(&d).unwrap();
+    assert_eq!(
+        json["flink"]["restUnavailable"],
+        "unreachable: proxy error 503"
+    );
+    assert!(json["flink"].get("jobmanagerAnswered").is_none());
+
+    // nothing known: no section at all
+    let text = render_target(&describe_target(facts(&conf, &history, true)));
+    assert!(!text.contains("Checkpoints (Flink)"), "{text}");
 }

@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use super::describe::{EventView, TargetDescription};
+use super::describe::{EventView, FlinkFacts, TargetDescription};
 use super::describe_snapshot::SnapshotDescription;
 use super::settings::{ScheduleView, Setting};
 
@@ -151,8 +151,43 @@ pub fn render_target(d: &TargetDescription) -> String {
             );
         }
     }
+    render_flink(&mut out, &d.flink);
     render_events(&mut out, &d.events);
     out
+}
+
+fn render_flink(out: &mut String, f: &FlinkFacts) {
+    if f == &FlinkFacts::default() {
+        return;
+    }
+    out.push_str("Checkpoints (Flink):\n");
+    if let Some(c) = &f.latest_checkpoint {
+        let mut text = format!("id {}", c.id);
+        if let Some(age) = c.age_seconds {
+            text.push_str(&format!(", {} ago", crate::time::human_age(age)));
+        }
+        if let Some(size) = c.size_bytes {
+            text.push_str(&format!(", {}", crate::flink_rest::format_bytes(size)));
+        }
+        field(out, 2, "Latest completed:", &text);
+    } else if f.jobmanager_answered {
+        field(
+            out,
+            2,
+            "Latest completed:",
+            "<none> (the JobManager reports none)",
+        );
+    }
+    if let Some(size) = f.cluster_state_size {
+        let text = format!(
+            "{} (status.clusterInfo[\"state-size\"])",
+            crate::flink_rest::format_bytes(size)
+        );
+        field(out, 2, "State size:", &text);
+    }
+    if let Some(why) = &f.rest_unavailable {
+        field(out, 2, "JobManager:", why);
+    }
 }
 
 /// `describe flinkstatesnapshot/NAME`.

@@ -14,6 +14,7 @@
 //!   [`restore_copy`] a restore into a new job; [`restore_origin`] whether a savepoint belongs
 //!   to another job.
 //! * `prune*`: [`prune`] selects what `prune` and `delete` remove.
+//! * `status`: [`status`] judges how recoverable each job is (the verdict and its reasons).
 //! * `describe*`: [`describe`] (a target), [`describe_snapshot`] (one snapshot) and
 //!   [`describe_text`] (their text form).
 //!
@@ -30,12 +31,15 @@ pub mod restore_origin;
 pub mod schedule;
 pub mod schedule_error;
 pub mod settings;
+pub mod status;
 pub mod trigger;
 pub mod trigger_snapshot;
 pub mod wait;
 pub mod wait_status;
 
-pub use describe::{EventView, HistorySummary, OperatorMode, TargetDescription, describe_target};
+pub use describe::{
+    EventView, FlinkFacts, HistorySummary, OperatorMode, TargetDescription, describe_target,
+};
 pub use describe_snapshot::{SnapshotDescription, describe_snapshot};
 pub use nonce::{choose_nonce, nonce_merge_patch};
 pub use prune::{
@@ -51,11 +55,13 @@ pub use restore_origin::{
 };
 pub use schedule::{ConfigChange, ScheduleError, SchedulePlan, ScheduleRequest, plan_schedule};
 pub use settings::{ScheduleView, Setting, SettingSource, schedule_view};
+pub use status::{JobRecoverability, Reason, RestFacts, StatusFacts, Verdict, job_status};
 pub use trigger::{Method, Refusal, TriggerAction, TriggerInput, TriggerPlan, plan_trigger};
 pub use trigger_snapshot::{
     SnapshotOptions, build_snapshot, name_epoch_ms, parse_plugin_snapshot_name,
     plugin_snapshot_name,
 };
 pub use wait::{
-    WaitStatus, WaitSubject, evaluate, evaluate_nonce, evaluate_snapshot, latest_subject,
+    InFlight, WaitStatus, WaitSubject, evaluate, evaluate_nonce, evaluate_snapshot, in_flight,
+    latest_subject,
 };

@@ -244,3 +244,53 @@ fn from_entry(entry: &SavepointEntry) -> WaitStatus {
 #[cfg(test)]
 #[path = "wait_tests.rs"]
 mod tests;
+
+/// The awaited savepoint while it is being written: the operator reports a snapshot
+/// `IN_PROGRESS` or a legacy trigger in flight. Carries the operator's trigger time (when
+/// recorded), which is how the JobManager's in-progress savepoint is recognised (it has no path
+/// yet): see [`crate::flink_rest::CheckpointingStatistics::in_progress_savepoint`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct InFlight {
+    /// When the operator triggered it.
+    pub triggered: Option<Timestamp>,
+}
+
+/// [`InFlight`] when `subject` is being written now, `None` before the trigger and once it ended.
+pub fn in_flight(
+    subject: &WaitSubject,
+    target: Option<Target<'_>>,
+    snapshots: &[FlinkStateSnapshot],
+) -> Option<InFlight> {
+    let snapshot_in_flight = |s: &FlinkStateSnapshot| {
+        (s.state() == SnapshotState::InProgress).then(|| InFlight {
+            triggered: s.trigger_time(),
+        })
+    };
+    let info = target
+        .and_then(|t| t.job_status())
+        .and_then(|s| s.savepoint_info.as_ref());
+    match subject {
+        WaitSubject::Snapshot { name } => snapshots
+            .iter()
+            .find(|s| s.metadata.name.as_deref() == Some(name.as_str()))
+            .and_then(snapshot_in_flight),
+        WaitSubject::Nonce {
+            known_snapshots, ..
+        } => {
+            let target = target?;
+            if let Some(s) = nonce_snapshot(target, snapshots, known_snapshots) {
+                return snapshot_in_flight(s);
+            }
+            let info = info?;
+            (info.pending_trigger_id().is_some()
+                && info.trigger_type.clone() == Some(SnapshotTriggerType::Manual))
+            .then(|| InFlight {
+                triggered: info.trigger_time(),
+            })
+        }
+        WaitSubject::LegacyTrigger { trigger_id, since } => (info?.pending_trigger_id()
+            == Some(trigger_id.as_str()))
+        .then_some(InFlight { triggered: *since }),
+        WaitSubject::Recorded(_) => None,
+    }
+}

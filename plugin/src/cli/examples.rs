@@ -17,7 +17,11 @@ Examples:
   kubectl savepoint trigger app/orders --dry-run
 
   # Print only the FlinkStateSnapshot's name
-  kubectl savepoint trigger app/orders --method snapshot -o jsonpath='{.snapshot}'"
+  kubectl savepoint trigger app/orders --method snapshot -o jsonpath='{.snapshot}'
+
+  # Before an operator upgrade: a savepoint of every job labelled team=data in every
+  # namespace, waiting for all of them (the exit code is the worst outcome)
+  kubectl savepoint trigger -l team=data -A --wait"
         }
         "list" => {
             "\
@@ -53,7 +57,22 @@ Examples:
   kubectl savepoint wait app/orders
 
   # Wait at most 5 minutes for a FlinkStateSnapshot
-  kubectl savepoint wait flinkstatesnapshot/orders-sp-1767225600000 --timeout 5m"
+  kubectl savepoint wait flinkstatesnapshot/orders-sp-1767225600000 --timeout 5m
+
+  # Wait for the latest savepoint of every job labelled team=data
+  kubectl savepoint wait -l team=data"
+        }
+        "status" => {
+            "\
+Examples:
+  # How recoverable is every job in the current namespace?
+  kubectl savepoint status
+
+  # Every namespace; exit 1 when any job is not OK (for cron jobs and CI)
+  kubectl savepoint status -A --exit-code
+
+  # One job, as JSON
+  kubectl savepoint status app/orders -o json"
         }
         "schedule" => {
             "\

@@ -1,4 +1,4 @@
-//! Arguments of the savepoint commands: `trigger`, `list`, `wait`.
+//! Arguments of the savepoint commands: `trigger`, `list`, `wait`, `status`.
 
 use std::time::Duration;
 
@@ -138,6 +138,39 @@ pub struct ListArgs {
     /// After listing, watch for changes and print new or changed rows.
     #[arg(short = 'w', long)]
     pub watch: bool,
+}
+
+/// Recoverability per job: what it could be restored from now, and how old that is.
+///
+/// Per application and session job: the newest completed savepoint and its age, the last
+/// completed checkpoint and its age (from the JobManager, through the API server's service proxy),
+/// the next periodic savepoint due, the retention in force, how many MANUAL snapshots no operator
+/// cleanup will remove, savepoints that failed or were abandoned in the last 24 h, and a verdict
+/// (OK, WARNING, CRITICAL) with its reasons.
+///
+/// Without TARGET: every application and session job in the namespace (-A: all namespaces).
+/// TARGET: one or more app/NAME, job/NAME, session/NAME (its session jobs).
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    /// KIND/NAME… (or one KIND NAME).
+    #[arg(value_name = "TARGET")]
+    pub targets: Vec<String>,
+    /// Every namespace: the global `-A/--all-namespaces`, copied here by
+    /// [`super::try_parse_from`].
+    #[arg(skip)]
+    pub all_namespaces: bool,
+    /// Label selector for the FlinkDeployments/FlinkSessionJobs covered.
+    #[arg(short = 'l', long, value_name = "SELECTOR", value_parser = super::parse_label_selector)]
+    pub selector: Option<String>,
+    /// Output format (default: a table): json, yaml or jsonpath=TEMPLATE.
+    #[arg(short = 'o', long, value_parser = ObjectFormatParser, hide_possible_values = true, value_name = "FORMAT")]
+    pub output: Option<ObjectFormat>,
+    /// Omit the table header.
+    #[arg(long)]
+    pub no_headers: bool,
+    /// Exit 1 when any job's verdict is not OK (for cron jobs and CI).
+    #[arg(long)]
+    pub exit_code: bool,
 }
 
 /// `--type` values.

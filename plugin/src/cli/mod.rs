@@ -28,7 +28,7 @@ pub use common::{
     DryRun, DryRunArg, OBJECT_FORMATS, OUTPUT_FORMATS, ObjectFormat, OutputFormat, parse_age,
     parse_duration, parse_object_format, parse_output, parse_sort_by,
 };
-pub use jobs::{Format, ListArgs, Method, TriggerArgs, TypeFilter, WaitArgs};
+pub use jobs::{Format, ListArgs, Method, StatusArgs, TriggerArgs, TypeFilter, WaitArgs};
 pub use lifecycle::{
     CompletionArgs, CompletionShell, DeleteArgs, DescribeArgs, PruneArgs, RestoreArgs,
     ScheduleArgs, VersionArgs,
@@ -111,6 +111,7 @@ pub enum Command {
     Trigger(TriggerArgs),
     List(ListArgs),
     Wait(WaitArgs),
+    Status(StatusArgs),
     Schedule(ScheduleArgs),
     Restore(RestoreArgs),
     Delete(DeleteArgs),

@@ -136,6 +136,7 @@ pub fn check(matches: &ArgMatches, cli: &mut Cli) -> Result<(), String> {
             }
         }
         Command::Wait(args) => args.all_namespaces = all_namespaces,
+        Command::Status(args) => args.all_namespaces = all_namespaces,
         _ => {}
     }
     if all_namespaces && !matches!(name, "list" | "trigger" | "wait" | "status") {

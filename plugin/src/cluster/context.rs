@@ -29,6 +29,9 @@ pub struct Context {
 #[derive(Clone)]
 struct Connection {
     client: Client,
+    /// The same connection without kube-rs's retries of 429/503/504: for calls through the
+    /// service proxy, where a 503 means "no endpoint" and retrying only delays the answer.
+    rest_client: Client,
     namespace: String,
 }
 
@@ -56,13 +59,23 @@ impl Context {
         Context {
             global,
             out,
-            connection: OnceCell::new_with(Some(Connection { client, namespace })),
+            connection: OnceCell::new_with(Some(Connection {
+                rest_client: client.clone(),
+                client,
+                namespace,
+            })),
         }
     }
 
     /// The API client (built on first call).
     pub async fn client(&self) -> Result<Client> {
         Ok(self.connection().await?.client.clone())
+    }
+
+    /// The client for the Flink REST API through the service proxy: no retries (a 503 from the
+    /// proxy is a missing endpoint, not an overloaded API server).
+    pub async fn rest_client(&self) -> Result<Client> {
+        Ok(self.connection().await?.rest_client.clone())
     }
 
     /// The namespace: `-n`, else the kubeconfig context's namespace, else `default`.
@@ -77,12 +90,22 @@ impl Context {
                 let namespace = config.default_namespace.clone();
                 tracing::debug!(server = %config.cluster_url, namespace = %namespace, "client configuration");
                 let transport = TransportLayer::new(config.cluster_url.clone(), request_timeout(&self.global));
-                let client = ClientBuilder::try_from(config)
-                    .context("cannot create a Kubernetes client from the configuration")?
-                    .with_layer(&super::warnings::layer())
-                    .with_layer(&transport)
-                    .build();
-                Ok(Connection { client, namespace })
+                // The Flink REST calls go through the service proxy without kube-rs's 503 retries
+                // (kube-apiserver answers 503 while a Service has no ready JobManager).
+                let mut rest_config = config.clone();
+                rest_config.default_retry = false;
+                let build = |config: Config| -> Result<Client> {
+                    Ok(ClientBuilder::try_from(config)
+                        .context("cannot create a Kubernetes client from the configuration")?
+                        .with_layer(&super::warnings::layer())
+                        .with_layer(&transport)
+                        .build())
+                };
+                Ok(Connection {
+                    client: build(config)?,
+                    rest_client: build(rest_config)?,
+                    namespace,
+                })
             })
             .await
     }

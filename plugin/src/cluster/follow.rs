@@ -3,18 +3,25 @@
 //!
 //! Watches (no polling) the target object (a `metadata.name` field-selected watch) and, when the
 //! CRD exists, the namespace's FlinkStateSnapshots; every change re-evaluates the pure
-//! [`evaluate`]. Progress goes to stderr.
+//! [`evaluate`]. Progress goes to stderr. While the savepoint is being written, the JobManager's
+//! REST API (through the service proxy, [`FlinkRest`]) is asked every [`POLL`] how far it is
+//! (acknowledged subtasks, bytes persisted, elapsed); once it completed, for its size and duration.
+//! When that fails, one notice says why and following goes on without it.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use ::kube::runtime::{WatchStreamExt, watcher};
 use ::kube::{Api, Client};
 use flink_savepoint::crd::{FlinkDeployment, FlinkSessionJob, FlinkStateSnapshot};
-use flink_savepoint::plan::{WaitStatus, WaitSubject, evaluate};
+use flink_savepoint::flink_rest::{Completed, JobEndpoint, job_endpoint};
+use flink_savepoint::plan::{InFlight, WaitStatus, WaitSubject, evaluate, in_flight};
+use flink_savepoint::time::to_epoch_ms;
 use futures::{Stream, StreamExt, stream};
 
 use super::cache::{Cache, map_event};
 use super::discovery::list_all;
+use super::flink_rest::FlinkRest;
 use super::load::{Fetched, fetch_target};
 use crate::cli::{Kind, Target};
 use crate::error::{ApiOp, Error, Result, failed, status_code};
@@ -41,6 +48,66 @@ pub struct FollowSpec {
     /// Whether progress is shown on stderr (off when several savepoints are followed at once:
     /// the command reports them itself).
     pub progress: bool,
+    /// The JobManager REST client for progress, size and duration (`None`: without them).
+    pub rest: Option<Arc<FlinkRest>>,
+    /// Where the job's JobManager is, when known up front (a snapshot wait: no target is
+    /// watched); otherwise it comes from the watched target.
+    pub endpoint: Option<JobEndpoint>,
+}
+
+/// How a follow ended: the final status and, for a completed savepoint the JobManager still
+/// lists, its size and duration.
+#[derive(Debug)]
+pub struct Followed {
+    pub status: WaitStatus,
+    pub completed: Option<Completed>,
+}
+
+/// How often the JobManager is asked while a savepoint is in progress.
+pub const POLL: Duration = Duration::from_secs(1);
+
+/// The REST side of one follow: where the job is, and whether asking still makes sense.
+struct RestProbe {
+    rest: Option<Arc<FlinkRest>>,
+    endpoint: Option<JobEndpoint>,
+}
+
+impl RestProbe {
+    fn active(&self) -> Option<(&FlinkRest, &JobEndpoint)> {
+        Some((self.rest.as_deref()?, self.endpoint.as_ref()?))
+    }
+
+    /// Progress text of the in-flight savepoint, `None` when the JobManager does not show it.
+    async fn progress(&mut self, flight: InFlight, progress: &Progress) -> Option<String> {
+        let (rest, endpoint) = self.active()?;
+        match rest.checkpoints(endpoint).await {
+            Ok(stats) => stats
+                .in_progress_savepoint(flight.triggered.map(to_epoch_ms))
+                .and_then(|e| e.progress())
+                .map(|p| p.text()),
+            Err(err) => {
+                if let Some(notice) = rest.notice(&err) {
+                    progress.warn(&notice);
+                }
+                self.rest = None;
+                None
+            }
+        }
+    }
+
+    /// Size and duration of the completed savepoint at `location`, when the JobManager has it.
+    async fn completed(&mut self, location: &str, progress: &Progress) -> Option<Completed> {
+        let (rest, endpoint) = self.active()?;
+        match rest.checkpoints(endpoint).await {
+            Ok(stats) => stats.find_by_external_path(location)?.completed(),
+            Err(err) => {
+                if let Some(notice) = rest.notice(&err) {
+                    progress.warn(&notice);
+                }
+                None
+            }
+        }
+    }
 }
 
 /// Consecutive watch errors tolerated (with backoff) before giving up.
@@ -52,7 +119,7 @@ enum Update {
 }
 
 /// Follows until a final status; `Err(WaitTimeout)` (exit 3) when the timeout passes first.
-pub async fn follow(client: &Client, spec: &FollowSpec) -> Result<WaitStatus> {
+pub async fn follow(client: &Client, spec: &FollowSpec) -> Result<Followed> {
     tracing::debug!(subject = ?spec.subject, namespace = %spec.namespace, snapshot_crd = spec.snapshot_crd, timeout = ?spec.timeout, "following");
     if spec.progress {
         // Before the spinner shows: a Ctrl-C as soon as it does must know what to resume. (Several
@@ -98,6 +165,28 @@ async fn run(
     spec: &FollowSpec,
     progress: &mut Progress,
     last: &mut String,
+) -> Result<Followed> {
+    let mut probe = RestProbe {
+        rest: spec.rest.clone(),
+        endpoint: spec.endpoint.clone(),
+    };
+    let status = watch_loop(client, spec, progress, last, &mut probe).await?;
+    let completed = match &status {
+        WaitStatus::Completed {
+            location: Some(location),
+            ..
+        } => probe.completed(location, progress).await,
+        _ => None,
+    };
+    Ok(Followed { status, completed })
+}
+
+async fn watch_loop(
+    client: &Client,
+    spec: &FollowSpec,
+    progress: &mut Progress,
+    last: &mut String,
+    probe: &mut RestProbe,
 ) -> Result<WaitStatus> {
     let ns = spec.namespace.as_str();
     let config = match spec.watch_timeout {
@@ -111,7 +200,24 @@ async fn run(
     let mut target: Cache<Fetched> = Cache::new(spec.target.is_none());
     let mut snapshots: Cache<FlinkStateSnapshot> = Cache::new(!spec.snapshot_crd);
     let mut errors = 0u32;
-    while let Some(update) = updates.next().await {
+    let mut flight: Option<InFlight> = None;
+    let mut poll = tokio::time::interval(POLL);
+    poll.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        let update = tokio::select! {
+            update = updates.next() => match update {
+                Some(update) => update,
+                None => break,
+            },
+            _ = poll.tick(), if flight.is_some() && probe.active().is_some() => {
+                if let Some(f) = flight
+                    && let Some(text) = probe.progress(f, progress).await
+                {
+                    progress.update(&format!("{last}: {text}"));
+                }
+                continue;
+            }
+        };
         match update {
             Ok(Update::Target(event)) => target.apply(*event, Fetched::name),
             Ok(Update::Snapshot(event)) => {
@@ -132,7 +238,17 @@ async fn run(
         }
         let list: Vec<FlinkStateSnapshot> = snapshots.items.values().cloned().collect();
         let current = target.items.values().next();
-        let status = evaluate(&spec.subject, current.map(Fetched::target), &list);
+        let history_target = current.map(Fetched::target);
+        if probe.endpoint.is_none() {
+            probe.endpoint = history_target.and_then(job_endpoint);
+        }
+        let status = evaluate(&spec.subject, history_target, &list);
+        let now_in_flight = in_flight(&spec.subject, history_target, &list);
+        if now_in_flight.is_some() && flight.is_none() {
+            // ask at once, then every POLL
+            poll.reset_immediately();
+        }
+        flight = now_in_flight;
         match status {
             WaitStatus::Waiting(text) => {
                 progress.update(&text);

@@ -1,16 +1,21 @@
 //! `describe TARGET|SAVEPOINT`: everything about one target's savepoint setup or one savepoint.
 
-use flink_savepoint::crd::FlinkStateSnapshot;
+use flink_savepoint::crd::{FlinkDeployment, FlinkStateSnapshot};
+use flink_savepoint::flink_rest::{CheckpointBrief, job_endpoint};
 use flink_savepoint::history::is_savepoint_of;
 use flink_savepoint::plan::describe::TargetFacts;
 use flink_savepoint::plan::describe_text::{render_snapshot, render_target};
 use flink_savepoint::plan::prune::newest_completed;
-use flink_savepoint::plan::{SnapshotItem, describe_snapshot, describe_target};
+use flink_savepoint::plan::{FlinkFacts, SnapshotItem, describe_snapshot, describe_target};
+use jiff::Timestamp;
 
 use crate::cli::{DescribeArgs, Kind, Target, parse_target};
-use crate::cluster::{Context, events, get, load, snapshot_crd_served, snapshots_in, with_layers};
+use crate::cluster::{
+    Context, FlinkRest, Loaded, events, get, load, snapshot_crd_served, snapshots_in, with_layers,
+};
 use crate::error::Result;
 use crate::render::object;
+use crate::render::progress::warn;
 
 /// Runs the command.
 pub async fn run(args: DescribeArgs, ctx: &Context) -> Result<()> {
@@ -51,6 +56,7 @@ pub async fn run(args: DescribeArgs, ctx: &Context) -> Result<()> {
         ),
         _ => (None, None),
     };
+    let flink = flink_facts(ctx, &loaded).await?;
     let (own, cluster) = loaded.flat();
     let has_history = loaded.history_target().is_some();
     let description = with_layers(&own, cluster.as_ref(), |layers| {
@@ -66,6 +72,7 @@ pub async fn run(args: DescribeArgs, ctx: &Context) -> Result<()> {
             layers,
             crd_served: crd,
             history: has_history.then_some(history.as_slice()),
+            flink,
             events,
         })
     });
@@ -74,6 +81,37 @@ pub async fn run(args: DescribeArgs, ctx: &Context) -> Result<()> {
         None => render_target(&description),
     };
     ctx.out.write(&text)
+}
+
+/// The operator's `clusterInfo["state-size"]` and the JobManager's latest completed checkpoint
+/// (through the service proxy; when that fails, the cause, after one notice).
+async fn flink_facts(ctx: &Context, loaded: &Loaded) -> Result<FlinkFacts> {
+    let mut facts = FlinkFacts {
+        cluster_state_size: loaded
+            .deployment
+            .as_ref()
+            .and_then(FlinkDeployment::cluster_state_size),
+        ..FlinkFacts::default()
+    };
+    let Some(endpoint) = loaded.history_target().and_then(job_endpoint) else {
+        return Ok(facts);
+    };
+    let rest = FlinkRest::new(ctx.rest_client().await?, &ctx.global);
+    match rest.checkpoints(&endpoint).await {
+        Ok(stats) => {
+            facts.jobmanager_answered = true;
+            facts.latest_checkpoint = stats
+                .latest_completed_checkpoint()
+                .map(|c| CheckpointBrief::of(c, Timestamp::now()));
+        }
+        Err(err) => {
+            if let Some(notice) = rest.notice(&err) {
+                warn(&notice);
+            }
+            facts.rest_unavailable = Some(format!("unreachable: {}", err.short()));
+        }
+    }
+    Ok(facts)
 }
 
 async fn snapshot(args: &DescribeArgs, ctx: &Context, target: &Target) -> Result<()> {

@@ -2,15 +2,19 @@
 
 use std::collections::HashMap;
 
-use flink_savepoint::crd::SnapshotTriggerType;
-use flink_savepoint::history::SavepointEntry;
+use flink_savepoint::crd::{
+    FlinkDeployment, FlinkSessionJob, SnapshotTriggerType, Target as JobTarget, TargetRef,
+};
+use flink_savepoint::flink_rest::{JobEndpoint, annotate, job_endpoint};
 use flink_savepoint::history::listing::{ListFilter, STATE_VALUES, collect_entries, parse_state};
+use flink_savepoint::history::{EntryState, SavepointEntry};
 use jiff::Timestamp;
 
-use crate::cli::{JOBS_AND_SESSIONS, ListArgs, TypeFilter, parse_targets};
-use crate::cluster::{Context, Selection, discover_flink, watch, watch_timeout};
+use crate::cli::{JOBS_AND_SESSIONS, ListArgs, OutputFormat, TypeFilter, parse_targets};
+use crate::cluster::{Context, FlinkRest, Selection, discover_flink, watch, watch_timeout};
 use crate::error::{Result, failed, missing_crd_message, usage};
 use crate::render::list::{RenderOptions, render, render_change, row_key, sort_entries, table};
+use crate::render::progress::warn;
 
 /// Runs the command.
 pub async fn run(args: ListArgs, ctx: &Context) -> Result<()> {
@@ -53,6 +57,19 @@ pub async fn run(args: ListArgs, ctx: &Context) -> Result<()> {
     };
     let (deployments, jobs) = selection.select(deployments, jobs);
     let mut entries = collect_entries(&deployments, &jobs, &snapshots, &filter);
+    // Sizes and durations are in every format built on the -o json document, and in -o wide.
+    if matches!(
+        args.output,
+        Some(
+            OutputFormat::Wide
+                | OutputFormat::Json
+                | OutputFormat::Yaml
+                | OutputFormat::JsonPath(_)
+                | OutputFormat::CustomColumns(_)
+        )
+    ) {
+        with_rest_sizes(ctx, &deployments, &jobs, &mut entries).await?;
+    }
     if let Some(path) = &args.sort_by {
         entries = sort_entries(entries, path)?;
     }
@@ -90,6 +107,49 @@ pub async fn run(args: ListArgs, ctx: &Context) -> Result<()> {
         Ok(())
     })
     .await
+}
+
+/// SIZE and DURATION from the JobManagers' checkpoint histories (the jobs with a completed
+/// savepoint listed, asked concurrently); a failure prints one notice and leaves them blank.
+async fn with_rest_sizes(
+    ctx: &Context,
+    deployments: &[FlinkDeployment],
+    jobs: &[FlinkSessionJob],
+    entries: &mut [SavepointEntry],
+) -> Result<()> {
+    let wanted = |t: &TargetRef| {
+        entries.iter().any(|e| {
+            e.target.same_resource(t) && e.state == EntryState::Completed && e.location.is_some()
+        })
+    };
+    let endpoints: Vec<(TargetRef, JobEndpoint)> = deployments
+        .iter()
+        .filter(|d| !d.is_session_cluster())
+        .map(JobTarget::deployment)
+        .chain(jobs.iter().map(|j| JobTarget::session_job(j, None)))
+        .filter_map(|t| Some((t.target_ref(), job_endpoint(t)?)))
+        .filter(|(t, _)| wanted(t))
+        .collect();
+    if endpoints.is_empty() {
+        return Ok(());
+    }
+    let rest = FlinkRest::new(ctx.rest_client().await?, &ctx.global);
+    for (target, result) in rest.checkpoints_all(endpoints).await {
+        match result {
+            Ok(stats) => entries
+                .iter_mut()
+                .filter(|e| e.target.same_resource(&target))
+                .for_each(|e| {
+                    annotate(e, &stats);
+                }),
+            Err(err) => {
+                if let Some(notice) = rest.notice(&err) {
+                    warn(&notice);
+                }
+            }
+        }
+    }
+    Ok(())
 }
 
 fn fingerprint(entry: &SavepointEntry) -> String {

@@ -9,6 +9,7 @@ mod list;
 mod prune;
 mod restore;
 mod schedule;
+mod status;
 mod trigger;
 mod version;
 mod wait;
@@ -25,6 +26,7 @@ pub async fn run(command: Command, ctx: &Context) -> Result<()> {
         Command::Trigger(args) => trigger::run(args, ctx).await,
         Command::List(args) => list::run(args, ctx).await,
         Command::Wait(args) => wait::run(args, ctx).await,
+        Command::Status(args) => status::run(args, ctx).await,
         Command::Schedule(args) => schedule::run(args, ctx).await,
         Command::Restore(args) => restore::run(args, ctx).await,
         Command::Delete(args) => delete::run(args, ctx).await,

@@ -1,6 +1,7 @@
 //! `trigger TARGET`: request a savepoint of an application or a session job.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 use ::kube::Client;
 use flink_savepoint::crd::{FlinkStateSnapshot, SavepointFormatType};
@@ -17,8 +18,8 @@ use crate::cli::{
 };
 use crate::cluster::write::{create, merge_patch, retry_on_conflict};
 use crate::cluster::{
-    CONCURRENCY, Context, FollowSpec, batch_targets, discover_flink, fetch_target, follow,
-    snapshots_in, watch_timeout,
+    CONCURRENCY, Context, FlinkRest, FollowSpec, batch_targets, discover_flink, fetch_target,
+    follow, snapshots_in, watch_timeout,
 };
 use crate::error::{Result, usage};
 use crate::render::batch::{BatchRow, follow_hint, outcome, print_summary};
@@ -105,17 +106,31 @@ async fn run_one(args: TriggerArgs, ctx: &Context, target: Target) -> Result<()>
         describe: format!("savepoint of {target}"),
         watch_timeout: watch_timeout(&ctx.global),
         progress: true,
+        rest: Some(Arc::new(FlinkRest::new(
+            ctx.rest_client().await?,
+            &ctx.global,
+        ))),
+        endpoint: None,
     };
     let outcome = follow(&client, &spec).await;
     if let Some(format) = &args.output {
         info.result = Some(match &outcome {
-            Ok(status) => TriggerResult::from_status(status),
+            Ok(followed) => {
+                TriggerResult::from_status(&followed.status).with_completed(followed.completed)
+            }
             Err(err) => TriggerResult::from_status(&WaitStatus::Waiting(err.to_string())),
         });
         info.print(&ctx.out, Some(format))?;
-        return report(None, outcome?, &spec.describe);
+        let followed = outcome?;
+        return report(None, followed.status, followed.completed, &spec.describe);
     }
-    report(Some(&ctx.out), outcome?, &spec.describe)
+    let followed = outcome?;
+    report(
+        Some(&ctx.out),
+        followed.status,
+        followed.completed,
+        &spec.describe,
+    )
 }
 
 /// Several targets: the savepoints are requested concurrently ([`CONCURRENCY`] at a time), then
@@ -204,9 +219,12 @@ async fn run_batch(args: TriggerArgs, ctx: &Context, set: TargetSet) -> Result<(
                     snapshot_crd,
                     describe: format!("savepoint of {target}"),
                     watch_timeout: watch_timeout(&ctx.global),
+                    // The batch reports its own way: no spinner, no per-savepoint progress.
                     progress: false,
+                    rest: None,
+                    endpoint: None,
                 };
-                let row = row.waited(&follow(client, &spec).await);
+                let row = row.waited(&follow(client, &spec).await.map(|f| f.status));
                 let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
                 eprintln!("[{n}/{total}] {ns}/{target}: {}", row.result);
                 row

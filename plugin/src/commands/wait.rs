@@ -1,16 +1,20 @@
-//! `wait TARGET|flinkstatesnapshot/NAME…`: follow savepoints to their end.
+//! `wait TARGET|flinkstatesnapshot/NAME…`: follow savepoints to their end (one target, or several
+//! as a batch), with live progress from the JobManager where it can be reached.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use ::kube::Client;
+use flink_savepoint::crd::{FlinkStateSnapshot, JobKind};
+use flink_savepoint::flink_rest::{JobEndpoint, job_endpoint};
 use flink_savepoint::plan::WaitSubject;
 use flink_savepoint::plan::wait::latest_subject;
 use futures::{StreamExt, stream};
 
 use crate::cli::{JOBS_AND_SNAPSHOTS, Kind, Target, TargetSet, WaitArgs, target_set};
 use crate::cluster::{
-    CONCURRENCY, Context, FollowSpec, batch_targets, discover_flink, fetch_target, follow,
-    get_snapshot, snapshots_in, watch_timeout,
+    CONCURRENCY, Context, FlinkRest, FollowSpec, batch_targets, discover_flink, fetch_target,
+    follow, get_snapshot, snapshots_in, watch_timeout,
 };
 use crate::error::{Result, failed, missing_crd_message};
 use crate::render::batch::{BatchRow, outcome, print_summary};
@@ -28,11 +32,26 @@ pub async fn run(args: WaitArgs, ctx: &Context) -> Result<()> {
     let client = ctx.client().await?;
     let crds = discover_flink(&client).await?;
     let snapshot_crd = crds.has("flinkstatesnapshots");
+    let rest = Arc::new(FlinkRest::new(ctx.rest_client().await?, &ctx.global));
     if let TargetSet::One(target) = set {
         let ns = ctx.namespace().await?;
-        let spec = follow_spec(ctx, &client, &ns, &target, snapshot_crd, args.timeout).await?;
-        let status = follow(&client, &spec).await?;
-        return report(Some(&ctx.out), status, &spec.describe);
+        let spec = follow_spec(
+            ctx,
+            &client,
+            &ns,
+            &target,
+            snapshot_crd,
+            args.timeout,
+            &rest,
+        )
+        .await?;
+        let followed = follow(&client, &spec).await?;
+        return report(
+            Some(&ctx.out),
+            followed.status,
+            followed.completed,
+            &spec.describe,
+        );
     }
     let Some(targets) = batch_targets(ctx, &client, set).await? else {
         return Ok(());
@@ -42,18 +61,19 @@ pub async fn run(args: WaitArgs, ctx: &Context) -> Result<()> {
     let done = std::sync::atomic::AtomicUsize::new(0);
     let rows: Vec<BatchRow> = stream::iter(targets)
         .map(|(ns, target)| {
-            let (client, done) = (&client, &done);
+            let (client, done, rest) = (&client, &done, &rest);
             async move {
                 let row = BatchRow::new(&ns, target.to_string());
                 let left = deadline.saturating_duration_since(tokio::time::Instant::now());
-                let spec = match follow_spec(ctx, client, &ns, &target, snapshot_crd, left).await {
-                    Ok(spec) => FollowSpec {
-                        progress: false,
-                        ..spec
-                    },
-                    Err(err) => return row.error(&err),
-                };
-                let row = row.waited(&follow(client, &spec).await);
+                let spec =
+                    match follow_spec(ctx, client, &ns, &target, snapshot_crd, left, rest).await {
+                        Ok(spec) => FollowSpec {
+                            progress: false,
+                            ..spec
+                        },
+                        Err(err) => return row.error(&err),
+                    };
+                let row = row.waited(&follow(client, &spec).await.map(|f| f.status));
                 let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
                 eprintln!("[{n}/{total}] {ns}/{target}: {}", row.result);
                 row
@@ -74,7 +94,9 @@ async fn follow_spec(
     target: &Target,
     snapshot_crd: bool,
     timeout: Duration,
+    rest: &Arc<FlinkRest>,
 ) -> Result<FollowSpec> {
+    let mut endpoint = None;
     let (followed, subject, describe) = match target.kind {
         Kind::Snapshot => {
             if !snapshot_crd {
@@ -83,7 +105,8 @@ async fn follow_spec(
                     "flinkstatesnapshots",
                 )));
             }
-            get_snapshot(client, ns, &target.name).await?;
+            let snapshot = get_snapshot(client, ns, &target.name).await?;
+            endpoint = snapshot_endpoint(client, ns, &snapshot).await;
             (
                 None,
                 WaitSubject::Snapshot {
@@ -117,5 +140,32 @@ async fn follow_spec(
         describe,
         watch_timeout: watch_timeout(&ctx.global),
         progress: true,
+        rest: Some(rest.clone()),
+        endpoint,
     })
+}
+
+/// The JobManager endpoint of the job a snapshot belongs to (one GET of that job); `None` when
+/// it cannot be read: the wait then goes on without progress.
+async fn snapshot_endpoint(
+    client: &Client,
+    ns: &str,
+    snapshot: &FlinkStateSnapshot,
+) -> Option<JobEndpoint> {
+    let job = snapshot.job_reference()?;
+    let kind = match job.kind {
+        JobKind::FlinkSessionJob => Kind::SessionJob,
+        _ => Kind::Application,
+    };
+    let target = Target {
+        kind,
+        name: job.name,
+    };
+    match fetch_target(client, ns, &target).await {
+        Ok(fetched) => job_endpoint(fetched.target()),
+        Err(err) => {
+            tracing::debug!(error = %err, "cannot read the snapshot's job: no progress");
+            None
+        }
+    }
 }

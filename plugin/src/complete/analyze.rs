@@ -53,7 +53,7 @@ fn kinds_for(subcommand: &str) -> Vec<Kind> {
     use Kind::*;
     match subcommand {
         "trigger" | "restore" | "prune" => vec![Application, SessionJob],
-        "list" | "schedule" => vec![Application, SessionJob, SessionCluster],
+        "list" | "schedule" | "status" => vec![Application, SessionJob, SessionCluster],
         "wait" => vec![Application, SessionJob, Snapshot],
         "describe" => Kind::ALL.to_vec(),
         _ => Vec::new(),

@@ -27,6 +27,7 @@ fn first_word_completes_subcommands_with_descriptions() {
         "trigger",
         "list",
         "wait",
+        "status",
         "schedule",
         "restore",
         "delete",

@@ -5,6 +5,7 @@
 //! works unchanged with `-o jsonpath`, `-o custom-columns` and `--sort-by`.
 
 use flink_savepoint::crd::{GROUP, Kind};
+use flink_savepoint::flink_rest::{format_bytes, format_millis};
 use flink_savepoint::history::{EntrySource, SavepointEntry};
 use flink_savepoint::jsonpath::{Column, Template, column_text, sort_order};
 use flink_savepoint::time::to_iso;
@@ -92,6 +93,8 @@ pub fn headers(opts: &RenderOptions) -> Vec<&'static str> {
             "nonce",
             "triggered",
             "completed",
+            "size",
+            "duration",
             "error",
         ]);
     }
@@ -144,6 +147,8 @@ pub fn row(entry: &SavepointEntry, opts: &RenderOptions) -> Vec<String> {
             entry.nonce.map(|n| n.to_string()).unwrap_or_default(),
             entry.triggered.map(to_iso).unwrap_or_default(),
             entry.completed.map(to_iso).unwrap_or_default(),
+            entry.size_bytes.map(format_bytes).unwrap_or_default(),
+            entry.duration_ms.map(format_millis).unwrap_or_default(),
             entry.error.clone().unwrap_or_default(),
         ]);
     }
@@ -320,7 +325,7 @@ mod tests {
             lines
                 .next()
                 .unwrap()
-                .ends_with("AGE     LOCATION    SOURCE     FORMAT   NONCE    TRIGGERED              COMPLETED                     ERROR"),
+                .ends_with("AGE     LOCATION    SOURCE     FORMAT   NONCE    TRIGGERED              COMPLETED                     SIZE     DURATION   ERROR"),
             "{text}"
         );
         let row = lines.next().unwrap();

@@ -114,6 +114,14 @@ impl Progress {
         }
     }
 
+    /// Prints a warning (`Warning: …`) above the spinner, or as a plain line.
+    pub fn warn(&self, message: &str) {
+        match &self.spinner {
+            Some(bar) => bar.suspend(|| warn(message)),
+            None => warn(message),
+        }
+    }
+
     /// Stops the spinner (if any), leaving the terminal clean.
     pub fn finish(&mut self) {
         if let Some(bar) = self.spinner.take() {

@@ -1,5 +1,6 @@
 //! What `trigger` prints: the information needed to track the request.
 
+use flink_savepoint::flink_rest::Completed;
 use flink_savepoint::plan::WaitStatus;
 use serde::Serialize;
 use serde_json::Value;
@@ -72,6 +73,15 @@ pub struct TriggerResult {
     /// Operator error or timeout message.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// Full state size in bytes, as the JobManager reported it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub size_bytes: Option<u64>,
+    /// Bytes this savepoint wrote (the JobManager's `checkpointed_size`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub checkpointed_size_bytes: Option<u64>,
+    /// End-to-end duration in milliseconds, as the JobManager reported it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub duration_ms: Option<u64>,
 }
 
 impl TriggerResult {
@@ -92,7 +102,20 @@ impl TriggerResult {
             location,
             snapshot,
             error,
+            size_bytes: None,
+            checkpointed_size_bytes: None,
+            duration_ms: None,
         }
+    }
+
+    /// With the size and duration the JobManager reported (when it did).
+    pub fn with_completed(mut self, completed: Option<Completed>) -> Self {
+        if let Some(c) = completed {
+            self.size_bytes = Some(c.state_size);
+            self.checkpointed_size_bytes = Some(c.checkpointed_size);
+            self.duration_ms = Some(c.duration_ms);
+        }
+        self
     }
 }
 

@@ -2,20 +2,34 @@
 
 use std::time::Duration;
 
+use flink_savepoint::flink_rest::Completed;
 use flink_savepoint::plan::WaitStatus;
 
 use super::Sink;
 use crate::error::{Result, failed};
 
 /// Turns a final status into the command's result. Completion prints the location on `out`
-/// (when given; alone on its line, for scripts) and a summary on stderr; FAILED and ABANDONED
-/// become errors (exit 1) carrying the operator's message.
-pub fn report(out: Option<&Sink>, status: WaitStatus, describe: &str) -> Result<()> {
+/// (when given; alone on its line, for scripts) and a summary on stderr, with the size and
+/// duration the JobManager reported when known; FAILED and ABANDONED become errors (exit 1)
+/// carrying the operator's message.
+pub fn report(
+    out: Option<&Sink>,
+    status: WaitStatus,
+    completed: Option<Completed>,
+    describe: &str,
+) -> Result<()> {
     match status {
         WaitStatus::Completed { location, snapshot } => {
-            let via = snapshot
-                .map(|s| format!(" (FlinkStateSnapshot {s})"))
-                .unwrap_or_default();
+            let parts: Vec<String> = snapshot
+                .map(|s| format!("FlinkStateSnapshot {s}"))
+                .into_iter()
+                .chain(completed.map(|c| c.text()))
+                .collect();
+            let via = if parts.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", parts.join("; "))
+            };
             match (&location, out) {
                 (Some(location), Some(out)) => {
                     eprintln!("the {describe} completed{via}; location:");

@@ -123,6 +123,7 @@ impl SandboxBuilder {
             faults: Mutex::new(Vec::new()),
             shutdown: shutdown_rx.clone(),
             webhook_ca: self.webhook_ca,
+            job_managers: Mutex::new(Vec::new()),
         });
         let listener = TcpListener::bind(self.listen)
             .await
@@ -169,7 +170,13 @@ impl SandboxBuilder {
             sb.kubeconfig = out;
         }
         if let Some(cfg) = self.simulator {
-            sb.simulator = Some(crate::simulator::Simulator::start(sb.store.clone(), cfg));
+            let job_managers = std::sync::Arc::new(crate::simulator::JobManagers::default());
+            sb.serve_job_managers(job_managers.clone());
+            sb.simulator = Some(crate::simulator::Simulator::start(
+                sb.store.clone(),
+                cfg,
+                job_managers,
+            ));
         }
         tracing::info!(url = %sb.url, kubeconfig = %sb.kubeconfig.display(), "sandbox API server started");
         Ok(sb)
@@ -195,6 +202,17 @@ impl Sandbox {
     /// Start configuring a sandbox.
     pub fn builder() -> SandboxBuilder {
         SandboxBuilder::default()
+    }
+
+    /// Answer the service proxy route (`/api/v1/namespaces/{ns}/services/{cluster}-rest:rest/proxy/…`)
+    /// from `job_managers` (a simulator's [`crate::Simulator::job_managers`]; the in-process simulator's
+    /// are registered at start). Without any, that route answers 404 like a missing Service.
+    pub fn serve_job_managers(&self, job_managers: Arc<crate::simulator::JobManagers>) {
+        self.state
+            .job_managers
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(job_managers);
     }
 
     /// Base URL (`https://127.0.0.1:PORT`).

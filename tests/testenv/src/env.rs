@@ -58,11 +58,13 @@ const FLINK_KINDS: [&str; 3] = [
 ];
 
 /// The sandbox twin of the `flink-savepoint-viewer` ClusterRole (`manifests/plugin-rbac/viewer.yaml`),
-/// which the real tier binds to the viewer: read the Flink kinds, list events and namespaces.
+/// which the real tier binds to the viewer: read the Flink kinds, list events and namespaces, get
+/// `services/proxy` (the JobManager REST API).
 fn viewer_permissions() -> Permissions {
     Permissions::none()
         .allow(&["get", "list", "watch"], &FLINK_KINDS)
         .allow(&["list"], &["events", "namespaces"])
+        .allow(&["get"], &["services/proxy"])
 }
 
 /// The sandbox twin of the `flink-savepoint-operator` ClusterRole (`manifests/plugin-rbac/operator.yaml`):

@@ -60,6 +60,8 @@ pub(crate) struct AppState {
     pub shutdown: tokio::sync::watch::Receiver<bool>,
     /// Extra CA certificates (PEM) trusted for every webhook call, besides each webhook's `caBundle`.
     pub webhook_ca: Vec<String>,
+    /// Simulated JobManagers behind the service proxy route.
+    pub job_managers: Mutex<Vec<Arc<crate::simulator::JobManagers>>>,
 }
 
 /// A parsed resource request.
@@ -224,9 +226,98 @@ async fn route(st: &Arc<AppState>, path: &str, req: Req) -> (Response, Option<St
         ["apis", g, v] => (disc(discovery::resource_list(defs, g, v)), None),
         ["openapi", "v3"] => (json_response(200, &openapi::root(defs), &[]), None),
         ["openapi", "v3", rest @ ..] => (disc(openapi::group_version(defs, &rest.join("/"))), None),
+        [
+            "api",
+            "v1",
+            "namespaces",
+            ns,
+            "services",
+            service,
+            "proxy",
+            rest @ ..,
+        ] => service_proxy(st, ns, service, rest, &req),
         ["api", "v1", rest @ ..] => resource(st, "", "v1", rest, req).await,
         ["apis", g, v, rest @ ..] => resource(st, g, v, rest, req).await,
         _ => (error_response(&ApiError::unknown_resource()), None),
+    }
+}
+
+/// `GET /api/v1/namespaces/{ns}/services/{name}[:port]/proxy/<path>`, as kube-apiserver authorizes it
+/// (`get` on `services/proxy`) and answers when nothing serves the Service (kube-apiserver 1.37: 503
+/// `no endpoints available for service "x"`, also for a Service that does not exist); the answers come
+/// from the registered simulated JobManagers (`<cluster>-rest`, port `rest`).
+fn service_proxy(
+    st: &AppState,
+    ns: &str,
+    service: &str,
+    rest: &[&str],
+    req: &Req,
+) -> (Response, Option<String>) {
+    let verb = match req.method.as_str() {
+        "GET" => "get",
+        "POST" => "create",
+        "PUT" => "update",
+        "PATCH" => "patch",
+        "DELETE" => "delete",
+        _ => return (error_response(&ApiError::method_not_allowed()), None),
+    };
+    if !req
+        .user
+        .permissions
+        .allows(verb, "services/proxy", Some(ns))
+    {
+        let message = format!(
+            "services \"{service}\" is forbidden: User \"{}\" cannot {verb} resource \"services/proxy\" in API group \"\" in the namespace \"{ns}\"",
+            req.user.name
+        );
+        let err = ApiError::new(
+            403,
+            "Forbidden",
+            message,
+            Some(serde_json::json!({"name": service, "kind": "services"})),
+        );
+        return (error_response(&err), Some(verb.to_string()));
+    }
+    // `name`, `name:port` or `scheme:name:port`
+    let parts: Vec<&str> = service.split(':').collect();
+    let (name, port) = match parts.as_slice() {
+        [name] => (*name, None),
+        [name, port] => (*name, Some(*port)),
+        [_, name, port] => (*name, Some(*port)),
+        _ => ("", None),
+    };
+    let cluster = name.strip_suffix("-rest");
+    let not_found = || {
+        ApiError::new(
+            503,
+            "ServiceUnavailable",
+            format!("no endpoints available for service \"{name}\""),
+            None,
+        )
+    };
+    let (Some(cluster), true) = (cluster, port.is_none_or(|p| p == "rest" || p == "8081")) else {
+        return (error_response(&not_found()), Some(verb.to_string()));
+    };
+    if verb != "get" {
+        return (
+            json_response(
+                405,
+                &serde_json::json!({"errors": ["Not allowed in the sandbox"]}),
+                &[],
+            ),
+            Some(verb.to_string()),
+        );
+    }
+    let path = format!("/{}", rest.join("/"));
+    let managers = st
+        .job_managers
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .clone();
+    let answer = managers.iter().find_map(|jm| jm.answer(ns, cluster, &path));
+    match answer {
+        Some((code, body)) => (json_response(code, &body, &[]), Some(verb.to_string())),
+        None => (error_response(&not_found()), Some(verb.to_string())),
     }
 }
 

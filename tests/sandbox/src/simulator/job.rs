@@ -216,7 +216,66 @@ pub(super) fn reconcile(ctx: &Ctx, obj: &Value) -> bool {
     } else if has_job {
         legacy::cancel_pending(ctx, obj, &spec, &mut status, generation);
     }
+    observe_rest(ctx, &kind, &ns, &name, &spec, &conf, &mut status);
     write(ctx, obj, plural, &ns, status)
+}
+
+/// Keeps the simulated JobManager in step with the status: the cluster's `-rest` Service exists, the job
+/// of `jobStatus.jobId` has its state, and with `execution.checkpointing.interval` it checkpoints; a
+/// FlinkDeployment's `status.clusterInfo["state-size"]` is the latest checkpoint's size (operator 1.11+).
+fn observe_rest(
+    ctx: &Ctx,
+    kind: &str,
+    ns: &str,
+    name: &str,
+    spec: &Value,
+    conf: &FlatConfig,
+    status: &mut Value,
+) {
+    let cluster = if kind == "FlinkSessionJob" {
+        match s(spec, "/deploymentName") {
+            Some(d) => d.to_string(),
+            None => return,
+        }
+    } else {
+        ctx.rest.cluster_up(ns, name);
+        name.to_string()
+    };
+    let Some(job_id) = s(status, "/jobStatus/jobId").map(str::to_string) else {
+        return;
+    };
+    let state = s(status, "/jobStatus/state")
+        .unwrap_or("CREATED")
+        .to_string();
+    let job_name = s(status, "/jobStatus/jobName").unwrap_or(name).to_string();
+    let start = s(status, "/jobStatus/startTime")
+        .and_then(|t| t.parse::<i64>().ok())
+        .unwrap_or(ctx.now_ms);
+    let interval = conf
+        .get("execution.checkpointing.interval")
+        .and_then(|v| flink_savepoint::grammar::parse_duration(v).ok())
+        .and_then(|d| i64::try_from(d.as_millis()).ok());
+    let size = ctx
+        .rest
+        .observe_job(ns, &cluster, (&job_id, &job_name, &state, start), interval);
+    if kind == "FlinkDeployment"
+        && let Some(size) = size
+    {
+        status["clusterInfo"]["state-size"] = json!(size.to_string());
+    }
+}
+
+/// The cluster whose JobManager runs `target`'s job (a session job's `spec.deploymentName`) and the job id.
+pub(super) fn rest_job(target: &Value) -> Option<(String, String)> {
+    let cluster = if target.get("kind").and_then(Value::as_str) == Some("FlinkSessionJob") {
+        s(target, "/spec/deploymentName")?
+    } else {
+        s(target, "/metadata/name")?
+    };
+    Some((
+        cluster.to_string(),
+        s(target, "/status/jobStatus/jobId")?.to_string(),
+    ))
 }
 
 fn triggers(

@@ -27,6 +27,7 @@ mod finalizer;
 mod history;
 mod job;
 mod legacy;
+pub mod rest;
 mod snapshot;
 pub mod support;
 
@@ -40,6 +41,7 @@ use tokio::task::JoinHandle;
 
 pub use api::{ClusterApi, HttpApi};
 pub use config::SimulatorConfig;
+pub use rest::JobManagers;
 
 use crate::store::Store;
 
@@ -50,6 +52,7 @@ struct Inner {
     now_ms: Mutex<i64>,
     periodic: Mutex<HashMap<String, i64>>,
     pass: Mutex<()>,
+    rest: Arc<JobManagers>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -64,6 +67,8 @@ pub(crate) struct Ctx<'a> {
     pub start_ms: i64,
     periodic: &'a Mutex<HashMap<String, i64>>,
     crd_served: bool,
+    /// The simulated JobManagers' REST state (see [`rest`]).
+    pub rest: &'a JobManagers,
 }
 
 impl Ctx<'_> {
@@ -89,7 +94,7 @@ pub struct Simulator {
 
 impl Simulator {
     /// In-process against the sandbox's store (deterministic `step`/`advance` when not autonomous).
-    pub(crate) fn start(store: Store, cfg: SimulatorConfig) -> Self {
+    pub(crate) fn start(store: Store, cfg: SimulatorConfig, rest: Arc<JobManagers>) -> Self {
         let (tx, rx) = mpsc::channel(1);
         let mut changes = store.subscribe();
         let forward = async move {
@@ -105,7 +110,7 @@ impl Simulator {
             }
         };
         let forward = cfg.autonomous.then(|| tokio::spawn(forward));
-        let mut sim = Self::with_api(Arc::new(store), cfg, rx);
+        let mut sim = Self::with_api(Arc::new(store), cfg, rx, rest);
         sim.forward = forward;
         sim
     }
@@ -151,6 +156,7 @@ impl Simulator {
                 ..cfg
             },
             rx,
+            Arc::default(),
         );
         sim.forward = forward;
         sim
@@ -160,8 +166,10 @@ impl Simulator {
         store: Arc<dyn ClusterApi>,
         cfg: SimulatorConfig,
         changes: mpsc::Receiver<()>,
+        rest: Arc<JobManagers>,
     ) -> Self {
         let start_ms = jiff::Timestamp::now().as_millisecond();
+        rest.set_now(start_ms);
         let inner = Arc::new(Inner {
             store,
             cfg,
@@ -169,6 +177,7 @@ impl Simulator {
             now_ms: Mutex::new(start_ms),
             periodic: Mutex::new(HashMap::new()),
             pass: Mutex::new(()),
+            rest,
         });
         let (stop_tx, stop_rx) = watch::channel(false);
         let task = inner
@@ -181,6 +190,12 @@ impl Simulator {
             task,
             forward: None,
         }
+    }
+
+    /// The simulated JobManagers' REST API (what the sandbox's service proxy route answers; register a
+    /// connected simulator's with [`crate::Sandbox::serve_job_managers`]).
+    pub fn job_managers(&self) -> Arc<JobManagers> {
+        self.inner.rest.clone()
     }
 
     /// Current simulated time.
@@ -246,7 +261,22 @@ fn step(inner: &Inner) -> usize {
         start_ms: inner.start_ms,
         periodic: &inner.periodic,
         crd_served: inner.store.served("flinkstatesnapshots"),
+        rest: &inner.rest,
     };
+    inner.rest.set_now(now_ms);
+    let deployments: Vec<(String, String)> = inner
+        .store
+        .list("flinkdeployments", None)
+        .iter()
+        .filter(|d| d.pointer("/metadata/deletionTimestamp").is_none())
+        .filter_map(|d| {
+            Some((
+                support::s(d, "/metadata/namespace")?.to_string(),
+                support::s(d, "/metadata/name")?.to_string(),
+            ))
+        })
+        .collect();
+    inner.rest.retain_clusters(&deployments);
     let mut writes = 0;
     for _ in 0..10 {
         let mut changed = 0;

@@ -41,6 +41,7 @@ pub(super) fn reconcile(ctx: &Ctx, snap: &Value) -> bool {
         .unwrap_or_default()
         .to_string();
     let target = ctx.store.get(plural_of(&kind), &ns, &target_name);
+    let snap_name = s(snap, "/metadata/name").unwrap_or_default().to_string();
     let state = s(&status, "/state").unwrap_or("").to_string();
     let mut event: Option<(&str, &str, String)> = None;
 
@@ -89,6 +90,20 @@ pub(super) fn reconcile(ctx: &Ctx, snap: &Value) -> bool {
                         status["state"] = json!("IN_PROGRESS");
                         status["triggerId"] = json!(random_hex(32));
                         status["triggerTimestamp"] = json!(iso(now));
+                        if let Some((cluster, job_id)) = super::job::rest_job(t) {
+                            let format = s(snap, "/spec/savepoint/formatType")
+                                .unwrap_or("CANONICAL")
+                                .to_string();
+                            ctx.rest.savepoint_started(
+                                &ns,
+                                &cluster,
+                                &job_id,
+                                &snap_name,
+                                &format,
+                                i64::try_from(ctx.cfg.savepoint_duration.as_millis())
+                                    .unwrap_or(i64::MAX),
+                            );
+                        }
                         if let Some(m) = status.as_object_mut() {
                             m.remove("error");
                         }
@@ -108,6 +123,10 @@ pub(super) fn reconcile(ctx: &Ctx, snap: &Value) -> bool {
                         let msg = format!(
                             "Savepoint failed for {kind} {target_name} (simulated failure)"
                         );
+                        if let Some((cluster, job_id)) = super::job::rest_job(t) {
+                            ctx.rest
+                                .savepoint_failed(&ns, &cluster, &job_id, &snap_name, &msg);
+                        }
                         fail(&mut status, now, &msg);
                         event = Some(("Warning", "SavepointError", msg));
                     } else if due {
@@ -118,8 +137,13 @@ pub(super) fn reconcile(ctx: &Ctx, snap: &Value) -> bool {
                             })
                             .unwrap_or_default();
                         let job_id = s(t, "/status/jobStatus/jobId").unwrap_or("00000000");
+                        let path = savepoint_location(&dir, job_id);
+                        if let Some((cluster, job_id)) = super::job::rest_job(t) {
+                            ctx.rest
+                                .savepoint_completed(&ns, &cluster, &job_id, &snap_name, &path);
+                        }
                         status["state"] = json!("COMPLETED");
-                        status["path"] = json!(savepoint_location(&dir, job_id));
+                        status["path"] = json!(path);
                         status["resultTimestamp"] = json!(iso(now));
                     }
                 }

@@ -68,10 +68,14 @@ impl DemoEnv {
             client,
             SimulatorConfig {
                 time_scale: 20.0,
+                // a minute of simulated time (3 s real): long enough to show the JobManager's progress
+                savepoint_duration: std::time::Duration::from_secs(60),
                 ..SimulatorConfig::default()
             },
             None,
         );
+        // the sandbox's service proxy route answers from the emulator's simulated JobManagers
+        sandbox.serve_job_managers(emulator.job_managers());
 
         let cert = TestCert::generate(&["127.0.0.1", "localhost"])?;
         std::fs::write(work.join("tls.crt"), &cert.cert_pem)?;

@@ -146,12 +146,12 @@ pub async fn run(env: &DemoEnv) -> anyhow::Result<()> {
 
     sh.section(
         "3. Trigger savepoints and wait for them",
-        "The default method bumps spec.job.savepointTriggerNonce (guarded by resourceVersion);\n--method snapshot creates a FlinkStateSnapshot.",
+        "The default method bumps spec.job.savepointTriggerNonce (guarded by resourceVersion);\n--method snapshot creates a FlinkStateSnapshot. While it is written, the JobManager's progress\n(through the API server's service proxy); at the end, its size and duration.",
     );
     sh.run(
         "kubectl savepoint trigger app/orders-app -n analytics --wait --timeout 60s",
         Expect::Success,
-        &["s3://my-bucket/flink-savepoints"],
+        &["s3://my-bucket/flink-savepoints", "subtasks acknowledged"],
     )
     .await?;
     sh.run(
@@ -209,6 +209,17 @@ pub async fn run(env: &DemoEnv) -> anyhow::Result<()> {
         "kubectl savepoint describe app/orders-app -n analytics",
         Expect::Success,
         &["orders-app"],
+    )
+    .await?;
+
+    sh.section(
+        "7. Recoverability at a glance",
+        "Per job: newest savepoint, last checkpoint, next periodic savepoint, retention, MANUAL\nsnapshots no cleanup removes, recent failures, and a verdict (--exit-code for cron and CI).",
+    );
+    sh.run(
+        "kubectl savepoint status -n analytics",
+        Expect::Success,
+        &["app/orders-app", "job/clicks-job", "VERDICT"],
     )
     .await?;
     Ok(())

@@ -779,6 +779,45 @@ async fn the_template_engine_prints_what_kubectl_prints_for_the_same_document(en
             .unwrap_or_else(|e| panic!("{template}: {e}"));
         assert_eq!(ours, theirs.stdout, "{template}");
     }
+    // Templates kubectl cannot parse are refused in the same words.
+    for template in [
+        "{.items",
+        "{.items[0}",
+        "{.items[x]}",
+        "{.a,.b}",
+        "{..a....b}",
+        r#"{.items[?(@.metadata.name=~"sp-1")].metadata.name}"#,
+    ] {
+        let theirs = plain_kubectl(
+            env.kubeconfig(),
+            &[
+                "get",
+                "flinkstatesnapshots",
+                "-n",
+                ns,
+                "-o",
+                &format!("jsonpath={template}"),
+            ],
+        )
+        .await;
+        assert_ne!(theirs.code, 0, "{template}");
+        let ours = kubectl(
+            env.kubeconfig(),
+            &["list", "-n", ns, "-o", &format!("jsonpath={template}")],
+        )
+        .await;
+        ours.expect(2);
+        let message = theirs
+            .stderr
+            .trim()
+            .trim_start_matches("error: ")
+            .to_owned();
+        assert!(
+            ours.stderr.contains(&message),
+            "{template}: ours {} theirs {message}",
+            ours.stderr
+        );
+    }
 }
 
 /// `-o custom-columns` cells and alignment against kubectl's, for the same document.
@@ -795,7 +834,7 @@ async fn custom_columns_print_what_kubectl_prints_for_the_same_document(env: Env
     for spec in [
         "NAME:.metadata.name,STATE:.status.state",
         "B:.spec.backoffLimit,NAME:.metadata.name,E:.status.error",
-        "name:{.metadata.name},LABELS:.metadata.labels,REF:.spec.jobReference.*",
+        "name:{.metadata.name},LABELS:.metadata.labels,REF:.spec.jobReference.name",
         "X:.status.missing,Y:.kind",
     ] {
         let theirs = plain_kubectl(

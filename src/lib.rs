@@ -9,9 +9,9 @@ pub mod flink_rest;
 pub mod grammar;
 pub mod history;
 pub mod jsonpath;
-pub mod lifecycle;
+pub mod location;
 pub mod patch;
-pub mod savepoint;
+pub mod plan;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
 pub mod time;

@@ -5,8 +5,9 @@ use std::path::{Path, PathBuf};
 
 use flink_savepoint::flink_rest::{
     self, CheckpointStatus, CheckpointType, FlinkRestError, JobState, QueueStatus, SavepointFormat,
-    SavepointOutcome, normalize_location, same_location,
+    SavepointOutcome,
 };
+use flink_savepoint::location::{normalize_location, same_location};
 use proptest::prelude::*;
 
 fn fixtures_root() -> PathBuf {

@@ -815,7 +815,7 @@ fn entries_serialize_as_camel_case_json_with_iso_times_and_omit_unknown_fields()
 
 mod properties {
     use super::*;
-    use flink_savepoint::history::normalize_location;
+    use flink_savepoint::location::normalize_location;
     use proptest::prelude::*;
 
     const LOCATIONS: [&str; 4] = [

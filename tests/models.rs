@@ -645,7 +645,7 @@ mod snapshot_names {
     use flink_savepoint::crd::{
         SnapshotTriggerType, SnapshotType, operator_snapshot_name, parse_operator_snapshot_name,
     };
-    use flink_savepoint::history::normalize_location;
+    use flink_savepoint::location::normalize_location;
 
     #[test]
     fn operator_names_are_built_and_parsed_back() {

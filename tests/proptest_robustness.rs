@@ -9,8 +9,9 @@
 use flink_savepoint::{
     admission::{Decision, Phase, Policy, ReviewContext, SessionLookup, review},
     config::{flatten, flatten_value, options, remove_option, set_option},
+    crd::Target,
     crd::{FlinkDeployment, FlinkSessionJob, FlinkStateSnapshot},
-    history::{HistoryTarget, savepoint_history},
+    history::savepoint_history,
 };
 use kube::core::{
     DynamicObject,
@@ -291,12 +292,12 @@ proptest! {
         if session_job {
             let Ok(job) = serde_json::from_value::<FlinkSessionJob>(target) else { return Ok(()) };
             let tref = job.target_ref();
-            let entries = savepoint_history(HistoryTarget::SessionJob(&job), &snapshots);
+            let entries = savepoint_history(Target::session_job(&job, None), &snapshots);
             prop_assert!(entries.iter().all(|e| e.target == tref));
         } else {
             let Ok(dep) = serde_json::from_value::<FlinkDeployment>(target) else { return Ok(()) };
             let tref = dep.target_ref();
-            let entries = savepoint_history(HistoryTarget::Deployment(&dep), &snapshots);
+            let entries = savepoint_history(Target::deployment(&dep), &snapshots);
             prop_assert!(entries.iter().all(|e| e.target == tref));
         }
     }

@@ -13,25 +13,36 @@ on_both_backends!(
     large_namespaces_are_read_in_pages,
     session_target_lists_its_session_jobs_and_filters_apply,
     watch_prints_new_rows_as_they_appear,
-    a_malformed_label_selector_is_refused_by_the_server,
+    a_malformed_label_selector_is_refused_before_any_request,
 );
 
-/// `-l` goes to the API server as it is: a malformed selector is its 400, in its words.
-async fn a_malformed_label_selector_is_refused_by_the_server(env: Env) {
+/// `-l` is parsed locally with the API server's selector grammar: a malformed selector is a usage
+/// error (exit 2) in the server's words, and no request is made.
+async fn a_malformed_label_selector_is_refused_before_any_request(env: Env) {
     put_app(&env, "orders").await;
+    if let Some(sb) = env.sandbox_ref() {
+        sb.clear_requests();
+    }
     for (selector, message) in [
-        (
-            "a=b=c",
-            "found '=', expected: ',' or 'end of string' (HTTP 400, BadRequest)",
-        ),
+        ("a=b=c", "found '=', expected: ',' or 'end of string'"),
         (
             "team in (",
-            "unable to parse requirement: found '', expected: ',', ')' or identifier (HTTP 400, BadRequest)",
+            "unable to parse requirement: found '', expected: ',', ')' or identifier",
         ),
     ] {
         let out = kubectl(env.kubeconfig(), &["list", "-n", env.ns(), "-l", selector]).await;
-        out.expect(1);
+        out.expect(2);
         assert!(out.stderr.contains(message), "{selector}: {}", out.stderr);
+        assert!(
+            out.stderr.contains(&format!(
+                "invalid value '{selector}' for '--selector <SELECTOR>'"
+            )),
+            "{selector}: {}",
+            out.stderr
+        );
+    }
+    if let Some(sb) = env.sandbox_ref() {
+        assert!(sb.requests().is_empty(), "no request: {:?}", sb.requests());
     }
 }
 

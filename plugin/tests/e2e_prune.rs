@@ -35,7 +35,7 @@ async fn the_operator_role_may_prune_and_the_viewer_may_not(env: Env) {
     assert_eq!(out.code, 1, "{out:?}");
     assert!(
         out.stderr
-            .contains("forbidden: user \"viewer\" cannot delete"),
+            .contains("Error from server (Forbidden): flinkstatesnapshots.flink.apache.org \""),
         "{}",
         out.stderr
     );

@@ -2,7 +2,7 @@
 
 use kube::core::{DynamicObject, admission::AdmissionRequest};
 
-use crate::crd::GROUP;
+use crate::crd::{GROUP, Kind};
 
 /// The three Flink kinds the policy handles.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -24,29 +24,27 @@ impl FlinkKind {
         if req.kind.group != GROUP {
             return None;
         }
-        match req.kind.kind.as_str() {
-            "FlinkDeployment" => Some(Self::Deployment),
-            "FlinkSessionJob" => Some(Self::SessionJob),
-            "FlinkStateSnapshot" => Some(Self::StateSnapshot),
-            _ => None,
+        Self::ALL
+            .into_iter()
+            .find(|kind| kind.crd_kind().api_kind() == req.kind.kind)
+    }
+
+    /// The [`Kind`] whose `kind` and plural this is (a FlinkDeployment of either mode).
+    fn crd_kind(self) -> Kind {
+        match self {
+            Self::Deployment => Kind::Application,
+            Self::SessionJob => Kind::SessionJob,
+            Self::StateSnapshot => Kind::Snapshot,
         }
     }
 
     /// Kind name.
     pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Deployment => "FlinkDeployment",
-            Self::SessionJob => "FlinkSessionJob",
-            Self::StateSnapshot => "FlinkStateSnapshot",
-        }
+        self.crd_kind().api_kind()
     }
 
     /// Plural resource name (as in webhook `rules`).
     pub fn plural(self) -> &'static str {
-        match self {
-            Self::Deployment => "flinkdeployments",
-            Self::SessionJob => "flinksessionjobs",
-            Self::StateSnapshot => "flinkstatesnapshots",
-        }
+        self.crd_kind().plural()
     }
 }

@@ -5,12 +5,8 @@
 
 use super::{context::SessionLookup, findings::Findings, policy::FailSafe, view::cluster_config};
 use crate::config::options::SAVEPOINT_DIR;
+use crate::location::same_location;
 use serde_json::Value;
-
-/// Directory comparison ignores trailing slashes (`s3://b/sp/` = `s3://b/sp`).
-fn same_dir(a: &str, b: &str) -> bool {
-    a.trim().trim_end_matches('/') == b.trim().trim_end_matches('/')
-}
 
 /// Checks a CREATE of the snapshot `display` with raw `spec`.
 pub fn check(
@@ -37,7 +33,7 @@ pub fn check(
             let config = cluster_config(deployment);
             let cluster_name = deployment.metadata.name.as_deref().unwrap_or("<unnamed>");
             let dir = config.lookup(&SAVEPOINT_DIR).map(|found| found.value);
-            if dir.is_some_and(|dir| same_dir(dir, path)) {
+            if dir.is_some_and(|dir| same_location(dir, path)) {
                 return;
             }
             let expected = match dir {

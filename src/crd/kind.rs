@@ -93,6 +93,31 @@ impl fmt::Display for Kind {
 mod tests {
     use super::*;
 
+    /// The names written here are the ones the CRD types derive (`#[kube(kind, plural)]`), so
+    /// the tools and the generated manifests cannot disagree.
+    #[test]
+    fn kind_and_plural_match_the_crd_types() {
+        use kube::Resource;
+        for kind in Kind::ALL {
+            let (api_kind, plural) = match kind {
+                Kind::Application | Kind::SessionCluster => (
+                    crate::crd::deployment::FlinkDeployment::kind(&()),
+                    crate::crd::deployment::FlinkDeployment::plural(&()),
+                ),
+                Kind::SessionJob => (
+                    crate::crd::session_job::FlinkSessionJob::kind(&()),
+                    crate::crd::session_job::FlinkSessionJob::plural(&()),
+                ),
+                Kind::Snapshot => (
+                    crate::crd::snapshot::FlinkStateSnapshot::kind(&()),
+                    crate::crd::snapshot::FlinkStateSnapshot::plural(&()),
+                ),
+            };
+            assert_eq!(kind.api_kind(), api_kind, "{kind}");
+            assert_eq!(kind.plural(), plural, "{kind}");
+        }
+    }
+
     #[test]
     fn applications_and_session_clusters_are_both_flinkdeployments() {
         assert_eq!(Kind::SessionCluster.api_kind(), "FlinkDeployment");

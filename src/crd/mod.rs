@@ -16,6 +16,7 @@ mod names;
 mod reconciliation;
 mod session_job;
 mod snapshot;
+mod subject;
 mod target;
 
 pub use deployment::{FlinkDeployment, FlinkDeploymentSpec, FlinkDeploymentStatus};
@@ -40,4 +41,5 @@ pub use snapshot::{
     CheckpointSpec, FlinkStateSnapshot, FlinkStateSnapshotSpec, FlinkStateSnapshotStatus,
     JobReference, SavepointSpec,
 };
+pub use subject::Target;
 pub use target::TargetRef;

@@ -4,18 +4,15 @@
 use std::collections::HashMap;
 
 use super::entry::{EntrySource, EntryState, SavepointEntry};
-use super::normalize_location;
-use super::target::HistoryTarget;
+use crate::crd::Target;
 use crate::crd::{LAST_STATE_SENTINEL, Savepoint, SavepointInfo, SnapshotTriggerType, TargetRef};
+use crate::location::normalize_location;
 
 /// The requested-nonce entry and the legacy pending trigger.
 ///
 /// A MANUAL legacy trigger in flight *is* the requested nonce (the operator copies the nonce
 /// into `lastReconciledSpec` only on completion), so the two are merged into one pending entry.
-pub(super) fn requested_and_pending(
-    target: &HistoryTarget<'_>,
-    tref: &TargetRef,
-) -> Vec<SavepointEntry> {
+pub(super) fn requested_and_pending(target: &Target<'_>, tref: &TargetRef) -> Vec<SavepointEntry> {
     let requested = target.requested_nonce();
     let info = target.job_status().and_then(|s| s.savepoint_info.as_ref());
     let pending = info.and_then(|i| i.pending_trigger_id().map(|id| (i, id)));
@@ -131,7 +128,7 @@ fn disambiguate_ids(entries: &mut [SavepointEntry]) {
 /// `jobStatus.upgradeSavepointPath` as an entry, unless it is empty, the last-state sentinel,
 /// or already the location of another entry.
 pub(super) fn upgrade_path(
-    target: &HistoryTarget<'_>,
+    target: &Target<'_>,
     tref: &TargetRef,
     others: &[SavepointEntry],
 ) -> Option<SavepointEntry> {

@@ -13,8 +13,8 @@
 
 mod entry;
 mod legacy;
+pub mod listing;
 mod snapshots;
-mod target;
 
 use std::cmp::Ordering;
 
@@ -22,9 +22,9 @@ use jiff::Timestamp;
 
 pub use entry::{EntrySource, EntryState, SavepointEntry, latest_completed};
 pub use snapshots::{find_nonce_snapshot, is_savepoint_of};
-pub use target::HistoryTarget;
 
-use crate::crd::FlinkStateSnapshot;
+use crate::crd::{FlinkStateSnapshot, Target};
+use crate::location::normalize_location;
 
 /// Builds the savepoint history of `target` from its own status and `snapshots` (which may
 /// contain unrelated objects; only savepoints referencing the target are used).
@@ -33,7 +33,7 @@ use crate::crd::FlinkStateSnapshot;
 /// completion time, then snapshot creation time) newest first, entries without any time last,
 /// ties broken by id — fully deterministic.
 pub fn savepoint_history<'a>(
-    target: impl Into<HistoryTarget<'a>>,
+    target: impl Into<Target<'a>>,
     snapshots: &[FlinkStateSnapshot],
 ) -> Vec<SavepointEntry> {
     let target = target.into();
@@ -94,13 +94,4 @@ fn compare(
         })
         .then_with(|| a.1.id.cmp(&b.1.id))
         .then_with(|| a.1.source.as_str().cmp(b.1.source.as_str()))
-}
-
-/// Location comparison key: `file:///x` and `file:/x` are the same path, trailing `/` ignored.
-pub fn normalize_location(location: &str) -> String {
-    let trimmed = location.trim().trim_end_matches('/');
-    match trimmed.strip_prefix("file:///") {
-        Some(rest) => format!("file:/{rest}"),
-        None => trimmed.to_owned(),
-    }
 }

@@ -11,8 +11,15 @@
 
 use std::fmt;
 
+use kube::core::{
+    DynamicObject,
+    admission::{AdmissionRequest, AdmissionReview},
+};
 use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
+
+/// The only AdmissionReview version served (the configurations ask for `[v1]`).
+pub const ADMISSION_API_VERSION: &str = "admission.k8s.io/v1";
 
 /// What to keep of a JSON value.
 #[derive(Debug, Clone, Copy)]
@@ -83,6 +90,29 @@ pub fn trimmed_review(body: &[u8], opt_out_key: &str) -> Result<Value, serde_jso
     .deserialize(&mut de)?;
     de.end()?;
     Ok(value)
+}
+
+/// The request of an `admission.k8s.io/v1` AdmissionReview body, decoded through
+/// [`trimmed_review`]; `Err` is the message of the 400 answer.
+pub fn admission_request(
+    body: &[u8],
+    opt_out_key: &str,
+) -> Result<AdmissionRequest<DynamicObject>, String> {
+    let invalid =
+        |error: serde_json::Error| format!("body is not a valid AdmissionReview: {error}");
+    // Only the fields the policy reads are built; the rest of the body is skipped.
+    let trimmed = trimmed_review(body, opt_out_key).map_err(invalid)?;
+    let review: AdmissionReview<DynamicObject> =
+        serde_json::from_value(trimmed).map_err(invalid)?;
+    if review.types.api_version != ADMISSION_API_VERSION || review.types.kind != "AdmissionReview" {
+        return Err(format!(
+            "unsupported {} {:?}: only kind AdmissionReview, apiVersion {ADMISSION_API_VERSION} is served",
+            review.types.kind, review.types.api_version
+        ));
+    }
+    review
+        .try_into()
+        .map_err(|_| "AdmissionReview has no `request`".to_owned())
 }
 
 /// Discards a value the policy does not read, through `deserialize_any` so that serde_json's nesting

@@ -22,10 +22,7 @@ use axum::{
 use flink_savepoint::admission::{
     self, Decision, FlinkKind, Phase, ReviewContext, SessionLookup, lookup_need,
 };
-use kube::core::{
-    DynamicObject,
-    admission::{AdmissionRequest, AdmissionReview},
-};
+use kube::core::{DynamicObject, admission::AdmissionRequest};
 use serde_json::json;
 
 use crate::{
@@ -41,8 +38,7 @@ pub const MAX_BODY_BYTES: usize = 4 * 1024 * 1024;
 /// An oversize body is read and discarded up to this many bytes before the 413 is sent, so that
 /// HTTP/2 clients receive the Status rather than a stream reset while still sending.
 pub const OVERSIZE_DRAIN_BYTES: usize = 4 * MAX_BODY_BYTES;
-/// The only AdmissionReview version served (the configurations ask for `[v1]`).
-pub const ADMISSION_API_VERSION: &str = "admission.k8s.io/v1";
+pub use crate::decode::ADMISSION_API_VERSION;
 /// Paths served on the HTTPS port.
 pub const VALIDATE_PATH: &str = "/validate";
 /// Paths served on the HTTPS port.
@@ -212,31 +208,8 @@ fn decode(
             "Content-Type must be application/json".to_owned(),
         ));
     }
-    let invalid = |error: serde_json::Error| {
-        (
-            StatusCode::BAD_REQUEST,
-            format!("body is not a valid AdmissionReview: {error}"),
-        )
-    };
-    // Only the fields the policy reads are built; the rest of the body is skipped.
-    let trimmed = crate::decode::trimmed_review(body, opt_out_key).map_err(invalid)?;
-    let review: AdmissionReview<DynamicObject> =
-        serde_json::from_value(trimmed).map_err(invalid)?;
-    if review.types.api_version != ADMISSION_API_VERSION || review.types.kind != "AdmissionReview" {
-        return Err((
-            StatusCode::BAD_REQUEST,
-            format!(
-                "unsupported {} {:?}: only kind AdmissionReview, apiVersion {ADMISSION_API_VERSION} is served",
-                review.types.kind, review.types.api_version
-            ),
-        ));
-    }
-    review.try_into().map_err(|_| {
-        (
-            StatusCode::BAD_REQUEST,
-            "AdmissionReview has no `request`".to_owned(),
-        )
-    })
+    crate::decode::admission_request(body, opt_out_key)
+        .map_err(|message| (StatusCode::BAD_REQUEST, message))
 }
 
 fn handle(phase: Phase, state: &AppState, headers: &HeaderMap, body: &[u8]) -> Response {

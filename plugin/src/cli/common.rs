@@ -24,7 +24,7 @@ pub enum DryRun {
 #[derive(Debug, Clone, Copy, Default, Args)]
 pub struct DryRunArg {
     /// Only print (client) or only validate on the server (server); nothing is persisted.
-    #[arg(long = "dry-run", value_enum, num_args = 0..=1, default_value_t = DryRun::None,
+    #[arg(long = "dry-run", value_enum, ignore_case = true, num_args = 0..=1, default_value_t = DryRun::None,
           default_missing_value = "client", require_equals = true, value_name = "MODE")]
     pub dry_run: DryRun,
 }

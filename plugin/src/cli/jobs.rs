@@ -21,10 +21,10 @@ pub struct TriggerArgs {
     #[arg(value_name = "TARGET", num_args = 1..=2, required = true)]
     pub target: Vec<String>,
     /// How to request the savepoint.
-    #[arg(long, value_enum, default_value_t = Method::Nonce)]
+    #[arg(long, value_enum, ignore_case = true, default_value_t = Method::Nonce)]
     pub method: Method,
     /// Savepoint format (--method snapshot only; the nonce uses the operator's configured format).
-    #[arg(long, value_enum)]
+    #[arg(long, value_enum, ignore_case = true)]
     pub format: Option<Format>,
     /// Dispose the savepoint data when the FlinkStateSnapshot is deleted (--method snapshot).
     #[arg(long, action = ArgAction::Set, default_value_t = true, value_name = "BOOL")]
@@ -89,18 +89,19 @@ pub struct ListArgs {
     /// KIND/NAME ... or KIND NAME ... (optional).
     #[arg(value_name = "TARGET", num_args = 0..)]
     pub target: Vec<String>,
-    /// List across all namespaces.
-    #[arg(short = 'A', long)]
+    /// List across all namespaces: the global `-A/--all-namespaces` (accepted before or after
+    /// `list`), copied here by [`super::try_parse_from`].
+    #[arg(skip)]
     pub all_namespaces: bool,
     /// Only these trigger types (repeatable or comma-separated).
-    #[arg(long = "type", value_enum, value_delimiter = ',')]
+    #[arg(long = "type", value_enum, ignore_case = true, value_delimiter = ',')]
     pub types: Vec<TypeFilter>,
     /// Only these states (repeatable or comma-separated), e.g. completed,failed.
     #[arg(long = "state", value_delimiter = ',', value_name = "STATE")]
     pub states: Vec<String>,
     /// Label selector (kubectl's syntax: a=b,c!=d,e in (f,g),!h) for the FlinkDeployments and
     /// FlinkSessionJobs whose savepoints are listed; not with a TARGET.
-    #[arg(short = 'l', long, value_name = "SELECTOR")]
+    #[arg(short = 'l', long, value_name = "SELECTOR", value_parser = super::parse_label_selector)]
     pub selector: Option<String>,
     /// Output format: json, yaml, name, wide, jsonpath=TEMPLATE, jsonpath-file=PATH,
     /// custom-columns=SPEC or custom-columns-file=PATH (kubectl's syntax; templates apply to the

@@ -165,7 +165,7 @@ pub struct VersionArgs {
 #[derive(Debug, Args)]
 pub struct CompletionArgs {
     /// The shell.
-    #[arg(value_enum)]
+    #[arg(value_enum, ignore_case = true)]
     pub shell: CompletionShell,
 }
 

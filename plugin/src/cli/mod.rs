@@ -1,8 +1,12 @@
 //! Command line: the argument types of every subcommand, and nothing else (this layer calls no
 //! other part of the plugin except the exit-code help text).
 //!
-//! kubectl passes no flags to plugins, so [`GlobalArgs`] re-implements the standard set. They are
-//! `global`, i.e. accepted before or after the subcommand.
+//! kubectl passes no flags to plugins, so [`GlobalArgs`] re-implements the standard set (with
+//! `-A` and kubectl's `-v`). They are `global`, i.e. accepted before or after the subcommand.
+//!
+//! [`try_parse_from`] is the one way in: clap, then the checks clap cannot express (`validate`:
+//! flags that do not apply to the chosen method or command, `--dry-run server`), with the label
+//! selector grammar of `selector` as `-l`'s value parser. All of them exit 2 before any request.
 //!
 //! Adding a subcommand: a clap `Args` struct in [`jobs`] or [`lifecycle`] (its doc comment is the
 //! command's help), one line in the `Command` enum below, and a file in `crate::commands` with
@@ -12,7 +16,9 @@ mod common;
 mod examples;
 pub mod jobs;
 pub mod lifecycle;
+mod selector;
 pub mod target;
+mod validate;
 
 use std::time::Duration;
 
@@ -27,6 +33,7 @@ pub use lifecycle::{
     CompletionArgs, CompletionShell, DeleteArgs, DescribeArgs, PruneArgs, RestoreArgs,
     ScheduleArgs, VersionArgs,
 };
+pub use selector::parse_label_selector;
 pub use target::{
     JOBS_AND_SESSIONS, JOBS_AND_SNAPSHOTS, Kind, Target, aliases, kind_from_alias, parse_target,
     parse_targets,
@@ -83,6 +90,19 @@ pub struct GlobalArgs {
     /// Bearer token for authentication to the API server.
     #[arg(long, global = true, value_name = "TOKEN")]
     pub token: Option<String>,
+    /// All namespaces (`list`); like kubectl, accepted before or after the subcommand.
+    #[arg(short = 'A', long, global = true)]
+    pub all_namespaces: bool,
+    /// Log verbosity on stderr (kubectl's -v): 0 none (default), 1-3 warnings, 4-5 the plugin's
+    /// decisions, 6-7 each request (method, URL, status, time), 8 client-library debug, 9 all.
+    #[arg(
+        short = 'v',
+        long = "v",
+        global = true,
+        value_name = "LEVEL",
+        default_value_t = 0
+    )]
+    pub verbosity: u8,
 }
 
 /// The subcommands.
@@ -113,18 +133,21 @@ pub fn display_name(argv0: &str) -> String {
     }
 }
 
-/// The full command definition: every subcommand's help ends with its examples and the exit
-/// codes.
-pub fn command() -> clap::Command {
-    Cli::command().mut_subcommands(|sub| {
-        let examples = examples::examples(sub.get_name());
-        sub.after_help(format!("{examples}\n\n{EXIT_CODES_HELP}"))
-    })
+/// The clap command, with help text naming the plugin as the user invoked it (`argv0`); every
+/// subcommand's help ends with its examples and the exit codes.
+pub fn command(argv0: &str) -> clap::Command {
+    Cli::command()
+        .bin_name(display_name(argv0))
+        .mut_subcommands(|sub| {
+            let examples = examples::examples(sub.get_name());
+            sub.after_help(format!("{examples}\n\n{EXIT_CODES_HELP}"))
+        })
 }
 
-/// Parses the command line, with help text naming the plugin as the user invoked it.
-/// On `--help`, `--version` or a usage error this prints and exits (usage errors exit 2).
-pub fn parse_from<I, T>(args: I) -> Cli
+/// Parses and checks the command line: clap's own errors, then the mistakes clap cannot see
+/// (a flag that does not apply to the chosen method or command, `--dry-run server` written
+/// with a space, ...). Every such error exits 2 before any request is made.
+pub fn try_parse_from<I, T>(args: I) -> Result<Cli, clap::Error>
 where
     I: IntoIterator<Item = T>,
     T: Into<std::ffi::OsString> + Clone,
@@ -134,13 +157,30 @@ where
         .first()
         .map(|a| a.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let matches = command()
-        .bin_name(display_name(&argv0))
-        .get_matches_from(args);
-    match Cli::from_arg_matches(&matches) {
-        Ok(cli) => cli,
-        Err(err) => err.exit(),
+    let mut cmd = command(&argv0);
+    let words: Vec<String> = args
+        .iter()
+        .skip(1)
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    if let Err(message) = validate::raw_words(&words) {
+        return Err(cmd.error(clap::error::ErrorKind::ValueValidation, message));
     }
+    let matches = cmd.try_get_matches_from_mut(args)?;
+    let mut cli = Cli::from_arg_matches(&matches)?;
+    if let Err(message) = validate::check(&matches, &mut cli) {
+        return Err(cmd.error(clap::error::ErrorKind::ArgumentConflict, message));
+    }
+    Ok(cli)
+}
+
+/// [`try_parse_from`], printing and exiting on `--help`, `--version` or a usage error (exit 2).
+pub fn parse_from<I, T>(args: I) -> Cli
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    try_parse_from(args).unwrap_or_else(|err| err.exit())
 }
 
 #[cfg(test)]
@@ -187,6 +227,36 @@ mod tests {
     }
 
     #[test]
+    fn all_namespaces_and_verbosity_work_before_the_subcommand() {
+        let cli = try_parse_from(["kubectl-savepoint", "-A", "-v", "6", "list"]).unwrap();
+        assert_eq!(cli.global.verbosity, 6);
+        match cli.command {
+            Command::List(args) => assert!(args.all_namespaces),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn mistakes_clap_cannot_see_are_usage_errors() {
+        for args in [
+            &["trigger", "app/x", "--dry-run", "server"][..],
+            &["trigger", "app/x", "--backoff-limit", "1"][..],
+            &["trigger", "app/x", "--timeout", "1m"][..],
+            &["wait", "app/x", "-A"][..],
+            &["list", "-l", "a=b=c"][..],
+        ] {
+            let err =
+                try_parse_from(std::iter::once("kubectl-savepoint").chain(args.iter().copied()))
+                    .unwrap_err();
+            assert_eq!(err.exit_code(), 2, "{args:?}");
+        }
+        assert!(
+            try_parse_from(["kubectl-savepoint", "trigger", "app/x", "--dry-run=SERVER"]).is_ok(),
+            "values ignore case"
+        );
+    }
+
+    #[test]
     fn help_documents_exit_codes() {
         let help = Cli::command().render_long_help().to_string();
         assert!(help.contains("Exit codes:"), "{help}");
@@ -195,7 +265,7 @@ mod tests {
 
     #[test]
     fn every_subcommand_help_has_kubectl_style_examples() {
-        let mut root = command();
+        let mut root = command("kubectl-savepoint");
         for sub in root.get_subcommands_mut() {
             let name = sub.get_name().to_owned();
             let help = sub.render_long_help().to_string();

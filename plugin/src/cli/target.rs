@@ -103,6 +103,11 @@ pub fn describe_kinds(allowed: &[Kind]) -> String {
 pub fn parse_target(words: &[String], allowed: &[Kind]) -> Result<Target, UsageError> {
     let (kind_text, name) = match words {
         [single] => match single.split_once('/') {
+            Some((kind, "")) => {
+                return Err(UsageError(format!(
+                    "target {single:?} has no name: use {kind}/NAME (or {kind} NAME)"
+                )));
+            }
             Some((kind, name)) => (kind.to_string(), name.to_string()),
             None => {
                 return Err(UsageError(format!(
@@ -243,6 +248,16 @@ mod tests {
     fn kind_not_accepted_by_the_command_is_rejected() {
         let err = parse_target(&words(&["flinksnp/x"]), JOBS_AND_SESSIONS).unwrap_err();
         assert!(err.0.contains("accepted kinds"), "{}", err.0);
+    }
+
+    #[test]
+    fn a_kind_without_a_name_says_so() {
+        let err = parse_target(&words(&["flinkdeployment/"]), &Kind::ALL).unwrap_err();
+        assert!(
+            err.0.contains("has no name: use flinkdeployment/NAME"),
+            "{}",
+            err.0
+        );
     }
 
     #[test]

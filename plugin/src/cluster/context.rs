@@ -12,6 +12,7 @@ use ::kube::{Client, Config};
 use anyhow::{Context as _, Result};
 use tokio::sync::OnceCell;
 
+use super::transport::TransportLayer;
 use crate::cli::GlobalArgs;
 use crate::render::Sink;
 
@@ -49,10 +50,9 @@ impl Context {
         default_namespace: &str,
         out: Sink,
     ) -> Self {
-        let namespace = global
-            .namespace
-            .clone()
-            .unwrap_or_else(|| default_namespace.to_string());
+        let namespace = explicit_namespace(&global)
+            .unwrap_or(default_namespace)
+            .to_string();
         Context {
             global,
             out,
@@ -75,9 +75,12 @@ impl Context {
             .get_or_try_init(|| async {
                 let config = build_config(&self.global).await?;
                 let namespace = config.default_namespace.clone();
+                tracing::debug!(server = %config.cluster_url, namespace = %namespace, "client configuration");
+                let transport = TransportLayer::new(config.cluster_url.clone(), request_timeout(&self.global));
                 let client = ClientBuilder::try_from(config)
                     .context("cannot create a Kubernetes client from the configuration")?
                     .with_layer(&super::warnings::layer())
+                    .with_layer(&transport)
                     .build();
                 Ok(Connection { client, namespace })
             })
@@ -93,23 +96,57 @@ pub async fn build_config(global: &GlobalArgs) -> Result<Config> {
         user: global.user.clone(),
     };
     let mut config = match load_kubeconfig(global)? {
-        Some(kubeconfig) => Config::from_custom_kubeconfig(kubeconfig, &options)
-            .await
-            .context("cannot use the kubeconfig")?,
-        None => match &global.server {
-            Some(server) => Config::new(
-                server
-                    .parse()
-                    .with_context(|| format!("invalid --server URL {server:?}"))?,
-            ),
-            None => Config::incluster().context(
-                "no kubeconfig found (--kubeconfig, $KUBECONFIG, ~/.kube/config) \
-                 and not running inside a cluster",
-            )?,
-        },
+        Some(kubeconfig) => {
+            check_names(&kubeconfig, &options)?;
+            Config::from_custom_kubeconfig(kubeconfig, &options)
+                .await
+                .context("cannot use the kubeconfig")?
+        }
+        None => {
+            // Named kubeconfig entries cannot exist without a kubeconfig.
+            check_names(&Kubeconfig::default(), &options)?;
+            match &global.server {
+                Some(server) => Config::new(
+                    server
+                        .parse()
+                        .with_context(|| format!("invalid --server URL {server:?}"))?,
+                ),
+                // kubectl: no kubeconfig at all means the in-cluster service account, else
+                // http://localhost:8080 (and its "connection to the server localhost:8080 was
+                // refused").
+                None => match Config::incluster() {
+                    Ok(config) => config,
+                    Err(err) => {
+                        tracing::debug!(error = %err, "no kubeconfig and not in a cluster: using http://localhost:8080 as kubectl does");
+                        Config::new(http::Uri::from_static("http://localhost:8080"))
+                    }
+                },
+            }
+        }
     };
     apply_overrides(&mut config, global)?;
     Ok(config)
+}
+
+/// `--context`, `--cluster` and `--user` must name entries of the kubeconfig; kubectl's words
+/// when they do not (kube-rs would silently ignore an unknown `--user`).
+fn check_names(kubeconfig: &Kubeconfig, options: &KubeConfigOptions) -> Result<()> {
+    if let Some(context) = &options.context
+        && !kubeconfig.contexts.iter().any(|c| &c.name == context)
+    {
+        anyhow::bail!("context was not found for specified context: {context}");
+    }
+    if let Some(cluster) = &options.cluster
+        && !kubeconfig.clusters.iter().any(|c| &c.name == cluster)
+    {
+        anyhow::bail!("no server found for cluster {cluster:?}");
+    }
+    if let Some(user) = &options.user
+        && !kubeconfig.auth_infos.iter().any(|u| &u.name == user)
+    {
+        anyhow::bail!("auth info {user:?} does not exist");
+    }
+    Ok(())
 }
 
 /// Applies the flags that override the kubeconfig.
@@ -138,16 +175,26 @@ pub fn apply_overrides(config: &mut Config, global: &GlobalArgs) -> Result<()> {
     if !global.as_group.is_empty() {
         config.auth_info.impersonate_groups = Some(global.as_group.clone());
     }
-    if let Some(timeout) = global.request_timeout {
-        let timeout = (!timeout.is_zero()).then_some(timeout);
+    if global.request_timeout.is_some() {
+        let timeout = request_timeout(global);
         config.read_timeout = timeout;
         config.write_timeout = timeout;
         config.connect_timeout = timeout;
     }
-    if let Some(namespace) = &global.namespace {
-        config.default_namespace = namespace.clone();
+    if let Some(namespace) = explicit_namespace(global) {
+        config.default_namespace = namespace.to_string();
     }
     Ok(())
+}
+
+/// `-n NAMESPACE`, except `-n ""`, which kubectl reads as "the context's namespace".
+fn explicit_namespace(global: &GlobalArgs) -> Option<&str> {
+    global.namespace.as_deref().filter(|ns| !ns.is_empty())
+}
+
+/// `--request-timeout` as a limit (`0` and absent mean none, as in kubectl).
+fn request_timeout(global: &GlobalArgs) -> Option<std::time::Duration> {
+    global.request_timeout.filter(|t| !t.is_zero())
 }
 
 /// The server-side timeout for watch requests: half of `--request-timeout` (at least 1 s), so
@@ -165,12 +212,17 @@ pub fn watch_timeout(global: &GlobalArgs) -> Option<u32> {
 /// `--kubeconfig`, else `$KUBECONFIG` (merged list), else `~/.kube/config` if it exists.
 fn load_kubeconfig(global: &GlobalArgs) -> Result<Option<Kubeconfig>> {
     if let Some(path) = &global.kubeconfig {
+        if !path.exists() {
+            // kubectl's words for a missing --kubeconfig.
+            anyhow::bail!("stat {}: no such file or directory", path.display());
+        }
         return Kubeconfig::read_from(path)
             .map(Some)
             .with_context(|| format!("cannot read kubeconfig {}", path.display()));
     }
-    if let Some(merged) = Kubeconfig::from_env().context("cannot read the files in $KUBECONFIG")? {
-        return Ok(Some(merged));
+    // An empty KUBECONFIG is no KUBECONFIG (kubectl then reads ~/.kube/config).
+    if let Some(list) = std::env::var_os("KUBECONFIG").filter(|v| !v.is_empty()) {
+        return merge_kubeconfig_list(&list);
     }
     match default_kubeconfig_path() {
         Some(path) if path.exists() => Kubeconfig::read_from(&path)
@@ -178,6 +230,30 @@ fn load_kubeconfig(global: &GlobalArgs) -> Result<Option<Kubeconfig>> {
             .with_context(|| format!("cannot read kubeconfig {}", path.display())),
         _ => Ok(None),
     }
+}
+
+/// `$KUBECONFIG`: the existing files of the list, merged (first value wins), as kubectl does:
+/// missing files are skipped, and a list of only missing files is no kubeconfig at all (kubectl
+/// then does not fall back to `~/.kube/config` either). A file that exists but does not parse is
+/// an error, as in kubectl.
+fn merge_kubeconfig_list(list: &std::ffi::OsStr) -> Result<Option<Kubeconfig>> {
+    let mut merged: Option<Kubeconfig> = None;
+    for path in std::env::split_paths(list).filter(|p| !p.as_os_str().is_empty()) {
+        if !path.exists() {
+            tracing::debug!(path = %path.display(), "skipping missing $KUBECONFIG file");
+            continue;
+        }
+        let config = Kubeconfig::read_from(&path).with_context(|| {
+            format!("error loading config file {:?}", path.display().to_string())
+        })?;
+        merged = Some(match merged {
+            Some(m) => m
+                .merge(config)
+                .with_context(|| format!("cannot merge kubeconfig {}", path.display()))?,
+            None => config,
+        });
+    }
+    Ok(merged)
 }
 
 fn default_kubeconfig_path() -> Option<PathBuf> {
@@ -280,14 +356,75 @@ contexts:
         assert_eq!(build_config(&global).await.unwrap().read_timeout, None);
     }
 
+    #[test]
+    fn kubeconfig_lists_skip_missing_files_and_reject_unparsable_ones() {
+        let file = write_kubeconfig();
+        let dir = tempfile::tempdir().unwrap();
+        let missing = dir.path().join("missing");
+        let list = std::env::join_paths([missing.as_path(), file.path()]).unwrap();
+        let merged = merge_kubeconfig_list(&list)
+            .unwrap()
+            .expect("the existing file");
+        assert_eq!(merged.current_context.as_deref(), Some("dev"));
+        let none =
+            std::env::join_paths([missing.as_path(), dir.path().join("gone").as_path()]).unwrap();
+        assert!(
+            merge_kubeconfig_list(&none).unwrap().is_none(),
+            "all missing: no kubeconfig"
+        );
+        let bad = dir.path().join("bad");
+        std::fs::write(&bad, "garbage: [").unwrap();
+        let with_bad = std::env::join_paths([missing.as_path(), bad.as_path()]).unwrap();
+        let err = merge_kubeconfig_list(&with_bad).unwrap_err();
+        assert!(
+            err.to_string().contains("error loading config file"),
+            "{err}"
+        );
+    }
+
     #[tokio::test]
-    async fn unknown_context_is_an_error() {
+    async fn empty_namespace_flag_is_the_contexts_namespace() {
         let file = write_kubeconfig();
         let global = GlobalArgs {
             kubeconfig: Some(file.path().to_path_buf()),
-            context: Some("nope".into()),
+            namespace: Some(String::new()),
             ..GlobalArgs::default()
         };
-        assert!(build_config(&global).await.is_err());
+        assert_eq!(
+            build_config(&global).await.unwrap().default_namespace,
+            "flink"
+        );
+    }
+
+    #[tokio::test]
+    async fn unknown_context_cluster_or_user_is_kubectls_error() {
+        let file = write_kubeconfig();
+        let global =
+            |context: Option<&str>, cluster: Option<&str>, user: Option<&str>| GlobalArgs {
+                kubeconfig: Some(file.path().to_path_buf()),
+                context: context.map(Into::into),
+                cluster: cluster.map(Into::into),
+                user: user.map(Into::into),
+                ..GlobalArgs::default()
+            };
+        let message =
+            |g: GlobalArgs| async move { build_config(&g).await.unwrap_err().to_string() };
+        assert_eq!(
+            message(global(Some("nope"), None, None)).await,
+            "context was not found for specified context: nope"
+        );
+        assert_eq!(
+            message(global(None, Some("nope"), None)).await,
+            "no server found for cluster \"nope\""
+        );
+        assert_eq!(
+            message(global(None, None, Some("nope"))).await,
+            "auth info \"nope\" does not exist"
+        );
+        assert!(
+            build_config(&global(Some("other"), Some("c1"), Some("u1")))
+                .await
+                .is_ok()
+        );
     }
 }

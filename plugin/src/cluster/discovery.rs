@@ -29,15 +29,22 @@ impl FlinkCrds {
 /// Discovers the Flink resources (`GET /apis/flink.apache.org/v1beta1`); a 404 means none.
 pub async fn discover_flink(client: &Client) -> Result<FlinkCrds> {
     match client.list_api_group_resources(FLINK_API_VERSION).await {
-        Ok(list) => Ok(FlinkCrds {
-            plurals: list
-                .resources
-                .into_iter()
-                .map(|r| r.name)
-                .filter(|n| !n.contains('/'))
-                .collect(),
-        }),
-        Err(err) if status_code(&err) == Some(404) => Ok(FlinkCrds::default()),
+        Ok(list) => {
+            let crds = FlinkCrds {
+                plurals: list
+                    .resources
+                    .into_iter()
+                    .map(|r| r.name)
+                    .filter(|n| !n.contains('/'))
+                    .collect(),
+            };
+            tracing::debug!(served = ?crds.plurals, "Flink resources served (FlinkStateSnapshot or legacy mode follows from this)");
+            Ok(crds)
+        }
+        Err(err) if status_code(&err) == Some(404) => {
+            tracing::debug!("the {FLINK_API_VERSION} API group is not served: no Flink CRDs");
+            Ok(FlinkCrds::default())
+        }
         Err(err) => Err(ApiOp {
             verb: "get",
             kind: "APIResourceList".into(),

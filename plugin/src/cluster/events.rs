@@ -2,7 +2,7 @@
 
 use ::kube::Client;
 use ::kube::api::{Api, ListParams};
-use flink_savepoint::lifecycle::EventView;
+use flink_savepoint::plan::EventView;
 use k8s_openapi::api::core::v1::Event;
 
 use crate::error::{ApiOp, status_code};

@@ -1,5 +1,5 @@
 //! Following a savepoint until it finishes: the I/O shell around
-//! [`flink_savepoint::savepoint::wait`].
+//! [`flink_savepoint::plan::wait`].
 //!
 //! Watches (no polling) the target object (a `metadata.name` field-selected watch) and, when the
 //! CRD exists, the namespace's FlinkStateSnapshots; every change re-evaluates the pure
@@ -10,7 +10,7 @@ use std::time::Duration;
 use ::kube::runtime::{WatchStreamExt, watcher};
 use ::kube::{Api, Client};
 use flink_savepoint::crd::{FlinkDeployment, FlinkSessionJob, FlinkStateSnapshot};
-use flink_savepoint::savepoint::{WaitStatus, WaitSubject, evaluate};
+use flink_savepoint::plan::{WaitStatus, WaitSubject, evaluate};
 use futures::{Stream, StreamExt, stream};
 
 use super::cache::{Cache, map_event};
@@ -18,7 +18,7 @@ use super::discovery::list_all;
 use super::load::{Fetched, fetch_target};
 use crate::cli::{Kind, Target};
 use crate::error::{ApiOp, Error, Result, failed, status_code};
-use crate::render::progress::Progress;
+use crate::render::progress::{Progress, set_resume_hint};
 use crate::render::wait::humantime;
 
 /// What to follow.
@@ -50,6 +50,9 @@ enum Update {
 
 /// Follows until a final status; `Err(WaitTimeout)` (exit 3) when the timeout passes first.
 pub async fn follow(client: &Client, spec: &FollowSpec) -> Result<WaitStatus> {
+    tracing::debug!(subject = ?spec.subject, namespace = %spec.namespace, snapshot_crd = spec.snapshot_crd, timeout = ?spec.timeout, "following");
+    // Before the spinner shows: a Ctrl-C as soon as it does must know what to resume.
+    set_resume_hint(Some(resume_command(spec)));
     let mut progress = Progress::start(&format!(
         "waiting for the {} (Ctrl-C stops waiting; the savepoint continues)",
         spec.describe
@@ -57,6 +60,7 @@ pub async fn follow(client: &Client, spec: &FollowSpec) -> Result<WaitStatus> {
     let mut last = String::from("no status yet");
     let outcome =
         tokio::time::timeout(spec.timeout, run(client, spec, &mut progress, &mut last)).await;
+    set_resume_hint(None);
     progress.finish();
     match outcome {
         Ok(result) => result,
@@ -66,6 +70,16 @@ pub async fn follow(client: &Client, spec: &FollowSpec) -> Result<WaitStatus> {
             spec.describe
         ))),
     }
+}
+
+/// `kubectl savepoint wait …` that picks up what `spec` follows (shown on Ctrl-C).
+fn resume_command(spec: &FollowSpec) -> String {
+    let what = match (&spec.subject, &spec.target) {
+        (WaitSubject::Snapshot { name }, _) => format!("flinkstatesnapshot/{name}"),
+        (_, Some(target)) => target.to_string(),
+        (_, None) => spec.describe.clone(),
+    };
+    format!("kubectl savepoint wait {what} -n {}", spec.namespace)
 }
 
 async fn run(
@@ -107,7 +121,7 @@ async fn run(
         }
         let list: Vec<FlinkStateSnapshot> = snapshots.items.values().cloned().collect();
         let current = target.items.values().next();
-        let status = evaluate(&spec.subject, current.map(Fetched::history_target), &list);
+        let status = evaluate(&spec.subject, current.map(Fetched::target), &list);
         match status {
             WaitStatus::Waiting(text) => {
                 progress.update(&text);
@@ -147,7 +161,7 @@ async fn recheck(client: &Client, spec: &FollowSpec, text: String) -> Result<Wai
     Ok(
         match evaluate(
             &spec.subject,
-            target.as_ref().map(Fetched::history_target),
+            target.as_ref().map(Fetched::target),
             &snapshots,
         ) {
             WaitStatus::HandledWithoutRecord(_) => WaitStatus::Failed(text),

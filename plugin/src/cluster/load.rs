@@ -1,9 +1,8 @@
 //! Fetching the objects a target names, with user-facing errors.
 
 use ::kube::{Api, Client};
+use flink_savepoint::crd::Target as JobTarget;
 use flink_savepoint::crd::{FlinkDeployment, FlinkSessionJob, FlinkStateSnapshot};
-use flink_savepoint::history::HistoryTarget;
-use flink_savepoint::savepoint::plan::TriggerSubject;
 
 use crate::cli::{Kind, Target};
 use crate::error::{ApiOp, ApiResultExt, Result, status_code};
@@ -31,22 +30,11 @@ impl Fetched {
         }
     }
 
-    /// The view the trigger planner needs.
-    pub fn subject(&self) -> TriggerSubject<'_> {
+    /// The library's view of it (planning, history).
+    pub fn target(&self) -> JobTarget<'_> {
         match self {
-            Fetched::Deployment(d) => TriggerSubject::Deployment(d),
-            Fetched::SessionJob { job, cluster } => TriggerSubject::SessionJob {
-                job,
-                cluster: cluster.as_deref(),
-            },
-        }
-    }
-
-    /// The view the history model needs.
-    pub fn history_target(&self) -> HistoryTarget<'_> {
-        match self {
-            Fetched::Deployment(d) => HistoryTarget::Deployment(d),
-            Fetched::SessionJob { job, .. } => HistoryTarget::SessionJob(job),
+            Fetched::Deployment(d) => JobTarget::deployment(d),
+            Fetched::SessionJob { job, cluster } => JobTarget::session_job(job, cluster.as_deref()),
         }
     }
 }

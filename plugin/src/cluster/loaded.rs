@@ -4,8 +4,9 @@
 use ::kube::Resource;
 use anyhow::Context as _;
 use flink_savepoint::config::{FlatConfig, Layered, flatten};
+use flink_savepoint::crd::Target as JobTarget;
 use flink_savepoint::crd::{FlinkDeployment, FlinkSessionJob, FlinkStateSnapshot};
-use flink_savepoint::history::{HistoryTarget, SavepointEntry, savepoint_history};
+use flink_savepoint::history::{SavepointEntry, savepoint_history};
 use serde_json::{Map, Value};
 
 use super::context::Context;
@@ -86,10 +87,10 @@ impl Loaded {
     }
 
     /// The history target (`None` for a session cluster).
-    pub fn history_target(&self) -> Option<HistoryTarget<'_>> {
+    pub fn history_target(&self) -> Option<JobTarget<'_>> {
         match (&self.deployment, &self.session_job) {
-            (Some(d), _) if !d.is_session_cluster() => Some(HistoryTarget::Deployment(d)),
-            (_, Some(j)) => Some(HistoryTarget::SessionJob(j)),
+            (Some(d), _) if !d.is_session_cluster() => Some(JobTarget::Application(d)),
+            (_, Some(j)) => Some(JobTarget::session_job(j, self.cluster.as_ref())),
             _ => None,
         }
     }

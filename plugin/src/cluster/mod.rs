@@ -12,6 +12,7 @@ mod load;
 mod loaded;
 mod selection;
 mod snapshots;
+mod transport;
 mod warnings;
 mod watch;
 pub mod write;
@@ -24,5 +25,6 @@ pub use load::{Fetched, fetch_target, get_deployment, get_session_job, get_snaps
 pub use loaded::{Loaded, load, with_layers};
 pub use selection::{Objects, Selection};
 pub use snapshots::{delete_snapshot, require_snapshot_crd, snapshot_crd_served, snapshots_in};
+pub use transport::HTTP_TARGET;
 pub use warnings::warning_text;
 pub use watch::watch;

@@ -3,7 +3,7 @@
 use ::kube::Client;
 use ::kube::api::{Api, DeleteParams, Preconditions};
 use flink_savepoint::crd::FlinkStateSnapshot;
-use flink_savepoint::lifecycle::SnapshotItem;
+use flink_savepoint::plan::SnapshotItem;
 
 use super::discovery::{discover_flink, list_all};
 use crate::cli::DryRun;

@@ -2,8 +2,8 @@
 
 use flink_savepoint::crd::FlinkStateSnapshot;
 use flink_savepoint::history::is_savepoint_of;
-use flink_savepoint::lifecycle::SnapshotItem;
-use flink_savepoint::lifecycle::prune::newest_completed;
+use flink_savepoint::plan::SnapshotItem;
+use flink_savepoint::plan::prune::newest_completed;
 
 use crate::cli::{DeleteArgs, Kind, parse_target};
 use crate::cluster::{Context, delete_snapshot, list_all, require_snapshot_crd};

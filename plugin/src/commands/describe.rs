@@ -2,10 +2,10 @@
 
 use flink_savepoint::crd::FlinkStateSnapshot;
 use flink_savepoint::history::is_savepoint_of;
-use flink_savepoint::lifecycle::describe::TargetFacts;
-use flink_savepoint::lifecycle::describe_text::{render_snapshot, render_target};
-use flink_savepoint::lifecycle::prune::newest_completed;
-use flink_savepoint::lifecycle::{SnapshotItem, describe_snapshot, describe_target};
+use flink_savepoint::plan::describe::TargetFacts;
+use flink_savepoint::plan::describe_text::{render_snapshot, render_target};
+use flink_savepoint::plan::prune::newest_completed;
+use flink_savepoint::plan::{SnapshotItem, describe_snapshot, describe_target};
 
 use crate::cli::{DescribeArgs, Kind, Target, parse_target};
 use crate::cluster::{Context, events, get, load, snapshot_crd_served, snapshots_in, with_layers};

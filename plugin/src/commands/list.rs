@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use flink_savepoint::crd::SnapshotTriggerType;
 use flink_savepoint::history::SavepointEntry;
-use flink_savepoint::savepoint::listing::{ListFilter, STATE_VALUES, collect_entries, parse_state};
+use flink_savepoint::history::listing::{ListFilter, STATE_VALUES, collect_entries, parse_state};
 use jiff::Timestamp;
 
 use crate::cli::{JOBS_AND_SESSIONS, ListArgs, TypeFilter, parse_targets};

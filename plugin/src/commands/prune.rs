@@ -1,7 +1,7 @@
 //! `prune TARGET`: remove old savepoint FlinkStateSnapshots of one job.
 
 use flink_savepoint::history::is_savepoint_of;
-use flink_savepoint::lifecycle::{PruneCriteria, SnapshotItem, plan_prune};
+use flink_savepoint::plan::{PruneCriteria, SnapshotItem, plan_prune};
 
 use crate::cli::{Kind, PruneArgs, parse_target};
 use crate::cluster::{Context, delete_snapshot, list_all, load, require_snapshot_crd};
@@ -19,7 +19,7 @@ pub async fn run(args: PruneArgs, ctx: &Context) -> Result<()> {
     };
     if criteria.keep.is_none() && criteria.older_than.is_none() {
         return Err(usage(
-            flink_savepoint::lifecycle::PruneError::NoCriteria.to_string(),
+            flink_savepoint::plan::PruneError::NoCriteria.to_string(),
         ));
     }
     let loaded = load(ctx, &target).await?;

@@ -1,8 +1,8 @@
 //! `restore TARGET --from SAVEPOINT|PATH|latest`: redeploy in place or create a copy.
 
 use flink_savepoint::crd::{FlinkDeployment, FlinkSessionJob, FlinkStateSnapshot};
-use flink_savepoint::lifecycle::restore::parse_source;
-use flink_savepoint::lifecycle::{
+use flink_savepoint::plan::restore::parse_source;
+use flink_savepoint::plan::{
     RestoreSource, plan_copy, plan_in_place, resolve_source, snapshot_location,
 };
 use serde_json::json;

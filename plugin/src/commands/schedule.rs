@@ -1,7 +1,7 @@
 //! `schedule TARGET`: set, disable or show periodic savepoints and history retention.
 
-use flink_savepoint::lifecycle::describe_text::render_schedule;
-use flink_savepoint::lifecycle::{SchedulePlan, ScheduleRequest, plan_schedule, schedule_view};
+use flink_savepoint::plan::describe_text::render_schedule;
+use flink_savepoint::plan::{SchedulePlan, ScheduleRequest, plan_schedule, schedule_view};
 use serde_json::{Value, json};
 
 use crate::cli::{DryRun, JOBS_AND_SESSIONS, ScheduleArgs, Target, parse_target};
@@ -24,7 +24,7 @@ fn request(args: &ScheduleArgs) -> ScheduleRequest {
 pub async fn run(args: ScheduleArgs, ctx: &Context) -> Result<()> {
     let target = parse_target(&args.target, JOBS_AND_SESSIONS)?;
     let request = request(&args);
-    flink_savepoint::lifecycle::schedule::validate(&request).map_err(|e| usage(e.to_string()))?;
+    flink_savepoint::plan::schedule::validate(&request).map_err(|e| usage(e.to_string()))?;
     if !request.is_change() {
         return show(&args, ctx, &target).await;
     }

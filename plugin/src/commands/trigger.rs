@@ -4,8 +4,8 @@ use std::collections::BTreeSet;
 
 use ::kube::Client;
 use flink_savepoint::crd::{FlinkStateSnapshot, SavepointFormatType};
-use flink_savepoint::savepoint::plan::Method as PlanMethod;
-use flink_savepoint::savepoint::{
+use flink_savepoint::plan::trigger::Method as PlanMethod;
+use flink_savepoint::plan::{
     Refusal, SnapshotOptions, TriggerAction, TriggerInput, WaitStatus, WaitSubject,
     nonce_merge_patch, plan_trigger,
 };
@@ -117,7 +117,7 @@ async fn send(
         let fetched = fetch_target(client, ns, target).await?;
         let now = Timestamp::now();
         let input = TriggerInput {
-            subject: fetched.subject(),
+            subject: fetched.target(),
             method: match args.method {
                 Method::Nonce => PlanMethod::Nonce,
                 Method::Snapshot => PlanMethod::Snapshot,

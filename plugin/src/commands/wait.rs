@@ -1,7 +1,7 @@
 //! `wait TARGET|flinkstatesnapshot/NAME`: follow a savepoint to its end.
 
-use flink_savepoint::savepoint::WaitSubject;
-use flink_savepoint::savepoint::wait::latest_subject;
+use flink_savepoint::plan::WaitSubject;
+use flink_savepoint::plan::wait::latest_subject;
 
 use crate::cli::{JOBS_AND_SNAPSHOTS, Kind, WaitArgs, parse_target};
 use crate::cluster::{
@@ -38,12 +38,12 @@ pub async fn run(args: WaitArgs, ctx: &Context) -> Result<()> {
         _ => {
             let fetched = fetch_target(&client, &ns, &target).await?;
             let snapshots = snapshots_in(&client, &ns, snapshot_crd).await?;
-            let subject = latest_subject(fetched.history_target(), &snapshots).ok_or_else(|| {
-                    failed(format!(
-                        "{target} in namespace {ns} has no savepoint to wait for; trigger one with: \
+            let subject = latest_subject(fetched.target(), &snapshots).ok_or_else(|| {
+                failed(format!(
+                    "{target} in namespace {ns} has no savepoint to wait for; trigger one with: \
                          kubectl savepoint trigger {target} -n {ns}"
-                    ))
-                })?;
+                ))
+            })?;
             (
                 Some(target.clone()),
                 subject,

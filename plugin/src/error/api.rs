@@ -1,14 +1,16 @@
-//! API calls with user-facing errors, CRD discovery and paginated listing.
+//! API errors as kubectl prints them (`k8s.io/kubectl/pkg/cmd/util.StandardErrorMessage`).
 //!
 //! Every request a command makes is described by an [`ApiOp`] (verb, resource, namespace, name),
-//! so a failure can say *what* was denied or missing:
+//! which turns a kube error into one line:
 //!
-//! * 403 → `forbidden: user "viewer" cannot patch flinkdeployments.flink.apache.org in namespace "flink" (verb patch)`
-//! * 404 on a named object → `FlinkDeployment "orders" not found in namespace "flink"` plus a
-//!   `kubectl get` hint; 404 because the CRD is absent → names the CRD and the operator release
-//!   that introduced it.
-//! * 401, 409, other statuses and transport errors get their own sentences.
+//! * a `Status` → `Error from server (REASON): MESSAGE`, e.g.
+//!   `Error from server (NotFound): flinkdeployments.flink.apache.org "x" not found`;
+//!   401 → `error: You must be logged in to the server (Unauthorized)`;
+//! * a 404 because the CRD is absent → names the CRD and the operator release that introduced it;
+//! * no answer at all → [`super::ConnectionError`]'s kubectl line
+//!   (`The connection to the server HOST:PORT was refused - …`, `Unable to connect to the server: …`).
 //!
+//! Whitespace in server messages is collapsed: an error is always one line.
 
 use std::fmt;
 
@@ -16,6 +18,8 @@ use ::kube::Resource;
 use ::kube::core::Status;
 
 use flink_savepoint::crd::GROUP as FLINK_GROUP;
+
+use super::connection::ConnectionError;
 
 /// One API request, for error messages.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -75,13 +79,16 @@ impl ApiOp {
         };
         let message = match &status {
             Some(status) => self.describe_status(status),
-            None => format!(
-                "cannot {} {}{}: {}",
-                self.verb,
-                self.resource(),
-                self.scope(),
-                source
-            ),
+            None => match ConnectionError::find(&source) {
+                Some(connection) => connection.to_string(),
+                None => format!(
+                    "error: cannot {} {}{}: {}",
+                    self.verb,
+                    self.resource(),
+                    self.scope(),
+                    one_line(&source.to_string())
+                ),
+            },
         };
         ApiError {
             op: self.clone(),
@@ -90,70 +97,135 @@ impl ApiOp {
         }
     }
 
+    /// kubectl's line for an API server `Status` (`Error from server (NotFound): …`), except a
+    /// 404 for a missing Flink CRD, which names the CRD and the operator release that adds it.
     fn describe_status(&self, status: &Status) -> String {
+        if status.code == 404 && is_missing_resource_type(status) {
+            return format!("error: {}", missing_crd_message(&self.kind, &self.plural));
+        }
+        let message = if status.message.trim().is_empty() {
+            self.default_message(status.code)
+        } else {
+            one_line(&status.message)
+        };
+        status_line(status, &message)
+    }
+
+    /// What the API server would have said, for a Status without a message.
+    fn default_message(&self, code: u16) -> String {
         let resource = self.resource();
-        let scope = self.scope();
-        match status.code {
-            401 => format!(
-                "unauthorized: the API server rejected the credentials while trying to {} {resource}; \
-                 check --token, --user or the kubeconfig",
-                self.verb
-            ),
-            403 => {
-                let user = quoted_after(&status.message, "User \"")
-                    .map(|u| format!("user {u:?}"))
-                    .unwrap_or_else(|| "the current user".to_string());
-                format!(
-                    "forbidden: {user} cannot {verb} {resource}{scope} (verb {verb}); \
-                     ask for RBAC permission to {verb} {resource}",
-                    verb = self.verb
-                )
-            }
-            404 if is_missing_resource_type(status) => {
-                missing_crd_message(&self.kind, &self.plural)
-            }
-            404 => match &self.name {
-                Some(name) => format!(
-                    "{kind} {name:?} not found{scope}; check the name with: kubectl get {plural} -n {ns}",
-                    kind = self.kind,
-                    plural = self.plural,
-                    ns = self.namespace.as_deref().unwrap_or("default"),
-                ),
-                None => format!("{} not found{scope}: {}", resource, status.message),
-            },
-            409 => format!(
-                "conflict: {} {}{scope} was changed by someone else while we tried to {} it: {}",
-                self.kind,
-                self.name.as_deref().unwrap_or(""),
+        let object = match &self.name {
+            Some(name) => format!("{resource} {name:?}"),
+            None => resource.clone(),
+        };
+        match code {
+            403 => format!(
+                "{object} is forbidden: cannot {} {resource}{}",
                 self.verb,
-                status.message
+                self.scope()
             ),
+            404 => format!("{object} not found"),
+            409 => format!("Operation cannot be fulfilled on {object}: conflict"),
             code => format!(
-                "cannot {} {resource}{}{scope}: {} (HTTP {code}{})",
-                self.verb,
-                self.name
-                    .as_deref()
-                    .map(|n| format!(" {n:?}"))
-                    .unwrap_or_default(),
-                status.message,
-                if status.reason.is_empty() {
-                    String::new()
-                } else {
-                    format!(", {}", status.reason)
-                }
+                "the server responded with HTTP {code} to {} {object}",
+                self.verb
             ),
         }
     }
 }
 
-/// A failed API request with a user-facing message (exit code 1).
+/// kubectl's line for a `Status` (`k8s.io/kubectl/pkg/cmd/util.StandardErrorMessage`):
+/// `error: You must be logged in to the server (MESSAGE)` for Unauthorized, otherwise
+/// `Error from server (REASON): MESSAGE` (or `Error from server: MESSAGE` without a reason).
+fn status_line(status: &Status, message: &str) -> String {
+    const UNPARSED: &str = "Failed to parse error data";
+    let reason = if status.reason.is_empty() || status.reason == UNPARSED {
+        reason_for_code(status.code).unwrap_or_default()
+    } else {
+        status.reason.as_str()
+    };
+    if reason == "Unauthorized" {
+        return format!("error: You must be logged in to the server ({message})");
+    }
+    // kube-rs reconstructs a Status from a body that is not one (a proxy's HTML page…).
+    let message = if status.reason == UNPARSED {
+        format!(
+            "an error on the server ({:?}) has prevented the request from succeeding",
+            truncate(message, 200)
+        )
+    } else {
+        message.to_string()
+    };
+    if reason.is_empty() {
+        format!("Error from server: {message}")
+    } else {
+        format!("Error from server ({reason}): {message}")
+    }
+}
+
+/// The Kubernetes `StatusReason` an API server uses for `code` when it gives none.
+fn reason_for_code(code: u16) -> Option<&'static str> {
+    Some(match code {
+        400 => "BadRequest",
+        401 => "Unauthorized",
+        403 => "Forbidden",
+        404 => "NotFound",
+        405 => "MethodNotAllowed",
+        406 => "NotAcceptable",
+        409 => "Conflict",
+        410 => "Expired",
+        413 => "RequestEntityTooLarge",
+        415 => "UnsupportedMediaType",
+        422 => "Invalid",
+        429 => "TooManyRequests",
+        500 => "InternalError",
+        503 => "ServiceUnavailable",
+        504 => "Timeout",
+        _ => return None,
+    })
+}
+
+/// Collapses whitespace runs (newlines included): every error is one line.
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn truncate(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text.to_string(),
+    }
+}
+
+/// The one-line, kubectl-style text of a kube error that reached the user without an
+/// [`ApiOp`] (a safety net for [`super::render_error`]): never kube-rs's `Debug` dump.
+pub fn kube_error_line(err: &::kube::Error) -> String {
+    match err {
+        ::kube::Error::Api(status) => {
+            let message = if status.message.trim().is_empty() {
+                format!("the server responded with HTTP {}", status.code)
+            } else {
+                one_line(&status.message)
+            };
+            status_line(status, &message)
+        }
+        other => match ConnectionError::find(other) {
+            Some(connection) => connection.to_string(),
+            None => format!("error: {}", one_line(&other.to_string())),
+        },
+    }
+}
+
+/// A failed API request with its user-facing line (exit code 1): kubectl's own wording
+/// (`Error from server (Forbidden): …`, `The connection to the server … was refused …`), or
+/// `error: …` for what kubectl has no line for.
 #[derive(Debug, Clone)]
 pub struct ApiError {
     /// The request that failed.
     pub op: ApiOp,
     /// The API server's Status, when it answered with one.
     pub status: Option<Box<Status>>,
-    /// The sentence shown to the user.
+    /// The line shown to the user, complete with its `error: ` / `Error from server` prefix.
     pub message: String,
 }
 
@@ -213,12 +285,6 @@ pub fn missing_crd_message(kind: &str, plural: &str) -> String {
         "the {kind} CRD ({plural}.{FLINK_GROUP}) is not installed in this cluster; \
          it was introduced in Flink Kubernetes operator {since} (install or upgrade the operator's CRDs)"
     )
-}
-
-fn quoted_after<'a>(text: &'a str, marker: &str) -> Option<&'a str> {
-    let start = text.find(marker)? + marker.len();
-    let len = text[start..].find('"')?;
-    Some(&text[start..start + len])
 }
 
 #[cfg(test)]

@@ -9,15 +9,19 @@
 //! | 1 | failure: API error, RBAC denial, not found, savepoint FAILED/ABANDONED | [`Error::Api`], [`Error::Failed`], [`Error::Other`] |
 //! | 2 | invalid usage or input, or a refusal that changed nothing | [`Error::Usage`] (and clap) |
 //! | 3 | timed out while waiting | [`Error::Timeout`] |
+//! | 130 | interrupted (Ctrl-C) | (the signal handler in `crate::run`) |
+//! | 141 | stdout closed by its reader (`\| head -1`) | any error caused by a broken pipe |
 //!
 //! API errors are turned into user-facing sentences by [`ApiOp`]. This module is a leaf: it
 //! imports nothing from the rest of the plugin.
 
 mod api;
+mod connection;
 
 use std::fmt;
 
-pub use api::{ApiError, ApiOp, ApiResultExt, missing_crd_message, status_code};
+pub use api::{ApiError, ApiOp, ApiResultExt, kube_error_line, missing_crd_message, status_code};
+pub use connection::{Cause as ConnectionCause, ConnectionError, server_name};
 
 /// Text appended to `--help` (and shown by the README) describing the exit codes.
 pub const EXIT_CODES_HELP: &str = "\
@@ -25,7 +29,14 @@ Exit codes:
   0  success
   1  failure: API error, RBAC denial, resource not found, savepoint FAILED or ABANDONED
   2  invalid usage or input, or a refusal (nothing was changed)
-  3  timed out while waiting";
+  3  timed out while waiting
+  130  interrupted (Ctrl-C); a savepoint being waited for continues (resume with the printed
+       `kubectl savepoint wait ...`)
+  141  stdout was closed early (e.g. `| head -1`), like kubectl killed by SIGPIPE; nothing printed
+
+Errors are one line on stderr, worded like kubectl's (`Error from server (NotFound): ...`,
+`The connection to the server HOST:PORT was refused - ...`). Diagnostics: -v 4 (decisions),
+-v 6 (each request: method, URL, status, time), -v 8 (client library debug), -v 9 (all).";
 
 /// The process exit codes of the plugin.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -38,6 +49,10 @@ pub enum ExitCode {
     Usage = 2,
     /// 3: timed out while waiting.
     Timeout = 3,
+    /// 130 (128 + SIGINT): interrupted with Ctrl-C.
+    Interrupted = 130,
+    /// 141 (128 + SIGPIPE): stdout was closed by the reader; kubectl dies of SIGPIPE then.
+    BrokenPipe = 141,
 }
 
 impl ExitCode {
@@ -91,6 +106,9 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 impl Error {
     /// The process exit code for this error.
     pub fn exit_code(&self) -> ExitCode {
+        if self.is_broken_pipe() {
+            return ExitCode::BrokenPipe;
+        }
         match self {
             Error::Usage(_) => ExitCode::Usage,
             Error::Timeout(_) => ExitCode::Timeout,
@@ -103,6 +121,18 @@ impl Error {
         match self {
             Error::Api(e) => e.code(),
             _ => None,
+        }
+    }
+
+    /// Whether this came from writing to a closed stdout (`list | head -1`): exit quietly.
+    pub fn is_broken_pipe(&self) -> bool {
+        match self {
+            Error::Other(e) => e.chain().any(|cause| {
+                cause
+                    .downcast_ref::<std::io::Error>()
+                    .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            }),
+            _ => false,
         }
     }
 
@@ -151,21 +181,52 @@ pub fn failed(message: impl Into<String>) -> Error {
     Error::Failed(message.into())
 }
 
-/// Renders an error for stderr the way kubectl does (`error: ...`), with the context chain.
-///
-/// User-facing errors (usage, timeout, API errors already described by `ApiOp`) are printed
-/// on their own; lower-level causes are appended after `: `.
+/// Renders an error for stderr the way kubectl does: one line, `error: ...`, with the context
+/// chain. An API error is its own kubectl line (`Error from server (NotFound): ...`,
+/// `The connection to the server ... was refused ...`); a kube error that reached here without
+/// an [`ApiOp`] is rendered the same way ([`kube_error_line`]), never as a `Debug` dump.
 pub fn render_error(err: &Error) -> String {
-    let mut parts: Vec<String> = Vec::new();
     let causes: Vec<String> = match err {
-        Error::Other(e) => e.chain().map(ToString::to_string).collect(),
-        other => vec![other.to_string()],
+        Error::Api(e) => return e.message.clone(),
+        Error::Other(e) => {
+            let mut causes = Vec::new();
+            for cause in e.chain() {
+                if let Some(kube) = cause.downcast_ref::<::kube::Error>() {
+                    let line = kube_error_line(kube);
+                    // kubectl's connection lines stand alone, whatever was being attempted.
+                    if causes.is_empty() || ConnectionError::find(kube).is_some() {
+                        return line;
+                    }
+                    let line = line.strip_prefix("error: ").unwrap_or(&line).to_string();
+                    causes.push(line);
+                    break;
+                }
+                if let Some(api) = cause.downcast_ref::<ApiError>() {
+                    if causes.is_empty() {
+                        return api.message.clone();
+                    }
+                    causes.push(
+                        api.message
+                            .strip_prefix("error: ")
+                            .unwrap_or(&api.message)
+                            .to_string(),
+                    );
+                    break;
+                }
+                causes.push(cause.to_string());
+            }
+            causes
+        }
+        // The plugin's own sentences (refusals may list items on their own lines) stay as written.
+        other => return format!("error: {other}"),
     };
+    let mut parts: Vec<String> = Vec::new();
     for text in causes {
         if parts.last().is_some_and(|last| last.contains(&text)) {
             continue;
         }
-        parts.push(text);
+        // Lower-level causes (I/O, serialization, kube) are folded onto the one line.
+        parts.push(text.split_whitespace().collect::<Vec<_>>().join(" "));
     }
     format!("error: {}", parts.join(": "))
 }
@@ -192,6 +253,31 @@ mod tests {
     fn other_errors_exit_1() {
         let err = Error::from(anyhow::anyhow!("connection refused"));
         assert_eq!(err.exit_code(), ExitCode::Failure);
+    }
+
+    #[test]
+    fn kube_errors_in_a_context_chain_are_kubectls_lines() {
+        let connection = ConnectionError {
+            server: "127.0.0.1:1".into(),
+            cause: ConnectionCause::Refused,
+        };
+        let err = Err::<(), _>(::kube::Error::Service(Box::new(connection.clone())))
+            .context("cannot read the server version")
+            .unwrap_err();
+        assert_eq!(render_error(&err.into()), connection.to_string());
+        let status = ::kube::core::Status {
+            code: 403,
+            reason: "Forbidden".into(),
+            message: "version is forbidden".into(),
+            ..Default::default()
+        };
+        let err = Err::<(), _>(::kube::Error::Api(Box::new(status)))
+            .context("cannot read the server version")
+            .unwrap_err();
+        assert_eq!(
+            render_error(&err.into()),
+            "error: cannot read the server version: Error from server (Forbidden): version is forbidden"
+        );
     }
 
     #[test]

@@ -4,12 +4,60 @@
 //! stderr is a terminal; otherwise each *changed* status is printed once as a plain line.
 
 use std::io::{BufRead, IsTerminal, Write};
+use std::sync::Mutex;
 use std::time::Duration;
 
 use anyhow::Context as _;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::error::{Result, usage};
+
+/// What Ctrl-C must clean up and say: the spinner on screen, the `kubectl savepoint wait …`
+/// that resumes what is being waited for, and whether a prompt is waiting for its answer.
+/// Progress output takes its lock, so nothing is drawn after (or while) Ctrl-C cleans up.
+#[derive(Default)]
+struct Interrupt {
+    spinner: Option<ProgressBar>,
+    resume: Option<String>,
+    prompting: bool,
+    interrupted: bool,
+}
+
+static INTERRUPT: Mutex<Interrupt> = Mutex::new(Interrupt {
+    spinner: None,
+    resume: None,
+    prompting: false,
+    interrupted: false,
+});
+
+fn interrupt_state() -> std::sync::MutexGuard<'static, Interrupt> {
+    INTERRUPT.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// Sets (or clears) the command that resumes what is being waited for, shown on Ctrl-C.
+pub fn set_resume_hint(command: Option<String>) {
+    interrupt_state().resume = command;
+}
+
+/// Called on Ctrl-C, before the process exits with 130: clears the spinner line (or ends a
+/// half-written prompt line) and prints how to resume waiting, if something was being waited for.
+pub fn interrupted() {
+    let mut state = interrupt_state();
+    state.interrupted = true;
+    let mut stderr = std::io::stderr();
+    if let Some(bar) = state.spinner.take() {
+        bar.finish_and_clear();
+    } else if state.prompting || stderr.is_terminal() {
+        // The terminal echoed `^C` after a prompt or on the cursor's line: end that line.
+        let _ = writeln!(stderr);
+    }
+    if let Some(command) = &state.resume {
+        let _ = writeln!(
+            stderr,
+            "Interrupted; the savepoint continues. To resume waiting: {command}"
+        );
+    }
+}
 
 /// Reports the progress of a long operation on stderr.
 pub struct Progress {
@@ -25,7 +73,11 @@ impl Progress {
             if let Ok(style) = ProgressStyle::with_template("{spinner} {msg} ({elapsed})") {
                 bar.set_style(style);
             }
-            bar.enable_steady_tick(Duration::from_millis(120));
+            let mut state = interrupt_state();
+            if !state.interrupted {
+                bar.enable_steady_tick(Duration::from_millis(120));
+                state.spinner = Some(bar.clone());
+            }
             bar
         });
         let mut progress = Progress {
@@ -42,6 +94,10 @@ impl Progress {
             return;
         }
         self.last = Some(status.to_string());
+        let state = interrupt_state();
+        if state.interrupted {
+            return;
+        }
         match &self.spinner {
             Some(bar) => bar.set_message(status.to_string()),
             None => eprintln!("{status}"),
@@ -51,7 +107,11 @@ impl Progress {
     /// Stops the spinner (if any), leaving the terminal clean.
     pub fn finish(&mut self) {
         if let Some(bar) = self.spinner.take() {
-            bar.finish_and_clear();
+            let mut state = interrupt_state();
+            if !state.interrupted {
+                state.spinner = None;
+                bar.finish_and_clear();
+            }
         }
     }
 }
@@ -82,15 +142,20 @@ pub fn confirm(question: &str, assume_yes: bool) -> Result<bool> {
         )));
     }
     let mut stderr = std::io::stderr();
-    write!(stderr, "{question} [y/N] ")
+    interrupt_state().prompting = true;
+    let answer = write!(stderr, "{question} [y/N] ")
         .and_then(|()| stderr.flush())
-        .context("cannot write the prompt")?;
-    let mut answer = String::new();
-    stdin
-        .lock()
-        .read_line(&mut answer)
-        .context("cannot read the answer")?;
-    Ok(is_yes(&answer))
+        .context("cannot write the prompt")
+        .and_then(|()| {
+            let mut answer = String::new();
+            stdin
+                .lock()
+                .read_line(&mut answer)
+                .context("cannot read the answer")
+                .map(|_| answer)
+        });
+    interrupt_state().prompting = false;
+    Ok(is_yes(&answer?))
 }
 
 /// Whether an answer to a `[y/N]` prompt means yes.

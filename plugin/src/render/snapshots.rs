@@ -1,6 +1,6 @@
 //! Text about FlinkStateSnapshots being deleted (`delete`, `prune`).
 
-use flink_savepoint::lifecycle::SnapshotItem;
+use flink_savepoint::plan::SnapshotItem;
 
 use crate::cli::DryRun;
 

@@ -1,6 +1,6 @@
 //! What `trigger` prints: the information needed to track the request.
 
-use flink_savepoint::savepoint::WaitStatus;
+use flink_savepoint::plan::WaitStatus;
 use serde::Serialize;
 use serde_json::Value;
 

@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use flink_savepoint::savepoint::WaitStatus;
+use flink_savepoint::plan::WaitStatus;
 
 use super::Sink;
 use crate::error::{Result, failed};

@@ -7,12 +7,11 @@ pub mod fixtures;
 
 use std::sync::{Arc, Mutex};
 
-use clap::Parser;
 use http::{Request, Response};
 use kube::Client;
 use kube::client::Body;
+use kubectl_savepoint::ExitCode;
 use kubectl_savepoint::render::Sink;
-use kubectl_savepoint::{Cli, ExitCode};
 use serde_json::Value;
 
 /// One request the plugin sent.
@@ -85,8 +84,10 @@ where
 
 /// Runs `kubectl savepoint ARGS` in-process against `client`; returns the exit code and stdout.
 pub async fn run(client: Client, args: &[&str]) -> (ExitCode, String) {
-    let cli = Cli::try_parse_from(std::iter::once("kubectl-savepoint").chain(args.iter().copied()))
-        .expect("valid command line");
+    let cli = kubectl_savepoint::cli::try_parse_from(
+        std::iter::once("kubectl-savepoint").chain(args.iter().copied()),
+    )
+    .expect("valid command line");
     let out = Sink::buffer();
     let ctx = kubectl_savepoint::cluster::Context::with_client(
         cli.global,

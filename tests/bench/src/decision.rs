@@ -96,8 +96,10 @@ pub fn decide(
 pub struct DecisionTimes {
     /// `review` only.
     pub decide_ns: f64,
-    /// JSON bytes → AdmissionRequest → review → AdmissionReview JSON.
+    /// JSON bytes → AdmissionRequest → review → AdmissionReview JSON, with kube's whole decode.
     pub full_ns: f64,
+    /// The same as the webhook does it: its trimmed streaming decode and its response encoding.
+    pub webhook_ns: f64,
     /// Reviews in the mix.
     pub mix: usize,
 }
@@ -109,6 +111,8 @@ pub fn measure(cases: &[Case], batches: usize, rounds: usize) -> Result<Decision
     let per_batch = (cases.len() * rounds) as f64;
     let mut decide_ns = Vec::with_capacity(batches);
     let mut full_ns = Vec::with_capacity(batches);
+    let mut webhook_ns = Vec::with_capacity(batches);
+    let opt_out_key = policy.opt_out.key.clone();
     for _ in 0..batches {
         let start = Instant::now();
         for _ in 0..rounds {
@@ -135,10 +139,35 @@ pub fn measure(cases: &[Case], batches: usize, rounds: usize) -> Result<Decision
             }
         }
         full_ns.push(nanos(start.elapsed()) / per_batch);
+
+        let start = Instant::now();
+        for _ in 0..rounds {
+            for case in cases {
+                let request = savepoint_webhook::decode::admission_request(
+                    black_box(case.json.as_bytes()),
+                    &opt_out_key,
+                )
+                .map_err(anyhow::Error::msg)?;
+                let full = Case {
+                    phase: case.phase,
+                    request,
+                    json: String::new(),
+                };
+                let decision = decide(&full, &policy, &cluster);
+                let response = decision
+                    .into_response(&full.request)
+                    .context("encoding the patch")?;
+                black_box(serde_json::to_vec(
+                    &savepoint_webhook::encode::review_json(response),
+                )?);
+            }
+        }
+        webhook_ns.push(nanos(start.elapsed()) / per_batch);
     }
     Ok(DecisionTimes {
         decide_ns: median(&decide_ns),
         full_ns: median(&full_ns),
+        webhook_ns: median(&webhook_ns),
         mix: cases.len(),
     })
 }

@@ -8,6 +8,7 @@ pub mod dataset;
 pub mod decision;
 pub mod fixtures;
 pub mod floor;
+pub mod memory_bench;
 pub mod plugin_bench;
 pub mod procinfo;
 pub mod report;

@@ -1,7 +1,7 @@
 //! `flink-savepoint-bench`: runs the benchmarks (release binaries built beforehand by
 //! `make bench`) and prints a markdown table, also written to `target/bench/results.md`.
 //!
-//! `BENCH_ONLY=webhook,decision,plugin` limits the sections; `BENCH_QUICK=1` shortens every run
+//! `BENCH_ONLY=webhook,decision,memory,plugin` limits the sections; `BENCH_QUICK=1` shortens every run
 //! (for trying the harness, not for numbers).
 #![forbid(unsafe_code)]
 
@@ -28,6 +28,12 @@ fn main() -> Result<()> {
     if wants("webhook") {
         eprintln!("== webhook vs floor");
         for section in runtime.block_on(sections::webhook(quick))? {
+            out.push_str(&section.render());
+        }
+    }
+    if wants("memory") {
+        eprintln!("== webhook memory under hostile load");
+        for section in runtime.block_on(sections::memory(quick))? {
             out.push_str(&section.render());
         }
     }

@@ -6,6 +6,12 @@ pub fn vm_hwm_kib(pid: u32) -> Option<u64> {
     parse_status_kib(&status, "VmHWM:")
 }
 
+/// `VmRSS` (current resident set) in KiB, if readable.
+pub fn vm_rss_kib(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    parse_status_kib(&status, "VmRSS:")
+}
+
 /// Resets the process's peak RSS to its current RSS (`echo 5 > /proc/<pid>/clear_refs`), so the
 /// next reading covers only what follows. Returns whether the kernel accepted it.
 pub fn reset_hwm(pid: u32) -> bool {

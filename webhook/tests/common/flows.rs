@@ -59,7 +59,10 @@ async fn local_overlay(hook: &Webhook, ca: &Ca) -> String {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let ca_b64 = savepoint_webhook::encode::base64(ca.pem().as_bytes());
+    let ca_b64 = {
+        use base64::Engine as _;
+        base64::engine::general_purpose::STANDARD.encode(ca.pem().as_bytes())
+    };
     String::from_utf8(out.stdout)
         .expect("utf-8")
         .replace("127.0.0.1:8443", &hook.https.to_string())

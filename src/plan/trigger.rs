@@ -10,11 +10,10 @@
 //!    with a warning.
 
 use crate::config::{Layered, ValueSource, flatten, options::SAVEPOINT_DIR};
-use crate::crd::FlinkStateSnapshot;
+use crate::crd::{FlinkStateSnapshot, Target};
 
 use super::nonce::choose_nonce;
-use super::snapshot::{SnapshotOptions, build_snapshot};
-pub use super::subject::TriggerSubject;
+use super::trigger_snapshot::{SnapshotOptions, build_snapshot};
 
 /// How the savepoint is requested.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -29,7 +28,7 @@ pub enum Method {
 #[derive(Debug, Clone)]
 pub struct TriggerInput<'a> {
     /// The resource.
-    pub subject: TriggerSubject<'a>,
+    pub subject: Target<'a>,
     /// Nonce or snapshot.
     pub method: Method,
     /// Whether the API server serves `flinkstatesnapshots.flink.apache.org` (discovery).
@@ -126,9 +125,7 @@ pub enum Refusal {
 /// Decides whether and how to trigger.
 pub fn plan_trigger(input: &TriggerInput<'_>) -> Result<TriggerPlan, Refusal> {
     let target = input.subject.display();
-    if let TriggerSubject::Deployment(d) = input.subject
-        && d.is_session_cluster()
-    {
+    if let Target::SessionCluster(d) = input.subject {
         return Err(Refusal::SessionCluster {
             target,
             name: d.metadata.name.clone().unwrap_or_default(),
@@ -184,15 +181,15 @@ pub fn plan_trigger(input: &TriggerInput<'_>) -> Result<TriggerPlan, Refusal> {
     })
 }
 
-fn find_savepoint_dir(subject: &TriggerSubject<'_>) -> Option<(String, String, String)> {
+fn find_savepoint_dir(subject: &Target<'_>) -> Option<(String, String, String)> {
     let (own, cluster, own_place, cluster_place) = match subject {
-        TriggerSubject::Deployment(d) => (
+        Target::Application(d) | Target::SessionCluster(d) => (
             flatten_opt(d.flink_configuration()),
             None,
             "the FlinkDeployment",
             "",
         ),
-        TriggerSubject::SessionJob { job, cluster } => (
+        Target::SessionJob { job, cluster } => (
             flatten_opt(job.flink_configuration()),
             cluster.map(|c| flatten_opt(c.flink_configuration())),
             "the FlinkSessionJob",
@@ -218,14 +215,14 @@ fn flatten_opt(
     config.map(flatten).unwrap_or_default()
 }
 
-fn no_dir_refusal(subject: &TriggerSubject<'_>, target: String) -> Refusal {
+fn no_dir_refusal(subject: &Target<'_>, target: String) -> Refusal {
     let keys = SAVEPOINT_DIR.spellings().collect::<Vec<_>>().join(", ");
     let places = match subject {
-        TriggerSubject::Deployment(d) => format!(
+        Target::Application(d) | Target::SessionCluster(d) => format!(
             "spec.flinkConfiguration of FlinkDeployment {:?}",
             d.metadata.name.as_deref().unwrap_or("")
         ),
-        TriggerSubject::SessionJob { job, cluster } => {
+        Target::SessionJob { job, cluster } => {
             let job_name = job.metadata.name.as_deref().unwrap_or("");
             let cluster_name = job.deployment_name().unwrap_or("");
             match cluster {
@@ -248,11 +245,8 @@ fn no_dir_refusal(subject: &TriggerSubject<'_>, target: String) -> Refusal {
 }
 
 /// The job state as text when it is not RUNNING (or suspended in the spec); `None` if running.
-fn not_running_state(subject: &TriggerSubject<'_>) -> Option<String> {
-    let spec_job = match subject {
-        TriggerSubject::Deployment(d) => d.job(),
-        TriggerSubject::SessionJob { job, .. } => job.job(),
-    };
+fn not_running_state(subject: &Target<'_>) -> Option<String> {
+    let spec_job = subject.job();
     if spec_job.and_then(|j| j.state.as_ref()).map(|s| s.as_str()) == Some("suspended") {
         return Some("suspended (spec.job.state)".to_owned());
     }
@@ -264,5 +258,5 @@ fn not_running_state(subject: &TriggerSubject<'_>) -> Option<String> {
 }
 
 #[cfg(test)]
-#[path = "plan_tests.rs"]
+#[path = "trigger_tests.rs"]
 mod tests;

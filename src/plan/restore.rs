@@ -4,10 +4,10 @@
 use serde_json::{Map, Value};
 use thiserror::Error;
 
+use super::nonce::choose_nonce;
 use crate::crd::{FlinkStateSnapshot, SnapshotState};
 use crate::history::{EntryState, SavepointEntry, latest_completed};
 use crate::patch::MergePatch;
-use crate::savepoint::choose_nonce;
 
 /// What `--from` names.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -45,7 +45,7 @@ fn session_job(config: serde_json::Value) -> FlinkSessionJob {
     .unwrap()
 }
 
-fn input(subject: TriggerSubject<'_>, method: Method) -> TriggerInput<'_> {
+fn input(subject: Target<'_>, method: Method) -> TriggerInput<'_> {
     TriggerInput {
         subject,
         method,
@@ -63,7 +63,7 @@ fn with_dir() -> serde_json::Value {
 #[test]
 fn nonce_plan_avoids_spec_and_reconciled_nonces_and_keeps_resource_version() {
     let d = app(with_dir(), Some("RUNNING"));
-    let plan = plan_trigger(&input(TriggerSubject::Deployment(&d), Method::Nonce)).unwrap();
+    let plan = plan_trigger(&input(Target::deployment(&d), Method::Nonce)).unwrap();
     assert_eq!(
         plan.action,
         TriggerAction::Nonce {
@@ -86,7 +86,7 @@ fn nonce_plan_avoids_spec_and_reconciled_nonces_and_keeps_resource_version() {
 #[test]
 fn session_cluster_is_refused() {
     let d = session_cluster(with_dir());
-    let err = plan_trigger(&input(TriggerSubject::Deployment(&d), Method::Nonce)).unwrap_err();
+    let err = plan_trigger(&input(Target::deployment(&d), Method::Nonce)).unwrap_err();
     assert!(matches!(err, Refusal::SessionCluster { .. }));
     assert!(err.to_string().contains("session cluster"));
 }
@@ -94,7 +94,7 @@ fn session_cluster_is_refused() {
 #[test]
 fn snapshot_method_without_crd_is_refused_naming_the_crd_and_release() {
     let d = app(with_dir(), Some("RUNNING"));
-    let mut i = input(TriggerSubject::Deployment(&d), Method::Snapshot);
+    let mut i = input(Target::deployment(&d), Method::Snapshot);
     i.snapshot_crd_installed = false;
     let err = plan_trigger(&i).unwrap_err();
     assert_eq!(err, Refusal::SnapshotCrdMissing);
@@ -108,7 +108,7 @@ fn snapshot_method_without_crd_is_refused_naming_the_crd_and_release() {
 #[test]
 fn missing_savepoint_dir_is_refused_naming_keys_and_places() {
     let d = app(json!({}), Some("RUNNING"));
-    let err = plan_trigger(&input(TriggerSubject::Deployment(&d), Method::Nonce)).unwrap_err();
+    let err = plan_trigger(&input(Target::deployment(&d), Method::Nonce)).unwrap_err();
     let text = err.to_string();
     assert!(
         text.contains("execution.checkpointing.savepoint-dir"),
@@ -124,14 +124,14 @@ fn nested_savepoint_dir_counts() {
         json!({ "execution": { "checkpointing": { "savepoint-dir": "s3://b" } } }),
         Some("RUNNING"),
     );
-    assert!(plan_trigger(&input(TriggerSubject::Deployment(&d), Method::Nonce)).is_ok());
+    assert!(plan_trigger(&input(Target::deployment(&d), Method::Nonce)).is_ok());
 }
 
 #[test]
 fn session_job_uses_its_session_clusters_savepoint_dir() {
     let cluster = session_cluster(with_dir());
     let job = session_job(json!({}));
-    let subject = TriggerSubject::SessionJob {
+    let subject = Target::SessionJob {
         job: &job,
         cluster: Some(&cluster),
     };
@@ -147,7 +147,7 @@ fn session_job_uses_its_session_clusters_savepoint_dir() {
 fn session_job_without_any_dir_names_both_places() {
     let cluster = session_cluster(json!({}));
     let job = session_job(json!({}));
-    let subject = TriggerSubject::SessionJob {
+    let subject = Target::SessionJob {
         job: &job,
         cluster: Some(&cluster),
     };
@@ -159,7 +159,7 @@ fn session_job_without_any_dir_names_both_places() {
         text.contains("session cluster FlinkDeployment \"shared\""),
         "{text}"
     );
-    let subject = TriggerSubject::SessionJob {
+    let subject = Target::SessionJob {
         job: &job,
         cluster: None,
     };
@@ -172,7 +172,7 @@ fn session_job_without_any_dir_names_both_places() {
 #[test]
 fn job_not_running_is_refused_unless_forced() {
     let d = app(with_dir(), Some("RESTARTING"));
-    let err = plan_trigger(&input(TriggerSubject::Deployment(&d), Method::Nonce)).unwrap_err();
+    let err = plan_trigger(&input(Target::deployment(&d), Method::Nonce)).unwrap_err();
     assert_eq!(
         err,
         Refusal::JobNotRunning {
@@ -180,7 +180,7 @@ fn job_not_running_is_refused_unless_forced() {
             state: "RESTARTING".into()
         }
     );
-    let mut forced = input(TriggerSubject::Deployment(&d), Method::Nonce);
+    let mut forced = input(Target::deployment(&d), Method::Nonce);
     forced.force = true;
     let plan = plan_trigger(&forced).unwrap();
     assert_eq!(plan.warnings.len(), 1);
@@ -191,7 +191,7 @@ fn job_not_running_is_refused_unless_forced() {
 fn job_without_status_counts_as_not_running() {
     let d = app(with_dir(), None);
     assert!(matches!(
-        plan_trigger(&input(TriggerSubject::Deployment(&d), Method::Nonce)),
+        plan_trigger(&input(Target::deployment(&d), Method::Nonce)),
         Err(Refusal::JobNotRunning { .. })
     ));
 }
@@ -199,7 +199,7 @@ fn job_without_status_counts_as_not_running() {
 #[test]
 fn force_also_overrides_a_missing_dir_with_a_warning() {
     let d = app(json!({}), Some("RUNNING"));
-    let mut forced = input(TriggerSubject::Deployment(&d), Method::Nonce);
+    let mut forced = input(Target::deployment(&d), Method::Nonce);
     forced.force = true;
     let plan = plan_trigger(&forced).unwrap();
     assert!(plan.warnings[0].contains("no savepoint directory"));

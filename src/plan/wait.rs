@@ -12,20 +12,15 @@ use std::collections::BTreeSet;
 use jiff::Timestamp;
 
 use crate::crd::{
-    FlinkStateSnapshot, SnapshotState, SnapshotTriggerType, parse_operator_snapshot_name,
+    FlinkStateSnapshot, SnapshotState, SnapshotTriggerType, Target, parse_operator_snapshot_name,
 };
-use crate::history::{
-    EntrySource, EntryState, HistoryTarget, SavepointEntry, is_savepoint_of, savepoint_history,
-};
+use crate::history::{EntrySource, EntryState, SavepointEntry, is_savepoint_of, savepoint_history};
 
 pub use super::wait_status::{WaitStatus, WaitSubject};
 
 /// The subject for `wait TARGET`: the newest entry of the job's savepoint history.
 /// `None` when the job has no savepoint at all.
-pub fn latest_subject(
-    target: HistoryTarget<'_>,
-    snapshots: &[FlinkStateSnapshot],
-) -> Option<WaitSubject> {
+pub fn latest_subject(target: Target<'_>, snapshots: &[FlinkStateSnapshot]) -> Option<WaitSubject> {
     let latest = savepoint_history(target, snapshots).into_iter().next()?;
     let known = || {
         snapshots
@@ -54,7 +49,7 @@ pub fn latest_subject(
 /// Evaluates `subject` against the latest fetched objects (`target` is `None` if it was deleted).
 pub fn evaluate(
     subject: &WaitSubject,
-    target: Option<HistoryTarget<'_>>,
+    target: Option<Target<'_>>,
     snapshots: &[FlinkStateSnapshot],
 ) -> WaitStatus {
     match subject {
@@ -120,7 +115,7 @@ pub fn evaluate_snapshot(snapshot: &FlinkStateSnapshot) -> WaitStatus {
 
 /// Where the savepoint requested by `nonce` is.
 pub fn evaluate_nonce(
-    target: HistoryTarget<'_>,
+    target: Target<'_>,
     snapshots: &[FlinkStateSnapshot],
     nonce: i64,
     known_snapshots: &BTreeSet<String>,
@@ -179,7 +174,7 @@ pub fn evaluate_nonce(
 /// The operator-created snapshot for a nonce: the newest `<job>-savepoint-manual-<ms>` savepoint
 /// of `target` not in `known`.
 fn nonce_snapshot<'a>(
-    target: HistoryTarget<'_>,
+    target: Target<'_>,
     snapshots: &'a [FlinkStateSnapshot],
     known: &BTreeSet<String>,
 ) -> Option<&'a FlinkStateSnapshot> {
@@ -203,7 +198,7 @@ fn nonce_snapshot<'a>(
 }
 
 fn evaluate_legacy_trigger(
-    target: HistoryTarget<'_>,
+    target: Target<'_>,
     trigger_id: &str,
     since: Option<Timestamp>,
 ) -> WaitStatus {

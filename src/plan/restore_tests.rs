@@ -3,7 +3,7 @@ use serde_json::json;
 use super::*;
 use crate::crd::{JobKind, SnapshotTriggerType, TargetRef};
 use crate::history::EntrySource;
-use crate::lifecycle::restore_copy::{plan_copy, validate_new_name};
+use crate::plan::restore_copy::{plan_copy, validate_new_name};
 
 fn entry(id: &str, state: EntryState, ms: i64, location: Option<&str>) -> SavepointEntry {
     let target = TargetRef::new(JobKind::FlinkDeployment, Some("flink".into()), "orders");

@@ -5,9 +5,9 @@ use crate::config::FlatConfig;
 use crate::crd::FlinkStateSnapshot;
 use crate::crd::{JobKind, SnapshotTriggerType, TargetRef};
 use crate::history::{EntrySource, EntryState};
-use crate::lifecycle::describe_snapshot::describe_snapshot;
-use crate::lifecycle::describe_text::{render_snapshot, render_target};
-use crate::lifecycle::settings::SettingSource;
+use crate::plan::describe_snapshot::describe_snapshot;
+use crate::plan::describe_text::{render_snapshot, render_target};
+use crate::plan::settings::SettingSource;
 
 fn entry(id: &str, state: EntryState, ms: i64, location: Option<&str>) -> SavepointEntry {
     let target = TargetRef::new(JobKind::FlinkDeployment, Some("flink".into()), "orders");

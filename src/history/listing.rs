@@ -4,10 +4,11 @@
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, BTreeSet};
 
+use crate::crd::Target;
 use crate::crd::{
     FlinkDeployment, FlinkSessionJob, FlinkStateSnapshot, JobKind, SnapshotTriggerType,
 };
-use crate::history::{EntryState, HistoryTarget, SavepointEntry, savepoint_history};
+use crate::history::{EntryState, SavepointEntry, savepoint_history};
 
 /// Which entries to keep.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -78,7 +79,7 @@ pub fn collect_entries(
     }
     let mut seen: BTreeSet<JobKey> = BTreeSet::new();
     let mut entries = Vec::new();
-    let mut add = |target: HistoryTarget<'_>| {
+    let mut add = |target: Target<'_>| {
         let r = target.target_ref();
         let k = key(&r.kind, r.namespace.as_deref(), &r.name);
         let own = by_job.get(&k).map(Vec::as_slice).unwrap_or(&[]);
@@ -97,7 +98,7 @@ pub fn collect_entries(
     if filter.include_orphans {
         for ((namespace, kind, name), own) in by_job.iter().filter(|(k, _)| !seen.contains(*k)) {
             let (d, j);
-            let target: HistoryTarget<'_> = if kind == JobKind::FlinkSessionJob.as_str() {
+            let target: Target<'_> = if kind == JobKind::FlinkSessionJob.as_str() {
                 j = stub_session_job(namespace, name);
                 (&j).into()
             } else {

@@ -569,7 +569,7 @@ async fn several_targets_and_label_selectors(env: Env) {
     assert!(
         refused
             .stderr
-            .contains("name cannot be provided when a selector is specified"),
+            .contains("selectors and resource names exclude each other"),
         "{}",
         refused.stderr
     );

@@ -573,6 +573,58 @@ async fn several_targets_and_label_selectors(env: Env) {
         "{}",
         refused.stderr
     );
+    // With session/NAME, -l selects among that cluster's session jobs.
+    put_session(&env, "shared").await;
+    for job in ["etl", "clicks"] {
+        put_session_job(&env, job, "shared").await;
+        put_snapshot(
+            &env,
+            ns,
+            &format!("{job}-sp-1"),
+            "FlinkSessionJob",
+            job,
+            "MANUAL",
+            json!({ "state": "COMPLETED", "path": format!("s3://b/{job}-1"), "triggerTimestamp": "2026-01-06T00:00:00Z" }),
+        )
+        .await;
+    }
+    env.merge_patch(
+        "flinksessionjobs",
+        ns,
+        "clicks",
+        json!({ "metadata": { "labels": { "team": "web" } } }),
+    )
+    .await;
+    let session = kubectl(
+        env.kubeconfig(),
+        &[
+            "list",
+            "session/shared",
+            "-n",
+            ns,
+            "-l",
+            "team=web",
+            "-o",
+            ids,
+        ],
+    )
+    .await;
+    session.expect(0);
+    assert_eq!(session.stdout, "clicks-sp-1");
+    let refused_among_several = kubectl(
+        env.kubeconfig(),
+        &[
+            "list",
+            "session/shared",
+            "job/etl",
+            "-n",
+            ns,
+            "-l",
+            "team=web",
+        ],
+    )
+    .await;
+    refused_among_several.expect(2);
     let mixed = kubectl(
         env.kubeconfig(),
         &["list", "app/orders", "billing", "-n", ns],

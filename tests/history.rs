@@ -806,7 +806,12 @@ fn entries_serialize_as_camel_case_json_with_iso_times_and_omit_unknown_fields()
             "target": {"kind": "FlinkDeployment", "namespace": "flink", "name": "orders-app"},
             "id": "snap", "source": "SNAPSHOT", "triggerType": "PERIODIC", "state": "COMPLETED",
             "triggered": "2025-01-02T03:04:05.678Z", "completed": "2025-01-02T03:04:19.012Z",
-            "format": "CANONICAL", "location": "file:/sp/x", "snapshotName": "snap"
+            "format": "CANONICAL", "location": "file:/sp/x", "snapshotName": "snap",
+            "labels": {
+                "job-reference.kind": "FlinkDeployment", "job-reference.name": "orders-app",
+                "snapshot.state": "COMPLETED", "snapshot.trigger-type": "PERIODIC",
+                "snapshot.type": "SAVEPOINT"
+            }
         })
     );
 }

@@ -569,10 +569,62 @@ async fn several_targets_and_label_selectors(env: Env) {
     assert!(
         refused
             .stderr
-            .contains("name cannot be provided when a selector is specified"),
+            .contains("selectors and resource names exclude each other"),
         "{}",
         refused.stderr
     );
+    // With session/NAME, -l selects among that cluster's session jobs.
+    put_session(&env, "shared").await;
+    for job in ["etl", "clicks"] {
+        put_session_job(&env, job, "shared").await;
+        put_snapshot(
+            &env,
+            ns,
+            &format!("{job}-sp-1"),
+            "FlinkSessionJob",
+            job,
+            "MANUAL",
+            json!({ "state": "COMPLETED", "path": format!("s3://b/{job}-1"), "triggerTimestamp": "2026-01-06T00:00:00Z" }),
+        )
+        .await;
+    }
+    env.merge_patch(
+        "flinksessionjobs",
+        ns,
+        "clicks",
+        json!({ "metadata": { "labels": { "team": "web" } } }),
+    )
+    .await;
+    let session = kubectl(
+        env.kubeconfig(),
+        &[
+            "list",
+            "session/shared",
+            "-n",
+            ns,
+            "-l",
+            "team=web",
+            "-o",
+            ids,
+        ],
+    )
+    .await;
+    session.expect(0);
+    assert_eq!(session.stdout, "clicks-sp-1");
+    let refused_among_several = kubectl(
+        env.kubeconfig(),
+        &[
+            "list",
+            "session/shared",
+            "job/etl",
+            "-n",
+            ns,
+            "-l",
+            "team=web",
+        ],
+    )
+    .await;
+    refused_among_several.expect(2);
     let mixed = kubectl(
         env.kubeconfig(),
         &["list", "app/orders", "billing", "-n", ns],
@@ -779,6 +831,45 @@ async fn the_template_engine_prints_what_kubectl_prints_for_the_same_document(en
             .unwrap_or_else(|e| panic!("{template}: {e}"));
         assert_eq!(ours, theirs.stdout, "{template}");
     }
+    // Templates kubectl cannot parse are refused in the same words.
+    for template in [
+        "{.items",
+        "{.items[0}",
+        "{.items[x]}",
+        "{.a,.b}",
+        "{..a....b}",
+        r#"{.items[?(@.metadata.name=~"sp-1")].metadata.name}"#,
+    ] {
+        let theirs = plain_kubectl(
+            env.kubeconfig(),
+            &[
+                "get",
+                "flinkstatesnapshots",
+                "-n",
+                ns,
+                "-o",
+                &format!("jsonpath={template}"),
+            ],
+        )
+        .await;
+        assert_ne!(theirs.code, 0, "{template}");
+        let ours = kubectl(
+            env.kubeconfig(),
+            &["list", "-n", ns, "-o", &format!("jsonpath={template}")],
+        )
+        .await;
+        ours.expect(2);
+        let message = theirs
+            .stderr
+            .trim()
+            .trim_start_matches("error: ")
+            .to_owned();
+        assert!(
+            ours.stderr.contains(&message),
+            "{template}: ours {} theirs {message}",
+            ours.stderr
+        );
+    }
 }
 
 /// `-o custom-columns` cells and alignment against kubectl's, for the same document.
@@ -795,7 +886,7 @@ async fn custom_columns_print_what_kubectl_prints_for_the_same_document(env: Env
     for spec in [
         "NAME:.metadata.name,STATE:.status.state",
         "B:.spec.backoffLimit,NAME:.metadata.name,E:.status.error",
-        "name:{.metadata.name},LABELS:.metadata.labels,REF:.spec.jobReference.*",
+        "name:{.metadata.name},LABELS:.metadata.labels,REF:.spec.jobReference.name",
         "X:.status.missing,Y:.kind",
     ] {
         let theirs = plain_kubectl(

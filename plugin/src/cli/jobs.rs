@@ -117,7 +117,8 @@ pub struct ListArgs {
     #[arg(long = "state", value_delimiter = ',', value_name = "STATE")]
     pub states: Vec<String>,
     /// Label selector (kubectl's syntax: a=b,c!=d,e in (f,g),!h) for the FlinkDeployments and
-    /// FlinkSessionJobs whose savepoints are listed; not with a TARGET.
+    /// FlinkSessionJobs whose savepoints are listed; not with app/ or job/ targets; with
+    /// session/NAME it selects among that cluster's session jobs.
     #[arg(short = 'l', long, value_name = "SELECTOR", value_parser = super::parse_label_selector)]
     pub selector: Option<String>,
     /// Output format: json, yaml, name, wide, jsonpath=TEMPLATE, jsonpath-file=PATH,

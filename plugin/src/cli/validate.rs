@@ -17,7 +17,7 @@ use clap::parser::ValueSource;
 
 use super::common::{DryRun, OutputFormat};
 use super::jobs::Method;
-use super::target::{JOBS_AND_SESSIONS, Kind, parse_target};
+use super::target::{JOBS_AND_SESSIONS, Kind, parse_targets};
 use super::{Cli, Command};
 
 /// The `--dry-run` modes, which must follow `=`.
@@ -67,8 +67,11 @@ pub fn check(matches: &ArgMatches, cli: &mut Cli) -> Result<(), String> {
     match &mut cli.command {
         Command::List(args) => {
             args.all_namespaces = all_namespaces;
-            let named = parse_target(&args.target, JOBS_AND_SESSIONS)
-                .is_ok_and(|t| matches!(t.kind, Kind::Application | Kind::SessionJob));
+            let named = parse_targets(&args.target, JOBS_AND_SESSIONS).is_ok_and(|targets| {
+                targets
+                    .iter()
+                    .any(|t| matches!(t.kind, Kind::Application | Kind::SessionJob))
+            });
             if named && args.selector.is_some() {
                 return Err(
                     "-l/--selector cannot be used with an app/NAME or job/NAME target \

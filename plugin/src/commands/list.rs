@@ -24,12 +24,6 @@ pub async fn run(args: ListArgs, ctx: &Context) -> Result<()> {
             "a TARGET cannot be combined with -A/--all-namespaces",
         ));
     }
-    if !targets.is_empty() && args.selector.is_some() {
-        // kubectl's rule: names or a selector, not both.
-        return Err(usage(
-            "name cannot be provided when a selector is specified",
-        ));
-    }
     let filter = filter(&args)?;
     let client = ctx.client().await?;
     let ns = ctx.namespace().await?;

@@ -227,7 +227,7 @@ async fn batch_usage_mistakes_are_refused_before_anything_changes(env: Env) {
             &["trigger", "-A"][..],
             "combine it with -l SELECTOR or --all",
         ),
-        (&["trigger", "app/a", "b"][..], "KIND/NAME form"),
+        (&["trigger", "app/a", "b"][..], "resource/name form"),
         (&["trigger"][..], "a target is required"),
         (
             &["wait", "app/a", "-l", "team=data"][..],
@@ -235,7 +235,10 @@ async fn batch_usage_mistakes_are_refused_before_anything_changes(env: Env) {
         ),
     ] {
         let mut full = args.to_vec();
-        full.extend(["-n", ns]);
+        // (-A and -n together are their own mistake, refused first.)
+        if !args.contains(&"-A") {
+            full.extend(["-n", ns]);
+        }
         let out = kubectl(env.kubeconfig(), &full).await;
         out.expect(2);
         assert!(out.stderr.contains(words), "{args:?}: {}", out.stderr);

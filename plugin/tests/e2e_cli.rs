@@ -371,7 +371,7 @@ async fn input_mistakes_are_refused_before_any_request(env: Env) {
         ),
         (
             &["wait", "-A", "app/orders"],
-            "-A/--all-namespaces applies to list only, not to wait",
+            "combine it with -l SELECTOR or --all",
         ),
         (&["list", "-A", "-n", ns], "contradict each other"),
         (

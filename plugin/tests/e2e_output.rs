@@ -406,6 +406,8 @@ async fn age_is_kubectls_and_wide_adds_exact_timestamps(env: Env) {
             "NONCE",
             "TRIGGERED",
             "COMPLETED",
+            "SIZE",
+            "DURATION",
             "ERROR"
         ]
     );
@@ -416,7 +418,14 @@ async fn age_is_kubectls_and_wide_adds_exact_timestamps(env: Env) {
     let cells: Vec<&str> = completed.split_whitespace().collect();
     assert_eq!(
         cells[9..],
-        ["2026-01-02T00:00:00Z", "2026-01-02T00:00:07.25Z", "<none>"],
+        // SIZE and DURATION stay blank: no JobManager answers in this test.
+        [
+            "2026-01-02T00:00:00Z",
+            "2026-01-02T00:00:07.25Z",
+            "<none>",
+            "<none>",
+            "<none>"
+        ],
         "{completed}"
     );
     let legacy = lines

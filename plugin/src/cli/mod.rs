@@ -243,7 +243,7 @@ mod tests {
             &["trigger", "app/x", "--dry-run", "server"][..],
             &["trigger", "app/x", "--backoff-limit", "1"][..],
             &["trigger", "app/x", "--timeout", "1m"][..],
-            &["wait", "app/x", "-A"][..],
+            &["describe", "app/x", "-A"][..],
             &["list", "-l", "a=b=c"][..],
         ] {
             let err =

@@ -153,8 +153,7 @@ pub fn parse_targets(words: &[String], allowed: &[Kind]) -> Result<Vec<Target>, 
         if let Some(bare) = words.iter().find(|w| !w.contains('/')) {
             return Err(UsageError(format!(
                 "there is no need to specify a resource type as a separate argument when passing \
-                 arguments in resource/name form (e.g. 'kubectl savepoint list app/a app/b' \
-                 instead of 'kubectl savepoint list app/a {bare}')"
+                 arguments in resource/name form (e.g. 'app/a app/b' instead of 'app/a {bare}')"
             )));
         }
         words
@@ -168,8 +167,7 @@ pub fn parse_targets(words: &[String], allowed: &[Kind]) -> Result<Vec<Target>, 
         if let Some(slashed) = words[1..].iter().find(|w| w.contains('/')) {
             return Err(UsageError(format!(
                 "there is no need to specify a resource type as a separate argument when passing \
-                 arguments in resource/name form (e.g. 'kubectl savepoint list {slashed}' instead \
-                 of 'kubectl savepoint list {first} {slashed}')"
+                 arguments in resource/name form (e.g. '{slashed}' instead of '{first} {slashed}')"
             )));
         }
         words[1..]

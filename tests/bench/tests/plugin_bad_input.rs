@@ -185,9 +185,9 @@ async fn hostile_targets_bad_flags_and_broken_inputs_exit_1_or_2_with_a_message_
     row(
         "broken label selector",
         vec!["list", "-l", "a in ("],
-        // The API server rejects it (400): an API error, exit 1, with the server's reason.
-        1,
-        "HTTP 400",
+        // Checked with the API server's selector grammar before any request: usage, exit 2.
+        2,
+        "unable to parse requirement",
     );
     row(
         "unknown method",
@@ -207,7 +207,7 @@ async fn hostile_targets_bad_flags_and_broken_inputs_exit_1_or_2_with_a_message_
         2,
         "--bogus-flag",
     );
-    row("missing target", vec!["trigger"], 2, "TARGET");
+    row("missing target", vec!["trigger"], 2, "a target is required");
     let mut problems = check_rows(&binary, &kubeconfig, &sandbox, rows);
 
     // Arguments that are not UTF-8.

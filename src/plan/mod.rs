@@ -32,6 +32,7 @@ pub mod schedule;
 pub mod schedule_error;
 pub mod settings;
 pub mod status;
+mod status_verdict;
 pub mod trigger;
 pub mod trigger_snapshot;
 pub mod wait;

@@ -29,6 +29,7 @@ pub mod restore;
 pub mod restore_copy;
 pub mod restore_origin;
 pub mod schedule;
+mod schedule_dir;
 pub mod schedule_error;
 pub mod settings;
 pub mod status;

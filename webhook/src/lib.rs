@@ -9,6 +9,7 @@ pub mod activity;
 pub mod admin;
 pub mod args;
 pub mod cache;
+mod cache_trim;
 pub mod decode;
 pub mod encode;
 pub mod metrics;

@@ -13,6 +13,7 @@ mod cache_trim;
 pub mod decode;
 pub mod encode;
 pub mod metrics;
+mod metrics_labels;
 pub mod readiness;
 pub mod routes;
 pub mod server;

@@ -18,14 +18,9 @@ use std::{
 
 use flink_savepoint::{
     admission::LookupNeed,
-    config::{
-        ConfigOption, flatten,
-        options::{HISTORY_MAX_AGE, HISTORY_MAX_COUNT, PERIODIC_SAVEPOINT_INTERVAL, SAVEPOINT_DIR},
-    },
-    crd::{FlinkDeployment, FlinkDeploymentSpec, FlinkSessionJob, FlinkSessionJobSpec},
+    crd::{FlinkDeployment, FlinkSessionJob},
 };
 use futures::{StreamExt, TryStreamExt};
-use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use kube::{
     Api, Client,
     runtime::{
@@ -35,53 +30,8 @@ use kube::{
     },
 };
 
+pub use crate::cache_trim::{CLUSTER_OPTIONS, trim_deployment, trim_session_job};
 use crate::{metrics::Metrics, readiness::Readiness, shutdown::Signal};
-
-/// Options of a session cluster the policy reads (any spelling).
-pub const CLUSTER_OPTIONS: [ConfigOption; 4] = [
-    SAVEPOINT_DIR,
-    HISTORY_MAX_AGE,
-    HISTORY_MAX_COUNT,
-    PERIODIC_SAVEPOINT_INTERVAL,
-];
-
-fn trimmed_meta(meta: &ObjectMeta) -> ObjectMeta {
-    ObjectMeta {
-        name: meta.name.clone(),
-        namespace: meta.namespace.clone(),
-        uid: meta.uid.clone(),
-        resource_version: meta.resource_version.clone(),
-        ..ObjectMeta::default()
-    }
-}
-
-/// Keeps only what the policy reads of a FlinkDeployment (see the module documentation).
-pub fn trim_deployment(deployment: &mut FlinkDeployment) {
-    let config = deployment.flink_configuration().map(|raw| {
-        let flat = flatten(raw);
-        CLUSTER_OPTIONS
-            .iter()
-            .flat_map(|option| flat.find_all_spellings(option))
-            .map(|(key, value)| (key.to_owned(), serde_json::Value::String(value.to_owned())))
-            .collect::<serde_json::Map<_, _>>()
-    });
-    deployment.metadata = trimmed_meta(&deployment.metadata);
-    deployment.spec = FlinkDeploymentSpec {
-        flink_configuration: config,
-        ..FlinkDeploymentSpec::default()
-    };
-    deployment.status = None;
-}
-
-/// Keeps only name, namespace and `spec.deploymentName` of a FlinkSessionJob.
-pub fn trim_session_job(job: &mut FlinkSessionJob) {
-    job.metadata = trimmed_meta(&job.metadata);
-    job.spec = FlinkSessionJobSpec {
-        deployment_name: job.spec.deployment_name.take(),
-        ..FlinkSessionJobSpec::default()
-    };
-    job.status = None;
-}
 
 struct Stores {
     deployments: Store<FlinkDeployment>,
@@ -311,6 +261,7 @@ fn spawn_reflector<K>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use flink_savepoint::config::flatten;
     use kube::runtime::watcher::Event;
 
     fn stores(

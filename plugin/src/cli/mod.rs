@@ -13,6 +13,7 @@
 //! `pub async fn run(args, ctx)` plus its arm in `crate::commands::run`.
 
 mod common;
+mod duration;
 mod examples;
 pub mod jobs;
 pub mod lifecycle;

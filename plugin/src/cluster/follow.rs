@@ -11,20 +11,23 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use ::kube::runtime::{WatchStreamExt, watcher};
-use ::kube::{Api, Client};
-use flink_savepoint::crd::{FlinkDeployment, FlinkSessionJob, FlinkStateSnapshot};
+use ::kube::Client;
+use ::kube::runtime::watcher;
+use flink_savepoint::crd::FlinkStateSnapshot;
 use flink_savepoint::flink_rest::{Completed, JobEndpoint, job_endpoint};
 use flink_savepoint::plan::{InFlight, WaitStatus, WaitSubject, evaluate, in_flight};
-use flink_savepoint::time::to_epoch_ms;
-use futures::{Stream, StreamExt, stream};
+use futures::{StreamExt, stream};
 
-use super::cache::{Cache, map_event};
+use super::cache::Cache;
 use super::discovery::list_all;
 use super::flink_rest::FlinkRest;
+use super::follow_probe::RestProbe;
+use super::follow_watch::{
+    MAX_WATCH_ERRORS, Update, is_fatal, snapshot_updates, target_updates, watch_error,
+};
 use super::load::{Fetched, fetch_target};
-use crate::cli::{Kind, Target};
-use crate::error::{ApiOp, Error, Result, failed, status_code};
+use crate::cli::Target;
+use crate::error::{Error, Result, failed};
 use crate::render::progress::{Progress, set_resume_hint};
 use crate::render::wait::humantime;
 
@@ -65,58 +68,6 @@ pub struct Followed {
 
 /// How often the JobManager is asked while a savepoint is in progress.
 pub const POLL: Duration = Duration::from_secs(1);
-
-/// The REST side of one follow: where the job is, and whether asking still makes sense.
-struct RestProbe {
-    rest: Option<Arc<FlinkRest>>,
-    endpoint: Option<JobEndpoint>,
-}
-
-impl RestProbe {
-    fn active(&self) -> Option<(&FlinkRest, &JobEndpoint)> {
-        Some((self.rest.as_deref()?, self.endpoint.as_ref()?))
-    }
-
-    /// Progress text of the in-flight savepoint, `None` when the JobManager does not show it.
-    async fn progress(&mut self, flight: InFlight, progress: &Progress) -> Option<String> {
-        let (rest, endpoint) = self.active()?;
-        match rest.checkpoints(endpoint).await {
-            Ok(stats) => stats
-                .in_progress_savepoint(flight.triggered.map(to_epoch_ms))
-                .and_then(|e| e.progress())
-                .map(|p| p.text()),
-            Err(err) => {
-                if let Some(notice) = rest.notice(&err) {
-                    progress.warn(&notice);
-                }
-                self.rest = None;
-                None
-            }
-        }
-    }
-
-    /// Size and duration of the completed savepoint at `location`, when the JobManager has it.
-    async fn completed(&mut self, location: &str, progress: &Progress) -> Option<Completed> {
-        let (rest, endpoint) = self.active()?;
-        match rest.checkpoints(endpoint).await {
-            Ok(stats) => stats.find_by_external_path(location)?.completed(),
-            Err(err) => {
-                if let Some(notice) = rest.notice(&err) {
-                    progress.warn(&notice);
-                }
-                None
-            }
-        }
-    }
-}
-
-/// Consecutive watch errors tolerated (with backoff) before giving up.
-const MAX_WATCH_ERRORS: u32 = 5;
-
-enum Update {
-    Target(Box<watcher::Event<Fetched>>),
-    Snapshot(Box<watcher::Event<FlinkStateSnapshot>>),
-}
 
 /// Follows until a final status; `Err(WaitTimeout)` (exit 3) when the timeout passes first.
 pub async fn follow(client: &Client, spec: &FollowSpec) -> Result<Followed> {
@@ -295,97 +246,4 @@ async fn recheck(client: &Client, spec: &FollowSpec, text: String) -> Result<Wai
             other => other,
         },
     )
-}
-
-/// A watch error and the watch it came from.
-struct WatchFailure {
-    op: ApiOp,
-    err: watcher::Error,
-}
-
-type Updates = std::pin::Pin<Box<dyn Stream<Item = Result<Update, Box<WatchFailure>>> + Send>>;
-
-fn failure<K: ::kube::Resource<DynamicType = ()>>(
-    ns: &str,
-) -> impl Fn(watcher::Error) -> Box<WatchFailure> + use<K> {
-    let op = ApiOp::of::<K>("watch", Some(ns), None);
-    move |err| {
-        Box::new(WatchFailure {
-            op: op.clone(),
-            err,
-        })
-    }
-}
-
-fn target_updates(
-    client: &Client,
-    ns: &str,
-    target: Option<&Target>,
-    config: &watcher::Config,
-) -> Updates {
-    let Some(target) = target else {
-        return stream::empty().boxed();
-    };
-    let config = config
-        .clone()
-        .fields(&format!("metadata.name={}", target.name));
-    match target.kind {
-        Kind::SessionJob => {
-            let api = Api::<FlinkSessionJob>::namespaced(client.clone(), ns);
-            let fail = failure::<FlinkSessionJob>(ns);
-            watcher::watcher(api, config)
-                .default_backoff()
-                .map(move |r| {
-                    r.map_err(&fail).map(|e| {
-                        Update::Target(Box::new(map_event(e, |job| Fetched::SessionJob {
-                            job: Box::new(job),
-                            cluster: None,
-                        })))
-                    })
-                })
-                .boxed()
-        }
-        _ => {
-            let api = Api::<FlinkDeployment>::namespaced(client.clone(), ns);
-            let fail = failure::<FlinkDeployment>(ns);
-            watcher::watcher(api, config)
-                .default_backoff()
-                .map(move |r| {
-                    r.map_err(&fail).map(|e| {
-                        Update::Target(Box::new(map_event(e, |d| Fetched::Deployment(Box::new(d)))))
-                    })
-                })
-                .boxed()
-        }
-    }
-}
-
-fn snapshot_updates(client: &Client, ns: &str, enabled: bool, config: &watcher::Config) -> Updates {
-    if !enabled {
-        return stream::empty().boxed();
-    }
-    let api = Api::<FlinkStateSnapshot>::namespaced(client.clone(), ns);
-    let fail = failure::<FlinkStateSnapshot>(ns);
-    watcher::watcher(api, config.clone())
-        .default_backoff()
-        .map(move |r| r.map_err(&fail).map(|e| Update::Snapshot(Box::new(e))))
-        .boxed()
-}
-
-fn is_fatal(failure: &WatchFailure) -> bool {
-    match &failure.err {
-        watcher::Error::InitialListFailed(e) | watcher::Error::WatchStartFailed(e) => {
-            matches!(status_code(e), Some(401 | 403 | 404))
-        }
-        _ => false,
-    }
-}
-
-fn watch_error(failure: Box<WatchFailure>) -> Error {
-    let WatchFailure { op, err } = *failure;
-    match err {
-        watcher::Error::InitialListFailed(e) => ApiOp { verb: "list", ..op }.error(e).into(),
-        watcher::Error::WatchStartFailed(e) | watcher::Error::WatchFailed(e) => op.error(e).into(),
-        other => failed(format!("watching failed: {other}")),
-    }
 }

@@ -9,6 +9,8 @@ mod discovery;
 mod events;
 mod flink_rest;
 mod follow;
+mod follow_probe;
+mod follow_watch;
 mod jobs;
 mod load;
 mod loaded;

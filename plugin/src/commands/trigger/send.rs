@@ -1,0 +1,117 @@
+//! What one target and several share: the `--format` check and the request itself.
+
+use ::kube::Client;
+use flink_savepoint::crd::{FlinkStateSnapshot, SavepointFormatType};
+use flink_savepoint::plan::trigger::Method as PlanMethod;
+use flink_savepoint::plan::{
+    SnapshotOptions, TriggerAction, TriggerInput, nonce_merge_patch, plan_trigger,
+};
+use jiff::Timestamp;
+
+use crate::cli::{DryRun, Format, Method, Target, TriggerArgs};
+use crate::cluster::fetch_target;
+use crate::cluster::write::{create, merge_patch, retry_on_conflict};
+use crate::error::{Result, usage};
+use crate::render::progress::warn;
+use crate::render::trigger::{SavepointDirectory, TriggerInfo, dry_run_name};
+
+/// The `--format` check shared by one target and several.
+pub(super) fn check_format(args: &TriggerArgs) -> Result<()> {
+    if args.method == Method::Nonce && args.format.is_some() {
+        return Err(usage(
+            "--format applies to --method snapshot; a nonce-triggered savepoint uses the \
+             operator's kubernetes.operator.savepoint.format.type",
+        ));
+    }
+    Ok(())
+}
+
+/// Reads the target, plans, and sends; re-reads and re-plans on 409 Conflict.
+pub(super) async fn send(
+    args: &TriggerArgs,
+    client: &Client,
+    ns: &str,
+    target: &Target,
+    snapshot_crd: bool,
+    dry_run: DryRun,
+) -> Result<TriggerInfo> {
+    let options = SnapshotOptions {
+        format: match args.format {
+            Some(Format::Native) => SavepointFormatType::Native,
+            _ => SavepointFormatType::Canonical,
+        },
+        dispose_on_delete: args.dispose_on_delete,
+        backoff_limit: i64::from(args.backoff_limit),
+    };
+    let server_dry_run = dry_run == DryRun::Server;
+    retry_on_conflict(target, ns, async |attempt| {
+        let fetched = fetch_target(client, ns, target).await?;
+        let now = Timestamp::now();
+        let input = TriggerInput {
+            subject: fetched.target(),
+            method: match args.method {
+                Method::Nonce => PlanMethod::Nonce,
+                Method::Snapshot => PlanMethod::Snapshot,
+            },
+            snapshot_crd_installed: snapshot_crd,
+            force: args.force,
+            now_ms: now.as_millisecond(),
+            snapshot: options.clone(),
+        };
+        let plan = plan_trigger(&input).map_err(|refusal| usage(refusal.to_string()))?;
+        if attempt == 1 {
+            plan.warnings.iter().for_each(|w| warn(w));
+        }
+        let mut info = TriggerInfo {
+            target: target.to_string(),
+            namespace: ns.to_owned(),
+            method: match args.method {
+                Method::Nonce => "nonce",
+                Method::Snapshot => "snapshot",
+            },
+            nonce: None,
+            previous_nonce: None,
+            snapshot: None,
+            triggered_at: now.to_string(),
+            savepoint_directory: plan.savepoint_dir.as_ref().map(|(key, value, place)| {
+                SavepointDirectory {
+                    value: value.clone(),
+                    key: key.clone(),
+                    source: place.clone(),
+                }
+            }),
+            attempts: attempt,
+            dry_run: dry_run_name(dry_run),
+            request: None,
+            result: None,
+        };
+        match plan.action {
+            TriggerAction::Nonce {
+                nonce,
+                previous,
+                resource_version,
+            } => {
+                info.nonce = Some(nonce);
+                info.previous_nonce = previous;
+                let body = nonce_merge_patch(&resource_version, nonce);
+                if dry_run == DryRun::Client {
+                    info.request = Some(body);
+                } else {
+                    merge_patch(client, ns, target, &body, server_dry_run).await?;
+                }
+            }
+            TriggerAction::Snapshot(snapshot) => {
+                info.snapshot = snapshot.metadata.name.clone();
+                if dry_run == DryRun::Client {
+                    info.request = Some(serde_json::to_value(&*snapshot)?);
+                } else {
+                    let name = info.snapshot.as_deref();
+                    create::<FlinkStateSnapshot>(client, ns, name, &snapshot, server_dry_run)
+                        .await?;
+                }
+            }
+        }
+        Ok(info)
+    })
+    .await
+}

@@ -4,6 +4,10 @@ use std::collections::BTreeMap;
 
 use ::kube::runtime::watcher;
 
+/// Consecutive watch errors tolerated (with backoff) before giving up, for every watch of the
+/// plugin (`wait`/`trigger --wait` and `list --watch`).
+pub(super) const MAX_WATCH_ERRORS: u32 = 5;
+
 /// Objects of one watch, keyed by name, replaced atomically on (re-)list.
 pub struct Cache<T> {
     /// The current objects.

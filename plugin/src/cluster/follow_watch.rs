@@ -11,8 +11,7 @@ use super::load::Fetched;
 use crate::cli::{Kind, Target};
 use crate::error::{ApiOp, Error, failed, status_code};
 
-/// Consecutive watch errors tolerated (with backoff) before giving up.
-pub(super) const MAX_WATCH_ERRORS: u32 = 5;
+pub(super) use super::cache::MAX_WATCH_ERRORS;
 
 pub(super) enum Update {
     Target(Box<watcher::Event<Fetched>>),

@@ -6,12 +6,9 @@ use flink_savepoint::crd::{FlinkDeployment, FlinkSessionJob, FlinkStateSnapshot}
 use futures::{Stream, StreamExt, stream};
 use serde::de::DeserializeOwned;
 
-use super::cache::Cache;
+use super::cache::{Cache, MAX_WATCH_ERRORS};
 use super::selection::{Objects, Selection};
 use crate::error::{ApiOp, Result, failed};
-
-/// Consecutive watch errors tolerated (with backoff) before giving up.
-const MAX_WATCH_ERRORS: u32 = 5;
 
 enum Update {
     Deployment(Box<watcher::Event<FlinkDeployment>>),

@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use common::env::*;
 use flink_sandbox::{Simulator, SimulatorConfig};
-use serde_json::{Value, json};
+use serde_json::Value;
 
 on_both_backends!(
     snapshot_mode_nonce_trigger_waits_for_the_operator_snapshot,
@@ -30,24 +30,7 @@ async fn simulated(env: &Env, snapshot_resources: bool, fail_savepoints: bool) -
         ..SimulatorConfig::default()
     };
     let sim = Simulator::connect(env.client().await, config, Some(env.ns().to_string()));
-    let ns = env.ns();
-    let app = json!({
-        "apiVersion": "flink.apache.org/v1beta1", "kind": "FlinkDeployment",
-        "metadata": { "name": "orders", "namespace": ns },
-        "spec": {
-            "image": "flink:1.20", "flinkVersion": "v1_20", "serviceAccount": "flink",
-            "flinkConfiguration": { "state.savepoints.dir": "s3://bucket/savepoints" },
-            "jobManager": { "resource": { "memory": "2048m", "cpu": 1 } },
-            "taskManager": { "resource": { "memory": "2048m", "cpu": 1 } },
-            "job": { "jarURI": "local:///opt/flink/job.jar", "parallelism": 1, "upgradeMode": "savepoint" }
-        }
-    });
-    env.create("flinkdeployments", ns, app).await;
-    eventually_async("the emulated job to run", || async {
-        let d = env.get("flinkdeployments", ns, "orders").await?;
-        (d["status"]["jobStatus"]["state"] == "RUNNING").then_some(())
-    })
-    .await;
+    create_running_orders(env).await;
     sim
 }
 

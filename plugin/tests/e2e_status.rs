@@ -493,23 +493,7 @@ async fn sandbox_only_a_savepoint_flink_does_not_hold_has_no_size() {
         .unwrap()
         .serve_job_managers(sim.job_managers());
     let ns = env.ns();
-    let obj = json!({
-        "apiVersion": "flink.apache.org/v1beta1", "kind": "FlinkDeployment",
-        "metadata": { "name": "orders", "namespace": ns },
-        "spec": {
-            "image": "flink:1.20", "flinkVersion": "v1_20", "serviceAccount": "flink",
-            "flinkConfiguration": { "state.savepoints.dir": "s3://bucket/savepoints" },
-            "jobManager": { "resource": { "memory": "2048m", "cpu": 1 } },
-            "taskManager": { "resource": { "memory": "2048m", "cpu": 1 } },
-            "job": { "jarURI": "local:///opt/flink/job.jar", "parallelism": 1, "upgradeMode": "savepoint" }
-        }
-    });
-    env.create("flinkdeployments", ns, obj).await;
-    eventually_async("the emulated job to run", || async {
-        let d = env.get("flinkdeployments", ns, "orders").await?;
-        (d["status"]["jobStatus"]["state"] == "RUNNING").then_some(())
-    })
-    .await;
+    create_running_orders(&env).await;
     // registered by hand: the JobManager has no record of it
     let snap = json!({
         "apiVersion": "flink.apache.org/v1beta1", "kind": "FlinkStateSnapshot",

@@ -102,6 +102,29 @@ pub async fn spec_nonce(env: &Env, plural: &str, name: &str) -> Option<i64> {
 }
 
 /// Polls the async `check` every 20 ms until it returns `Some` (hang guard: 60 s).
+/// Creates application `orders` (Flink 1.20, savepoint directory `s3://bucket/savepoints`,
+/// upgrade mode savepoint) and waits until a connected operator emulator reports it RUNNING.
+pub async fn create_running_orders(env: &Env) {
+    let ns = env.ns();
+    let app = serde_json::json!({
+        "apiVersion": "flink.apache.org/v1beta1", "kind": "FlinkDeployment",
+        "metadata": { "name": "orders", "namespace": ns },
+        "spec": {
+            "image": "flink:1.20", "flinkVersion": "v1_20", "serviceAccount": "flink",
+            "flinkConfiguration": { "state.savepoints.dir": "s3://bucket/savepoints" },
+            "jobManager": { "resource": { "memory": "2048m", "cpu": 1 } },
+            "taskManager": { "resource": { "memory": "2048m", "cpu": 1 } },
+            "job": { "jarURI": "local:///opt/flink/job.jar", "parallelism": 1, "upgradeMode": "savepoint" }
+        }
+    });
+    env.create("flinkdeployments", ns, app).await;
+    eventually_async("the emulated job to run", || async {
+        let d = env.get("flinkdeployments", ns, "orders").await?;
+        (d["status"]["jobStatus"]["state"] == "RUNNING").then_some(())
+    })
+    .await;
+}
+
 pub async fn eventually_async<T, F, Fut>(what: &str, mut check: F) -> T
 where
     F: FnMut() -> Fut,

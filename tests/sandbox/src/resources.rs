@@ -125,7 +125,7 @@ impl ResourceDef {
             short_names: short.iter().map(|s| s.to_string()).collect(),
             namespaced,
             custom: false,
-            status_subresource: plural == "namespaces",
+            status_subresource: matches!(plural, "namespaces" | "pods" | "services"),
             scale_subresource: false,
             schema: None,
             printer_columns: Vec::new(),
@@ -182,6 +182,17 @@ pub fn load(shared_dir: &Path, without: &[String]) -> anyhow::Result<Vec<Resourc
     let mut defs = vec![
         ResourceDef::builtin("", "namespaces", "Namespace", false, &["ns"]),
         ResourceDef::builtin("", "events", "Event", true, &["ev"]),
+        // What the service proxy route resolves, like kube-apiserver: a Service's EndpointSlices and the
+        // Pods they point at (the live-JobManager tier creates them; nothing else does).
+        ResourceDef::builtin("", "pods", "Pod", true, &["po"]),
+        ResourceDef::builtin("", "services", "Service", true, &["svc"]),
+        ResourceDef::builtin(
+            "discovery.k8s.io",
+            "endpointslices",
+            "EndpointSlice",
+            true,
+            &[],
+        ),
         ResourceDef::builtin(
             "admissionregistration.k8s.io",
             "mutatingwebhookconfigurations",

@@ -98,6 +98,8 @@ impl Query {
 pub(crate) struct Req {
     pub method: Method,
     pub query: Query,
+    /// The query string as sent (forwarded by the service proxy).
+    pub raw_query: String,
     pub headers: HeaderMap,
     pub body: Bytes,
     pub user: User,
@@ -176,6 +178,7 @@ pub(crate) async fn handle(
             let req = Req {
                 method: method.clone(),
                 query: Query(query),
+                raw_query: query_str.clone(),
                 headers,
                 body,
                 user,
@@ -235,7 +238,7 @@ async fn route(st: &Arc<AppState>, path: &str, req: Req) -> (Response, Option<St
             service,
             "proxy",
             rest @ ..,
-        ] => service_proxy(st, ns, service, rest, &req),
+        ] => service_proxy(st, ns, service, rest, &req).await,
         ["api", "v1", rest @ ..] => resource(st, "", "v1", rest, req).await,
         ["apis", g, v, rest @ ..] => resource(st, g, v, rest, req).await,
         _ => (error_response(&ApiError::unknown_resource()), None),
@@ -244,9 +247,11 @@ async fn route(st: &Arc<AppState>, path: &str, req: Req) -> (Response, Option<St
 
 /// `GET /api/v1/namespaces/{ns}/services/{name}[:port]/proxy/<path>`, as kube-apiserver authorizes it
 /// (`get` on `services/proxy`) and answers when nothing serves the Service (kube-apiserver 1.37: 503
-/// `no endpoints available for service "x"`, also for a Service that does not exist); the answers come
-/// from the registered simulated JobManagers (`<cluster>-rest`, port `rest`).
-fn service_proxy(
+/// `no endpoints available for service "x"`, also for a Service that does not exist). A Service whose
+/// EndpointSlices resolve to a Pod's address (a live JobManager, [`crate::simulator::live`]) is
+/// forwarded to, like kube-apiserver does; otherwise the answers come from the registered simulated
+/// JobManagers (`<cluster>-rest`, port `rest`).
+async fn service_proxy(
     st: &AppState,
     ns: &str,
     service: &str,
@@ -286,6 +291,10 @@ fn service_proxy(
         [_, name, port] => (*name, Some(*port)),
         _ => ("", None),
     };
+    if let Some(addr) = crate::simulator::live::resolve_service(&st.store, ns, name, port) {
+        let answer = forward(addr, req, rest).await;
+        return (answer, Some(verb.to_string()));
+    }
     let cluster = name.strip_suffix("-rest");
     let not_found = || {
         ApiError::new(
@@ -318,6 +327,49 @@ fn service_proxy(
     match answer {
         Some((code, body)) => (json_response(code, &body, &[]), Some(verb.to_string())),
         None => (error_response(&not_found()), Some(verb.to_string())),
+    }
+}
+
+/// Forwards a proxied request to `addr` (plain HTTP, like kube-apiserver to a Pod without the `https:`
+/// scheme prefix): the JobManager's status, content type and body, or 503 when it cannot be reached.
+async fn forward(addr: std::net::SocketAddr, req: &Req, rest: &[&str]) -> Response {
+    let mut url = format!("http://{addr}/{}", rest.join("/"));
+    if !req.raw_query.is_empty() {
+        url.push('?');
+        url.push_str(&req.raw_query);
+    }
+    let client = reqwest::Client::new();
+    let mut request = client
+        .request(req.method.clone(), &url)
+        .timeout(std::time::Duration::from_secs(30));
+    if let Some(ct) = req.headers.get("content-type") {
+        request = request.header("content-type", ct.clone());
+    }
+    if !req.body.is_empty() {
+        request = request.body(req.body.clone());
+    }
+    let answer = async {
+        let r = request.send().await?;
+        let status = r.status();
+        let content_type = r.headers().get("content-type").cloned();
+        let body = r.bytes().await?;
+        Ok::<_, reqwest::Error>((status, content_type, body))
+    };
+    match answer.await {
+        Ok((status, content_type, body)) => {
+            let mut resp = Response::new(Body::from(body));
+            *resp.status_mut() = status;
+            if let Some(ct) = content_type {
+                resp.headers_mut().insert("content-type", ct);
+            }
+            resp
+        }
+        Err(e) => error_response(&ApiError::new(
+            503,
+            "ServiceUnavailable",
+            format!("error trying to reach service: {e}"),
+            None,
+        )),
     }
 }
 

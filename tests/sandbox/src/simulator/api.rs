@@ -89,11 +89,18 @@ impl HttpApi {
     pub fn resource(plural: &str) -> ApiResource {
         let (group, kind) = match plural {
             "events" => ("", "Event"),
+            "pods" => ("", "Pod"),
+            "services" => ("", "Service"),
+            "endpointslices" => ("discovery.k8s.io", "EndpointSlice"),
             "flinkdeployments" => ("flink.apache.org", "FlinkDeployment"),
             "flinksessionjobs" => ("flink.apache.org", "FlinkSessionJob"),
             _ => ("flink.apache.org", "FlinkStateSnapshot"),
         };
-        let version = if group.is_empty() { "v1" } else { "v1beta1" };
+        let version = if group == "flink.apache.org" {
+            "v1beta1"
+        } else {
+            "v1"
+        };
         ApiResource {
             group: group.into(),
             version: version.into(),

@@ -232,6 +232,12 @@ fn observe_rest(
     conf: &FlatConfig,
     status: &mut Value,
 ) {
+    if kind == "FlinkDeployment"
+        && let Some(jm) = ctx.live_job_manager(ns, name)
+    {
+        observe_live(ctx, ns, name, jm, status);
+        return;
+    }
     let cluster = if kind == "FlinkSessionJob" {
         match s(spec, "/deploymentName") {
             Some(d) => d.to_string(),
@@ -262,6 +268,29 @@ fn observe_rest(
         && let Some(size) = size
     {
         status["clusterInfo"]["state-size"] = json!(size.to_string());
+    }
+}
+
+/// A live JobManager serves the deployment ([`super::live`]): `jobStatus` reports its job (id, name,
+/// state, start time), as the operator's job status observer does from `/jobs/overview`; a suspended
+/// job stays SUSPENDED (the live job is not stopped).
+fn observe_live(ctx: &Ctx, ns: &str, name: &str, jm: super::live::JobManager, status: &mut Value) {
+    if !status.get("jobStatus").is_some_and(Value::is_object) {
+        return;
+    }
+    match ctx.live_job(jm, ns, name) {
+        Ok(job) => {
+            let js = &mut status["jobStatus"];
+            js["jobId"] = json!(job.id);
+            js["jobName"] = json!(job.name);
+            js["startTime"] = json!(job.start_ms.to_string());
+            if s(js, "/state") != Some("SUSPENDED") {
+                js["state"] = json!(job.state);
+            }
+        }
+        Err(e) => {
+            tracing::debug!(namespace = ns, name, error = %e, "live JobManager not answering");
+        }
     }
 }
 

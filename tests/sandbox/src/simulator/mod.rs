@@ -27,6 +27,7 @@ mod finalizer;
 mod history;
 mod job;
 mod legacy;
+pub mod live;
 pub mod rest;
 mod snapshot;
 pub mod support;
@@ -53,6 +54,7 @@ struct Inner {
     periodic: Mutex<HashMap<String, i64>>,
     pass: Mutex<()>,
     rest: Arc<JobManagers>,
+    live: live::Cache,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -69,6 +71,8 @@ pub(crate) struct Ctx<'a> {
     crd_served: bool,
     /// The simulated JobManagers' REST state (see [`rest`]).
     pub rest: &'a JobManagers,
+    /// Lookups of live JobManagers (see [`live`]).
+    live: &'a live::Cache,
 }
 
 impl Ctx<'_> {
@@ -80,6 +84,19 @@ impl Ctx<'_> {
     }
     pub fn set_last_periodic(&self, uid: &str, ms: i64) {
         lock(self.periodic).insert(uid.to_string(), ms);
+    }
+    /// The live JobManager of cluster `ns/cluster` (its `-rest` Service resolves), if any.
+    pub fn live_job_manager(&self, ns: &str, cluster: &str) -> Option<live::JobManager> {
+        self.live.job_manager(self.store, ns, cluster)
+    }
+    /// The job of the live JobManager `jm` of `ns/cluster`.
+    pub fn live_job(
+        &self,
+        jm: live::JobManager,
+        ns: &str,
+        cluster: &str,
+    ) -> Result<live::LiveJob, String> {
+        self.live.job(jm, ns, cluster)
     }
 }
 
@@ -178,6 +195,7 @@ impl Simulator {
             periodic: Mutex::new(HashMap::new()),
             pass: Mutex::new(()),
             rest,
+            live: live::Cache::default(),
         });
         let (stop_tx, stop_rx) = watch::channel(false);
         let task = inner
@@ -262,6 +280,7 @@ fn step(inner: &Inner) -> usize {
         periodic: &inner.periodic,
         crd_served: inner.store.served("flinkstatesnapshots"),
         rest: &inner.rest,
+        live: &inner.live,
     };
     inner.rest.set_now(now_ms);
     let deployments: Vec<(String, String)> = inner

@@ -5,6 +5,7 @@ use flink_savepoint::config::options;
 use serde_json::{Value, json};
 
 use super::Ctx;
+use super::live::TriggerState;
 use super::support::{
     conf_str, effective_config, emit_event, fail_requested, iso, parse_iso_ms, plural_of, s,
     savepoint_location,
@@ -86,6 +87,24 @@ pub(super) fn reconcile(ctx: &Ctx, snap: &Value) -> bool {
                         fail(&mut status, now, &msg);
                         event = Some(("Warning", "SavepointError", msg));
                     }
+                    Some(dir) if let Some((jm, job_id)) = live_target(ctx, &ns, t) => {
+                        let format = s(snap, "/spec/savepoint/formatType").unwrap_or("CANONICAL");
+                        match jm.trigger_savepoint(&job_id, &dir, format) {
+                            Ok(trigger_id) => {
+                                status["state"] = json!("IN_PROGRESS");
+                                status["triggerId"] = json!(trigger_id);
+                                status["triggerTimestamp"] = json!(iso(wall_ms()));
+                                if let Some(m) = status.as_object_mut() {
+                                    m.remove("error");
+                                }
+                            }
+                            Err(e) => {
+                                let msg = format!("Savepoint trigger failed: {e}");
+                                fail(&mut status, wall_ms(), &msg);
+                                event = Some(("Warning", "SavepointError", msg));
+                            }
+                        }
+                    }
                     Some(_) => {
                         status["state"] = json!("IN_PROGRESS");
                         status["triggerId"] = json!(random_hex(32));
@@ -117,7 +136,30 @@ pub(super) fn reconcile(ctx: &Ctx, snap: &Value) -> bool {
                 .unwrap_or(now);
             let due =
                 now >= started + i64::try_from(ctx.cfg.savepoint_duration.as_millis()).unwrap_or(0);
+            let live = target
+                .as_ref()
+                .filter(|t| job_running(t))
+                .and_then(|t| live_target(ctx, &ns, t));
             match &target {
+                Some(_) if let Some((jm, job_id)) = live => {
+                    let trigger_id = s(&status, "/triggerId").unwrap_or_default().to_string();
+                    match jm.savepoint_status(&job_id, &trigger_id) {
+                        Ok(TriggerState::InProgress) => {}
+                        Ok(TriggerState::Completed { location }) => {
+                            status["state"] = json!("COMPLETED");
+                            status["path"] = json!(location);
+                            status["resultTimestamp"] = json!(iso(wall_ms()));
+                        }
+                        Ok(TriggerState::Failed { message }) => {
+                            let msg = format!("Savepoint failed: {message}");
+                            fail(&mut status, wall_ms(), &msg);
+                            event = Some(("Warning", "SavepointError", msg));
+                        }
+                        Err(e) => {
+                            tracing::debug!(snapshot = snap_name, error = %e, "live savepoint status not available yet");
+                        }
+                    }
+                }
                 Some(t) if job_running(t) => {
                     if due && fail_requested(ctx.cfg.fail_savepoints, &[Some(t), Some(snap)]) {
                         let msg = format!(
@@ -215,6 +257,17 @@ pub(super) fn reconcile(ctx: &Ctx, snap: &Value) -> bool {
             false
         }
     }
+}
+
+/// The live JobManager running `target`'s job and the job id, when a live one serves its cluster.
+fn live_target(ctx: &Ctx, ns: &str, target: &Value) -> Option<(super::live::JobManager, String)> {
+    let (cluster, job_id) = super::job::rest_job(target)?;
+    Some((ctx.live_job_manager(ns, &cluster)?, job_id))
+}
+
+/// Wall-clock time: a live JobManager's timestamps are real ones, not simulated.
+fn wall_ms() -> i64 {
+    jiff::Timestamp::now().as_millisecond()
 }
 
 fn fail(status: &mut Value, now: i64, msg: &str) {

@@ -5,7 +5,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use anyhow::Context;
 use flink_sandbox::{Permissions, Sandbox, SandboxBuilder};
-use k8s_openapi::api::core::v1::Namespace;
+use k8s_openapi::api::core::v1::{Namespace, Pod, Service};
+use k8s_openapi::api::discovery::v1::EndpointSlice;
 use kube::api::{Api, ApiResource, DynamicObject, Patch, PatchParams, PostParams};
 use serde_json::{Value, json};
 use tokio::sync::OnceCell;
@@ -362,6 +363,68 @@ impl Env {
             .await
             .unwrap_or_else(|e| panic!("patching {plural}/{name}: {e}"));
         serde_json::to_value(patched).expect("object JSON")
+    }
+
+    /// Puts the live JobManager `flink` behind cluster `cluster`'s `<cluster>-rest` Service in this test's
+    /// namespace, as a Flink cluster on Kubernetes has it: a Pod `<cluster>-jobmanager` whose
+    /// `status.podIPs` is the JobManager's address, the Service (port `rest`, 8081, no selector) and an
+    /// EndpointSlice of it with that Pod's address and the JobManager's port. Both API servers' service
+    /// proxies and the operator emulator resolve the Service through them.
+    pub async fn serve_live_flink(&self, cluster: &str, flink: &crate::LiveFlink) {
+        let ns = self.ns();
+        let client = self.client().await;
+        let ip = flink.addr().ip().to_string();
+        let port = flink.addr().port();
+        let pod_name = format!("{cluster}-jobmanager");
+        let service = format!("{cluster}-rest");
+        let pp = PostParams {
+            field_manager: Some(FIELD_MANAGER.into()),
+            ..Default::default()
+        };
+        let pods: Api<Pod> = Api::namespaced(client.clone(), ns);
+        let pod: Pod = serde_json::from_value(json!({
+            "metadata": { "name": pod_name, "labels": { "app": cluster, "component": "jobmanager" } },
+            "spec": { "containers": [{ "name": "flink-main-container", "image": "flink:1.20" }] }
+        }))
+        .expect("pod");
+        pods.create(&pp, &pod)
+            .await
+            .unwrap_or_else(|e| panic!("creating pod {pod_name}: {e}"));
+        pods.patch_status(
+            &pod_name,
+            &PatchParams {
+                field_manager: Some(FIELD_MANAGER.into()),
+                ..Default::default()
+            },
+            &Patch::Merge(json!({ "status": {
+                "phase": "Running", "hostIP": ip, "hostIPs": [{ "ip": ip }],
+                "podIP": ip, "podIPs": [{ "ip": ip }]
+            } })),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("setting the address of pod {pod_name}: {e}"));
+        let svc: Service = serde_json::from_value(json!({
+            "metadata": { "name": service, "labels": { "app": cluster } },
+            "spec": { "ports": [{ "name": "rest", "port": 8081, "targetPort": port, "protocol": "TCP" }] }
+        }))
+        .expect("service");
+        Api::<Service>::namespaced(client.clone(), ns)
+            .create(&pp, &svc)
+            .await
+            .unwrap_or_else(|e| panic!("creating service {service}: {e}"));
+        let slice: EndpointSlice = serde_json::from_value(json!({
+            "metadata": { "name": format!("{service}-live"),
+                          "labels": { "kubernetes.io/service-name": service } },
+            "addressType": "IPv4",
+            "ports": [{ "name": "rest", "port": port, "protocol": "TCP" }],
+            "endpoints": [{ "addresses": [ip], "conditions": { "ready": true },
+                            "targetRef": { "kind": "Pod", "namespace": ns, "name": pod_name } }]
+        }))
+        .expect("endpointslice");
+        Api::<EndpointSlice>::namespaced(client, ns)
+            .create(&pp, &slice)
+            .await
+            .unwrap_or_else(|e| panic!("creating the EndpointSlice of {service}: {e}"));
     }
 
     /// Deletes an object (ignores NotFound).

@@ -12,8 +12,12 @@
 //! * [`Env`]: one fixture interface over either backend (the sandbox or the real API server): a namespace of
 //!   its own per test, kubeconfigs per user, and object set-up through the API (create, then `/status`),
 //!   never by reaching into a store.
+//! * [`LiveFlink`]: a live Flink MiniCluster JobManager (`tests/flink-capture`, Java + Maven) in a network
+//!   namespace of its own, once per test binary, for the live-Flink end-to-end tier; [`Env::serve_live_flink`]
+//!   puts it behind a cluster's `<name>-rest` Service (Pod, Service, EndpointSlice) on either backend.
 
 mod env;
+mod live_flink;
 mod real;
 
 /// `sandbox::NAME` and `real::NAME` tests for each `async fn NAME(env: Env)` in the calling module: the
@@ -41,6 +45,7 @@ macro_rules! on_both_backends {
 }
 
 pub use env::{Backend, Env};
+pub use live_flink::{CHECKPOINT_INTERVAL_MS, LiveFlink, SNAPSHOT_SLEEP_MS, class_path};
 pub use real::{RealCluster, User};
 
 /// `<workspace root>` (the directory holding the top-level `Cargo.toml`).

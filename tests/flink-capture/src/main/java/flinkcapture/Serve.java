@@ -16,13 +16,15 @@ import java.util.stream.Stream;
 /**
  * A live JobManager for the end-to-end tier (plugin/tests/e2e_live_flink.rs): starts a MiniCluster
  * whose REST endpoint listens on {@code --host} (one TaskManager, the {@link KeyedCounterJob} at
- * parallelism 2, periodic checkpoints every {@code --checkpoint-interval-ms}), waits until the job
- * is RUNNING with a completed checkpoint, then prints one line on stdout:
+ * parallelism 2, periodic checkpoints every {@code --checkpoint-interval-ms}, default 60 s), waits
+ * until the job is RUNNING, takes one checkpoint, then prints one line on stdout:
  *
  * <pre>flink-serve: ready rest=http://HOST:PORT job=JOBID dir=WORKDIR version=FLINK_VERSION</pre>
  *
- * <p>Every snapshot is slowed down ({@code --snapshot-sleep-ms} in subtask 0 of the counter), so a
- * savepoint is observably IN_PROGRESS with part of its subtasks acknowledged. Savepoints go where
+ * <p>Every snapshot after that first checkpoint is slowed down ({@code --snapshot-sleep-ms} in
+ * subtask 0 of the counter), so a savepoint is observably IN_PROGRESS with part of its subtasks
+ * acknowledged, also through Flink's REST cache of checkpoint statistics ({@code
+ * web.refresh-interval}, 3 s, left at its default: the sleep must be longer). Savepoints go where
  * the caller's POST /jobs/:jobid/savepoints says (e.g. {@code WORKDIR/savepoints}). Runs until its
  * stdin reaches end of file (the test process exited), then deletes WORKDIR and halts.
  */
@@ -33,7 +35,7 @@ public final class Serve {
     public static void main(String[] args) throws Exception {
         String host = "127.0.0.1";
         long sleepMs = 2000;
-        long intervalMs = 4000;
+        long intervalMs = 60_000;
         for (int i = 0; i + 1 < args.length; i += 2) {
             switch (args[i]) {
                 case "--host" -> host = args[i + 1];
@@ -60,7 +62,6 @@ public final class Serve {
         watchdog.start();
 
         KeyedCounterJob.slowSnapshotMs = sleepMs;
-        KeyedCounterJob.SLOW_SNAPSHOT.set(sleepMs > 0);
         Configuration conf = KeyedCounterJob.clusterConfig(host, dir.resolve("checkpoints"));
         MiniCluster cluster = new MiniCluster(KeyedCounterJob.miniCluster(conf));
         cluster.start();
@@ -70,9 +71,13 @@ public final class Serve {
         cluster.submitJob(KeyedCounterJob.jobGraph(conf, id, null, intervalMs)).get();
         String job = "/jobs/" + id;
         Rest.waitFor("job RUNNING", () -> "RUNNING".equals(api.get(job).path("state").asText()));
+        // One quick checkpoint now (POST /jobs/:jobid/checkpoints, Flink 1.19+), so that there is a
+        // completed one without waiting for the interval; every snapshot after it is slow.
+        Rest.waitFor("a checkpoint trigger", () -> api.post(job + "/checkpoints", "{}").has("request-id"));
         Rest.waitFor(
                 "a completed checkpoint",
                 () -> api.get(job + "/checkpoints").path("counts").path("completed").asLong() >= 1);
+        KeyedCounterJob.SLOW_SNAPSHOT.set(sleepMs > 0);
         System.out.println(
                 "flink-serve: ready rest=" + rest + " job=" + id + " dir=" + dir + " version="
                         + EnvironmentInformation.getVersion());

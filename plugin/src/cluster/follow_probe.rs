@@ -8,7 +8,11 @@ use flink_savepoint::plan::InFlight;
 use flink_savepoint::time::to_epoch_ms;
 
 use super::flink_rest::FlinkRest;
+use super::follow::POLL;
 use crate::render::progress::Progress;
+
+/// How often a stale view of a completed savepoint is asked again (Flink's default cache: 3 s).
+const STALE_RETRIES: u32 = 4;
 
 /// The REST side of one follow: where the job is, and whether asking still makes sense.
 pub(super) struct RestProbe {
@@ -44,20 +48,42 @@ impl RestProbe {
     }
 
     /// Size and duration of the completed savepoint at `location`, when the JobManager has it.
+    ///
+    /// Flink answers `/jobs/:jobid/checkpoints` from a cache (`rest.cache.checkpoint-statistics.timeout`,
+    /// by default `web.refresh-interval`, 3 s): just after a savepoint completes it may still show
+    /// one in progress. While it does, it is asked again every [`POLL`], [`STALE_RETRIES`] times at most.
     pub(super) async fn completed(
         &mut self,
         location: &str,
         progress: &Progress,
     ) -> Option<Completed> {
         let (rest, endpoint) = self.active()?;
-        match rest.checkpoints(endpoint).await {
-            Ok(stats) => stats.find_by_external_path(location)?.completed(),
-            Err(err) => {
-                if let Some(notice) = rest.notice(&err) {
-                    progress.warn(&notice);
+        for attempt in 0..=STALE_RETRIES {
+            match rest.checkpoints(endpoint).await {
+                Ok(stats) => {
+                    if let Some(done) = stats
+                        .find_by_external_path(location)
+                        .and_then(|e| e.completed())
+                    {
+                        return Some(done);
+                    }
+                    if attempt == STALE_RETRIES || stats.savepoints_in_progress().next().is_none() {
+                        return None;
+                    }
+                    tracing::debug!(
+                        attempt,
+                        "the JobManager still shows a savepoint in progress"
+                    );
+                    tokio::time::sleep(POLL).await;
                 }
-                None
+                Err(err) => {
+                    if let Some(notice) = rest.notice(&err) {
+                        progress.warn(&notice);
+                    }
+                    return None;
+                }
             }
         }
+        None
     }
 }

@@ -35,13 +35,18 @@ lint: ## clippy on every target, warnings are errors; no import loops in the lib
 realk8s: ## Build the real kube-apiserver + etcd (pinned Go modules, tests/realk8s) into target/realk8s/bin; only when a pin changed
 	tests/realk8s/build.sh
 
+.PHONY: flink-live
+flink-live: ## Compile tests/flink-capture and resolve its class path (Java 17 + Maven; Flink from Maven Central) for the live-Flink e2e tier
+	mvn -B -q -f tests/flink-capture/pom.xml compile dependency:build-classpath
+	touch tests/flink-capture/target/classpath.txt
+
 .PHONY: unit
-unit: realk8s ## Run the whole test suite only (no fmt/clippy): library, sandbox tier and real API server tier
+unit: realk8s flink-live ## Run the whole test suite only (no fmt/clippy): library, sandbox tier, real API server tier, live-Flink tier
 	$(CARGO) build --workspace --locked --bins
 	tests/realk8s/summary.sh all $(CARGO) test --workspace --locked --no-fail-fast
 
 .PHONY: e2e-real
-e2e-real: realk8s ## The shared end-to-end suite against the real kube-apiserver only (tests named real::*)
+e2e-real: realk8s flink-live ## The shared end-to-end suite against the real kube-apiserver only (tests named real::*)
 	$(CARGO) build --workspace --locked --bins
 	tests/realk8s/summary.sh e2e-real $(CARGO) test --workspace --locked --no-fail-fast -- real::
 

@@ -146,6 +146,12 @@ pub fn class_path() -> anyhow::Result<String> {
                 String::from_utf8_lossy(&out.stderr)
             );
         }
+        // Maven leaves an unchanged listing alone: mark it as built now (`make flink-live` touches it too).
+        std::fs::File::options()
+            .append(true)
+            .open(&listing)
+            .and_then(|f| f.set_modified(SystemTime::now()))
+            .with_context(|| format!("touching {}", listing.display()))?;
     }
     let deps = std::fs::read_to_string(&listing)
         .with_context(|| format!("reading {}", listing.display()))?;

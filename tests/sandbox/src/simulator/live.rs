@@ -126,12 +126,14 @@ pub fn job_manager(api: &dyn ClusterApi, ns: &str, cluster: &str) -> Option<JobM
 const CACHE_TTL: Duration = Duration::from_secs(1);
 
 type Key = (String, String);
+/// Lookups by cluster, with when they were made.
+type Lookups<T> = Mutex<HashMap<Key, (Instant, T)>>;
 
 /// Per-cluster lookups of the last [`CACHE_TTL`]: the live JobManager (or none) and its job.
 #[derive(Debug, Default)]
 pub(crate) struct Cache {
-    managers: Mutex<HashMap<Key, (Instant, Option<JobManager>)>>,
-    jobs: Mutex<HashMap<Key, (Instant, Result<LiveJob, String>)>>,
+    managers: Lookups<Option<JobManager>>,
+    jobs: Lookups<Result<LiveJob, String>>,
 }
 
 fn cached<T: Clone>(

@@ -8,11 +8,12 @@ use flink_savepoint::plan::InFlight;
 use flink_savepoint::time::to_epoch_ms;
 
 use super::flink_rest::FlinkRest;
-use super::follow::POLL;
 use crate::render::progress::Progress;
 
-/// How often a stale view of a completed savepoint is asked again (Flink's default cache: 3 s).
+/// How often a stale view of a completed savepoint is asked again, and how long apart (Flink's
+/// default cache: 3 s).
 const STALE_RETRIES: u32 = 4;
+const STALE_RETRY_AFTER: std::time::Duration = std::time::Duration::from_secs(1);
 
 /// The REST side of one follow: where the job is, and whether asking still makes sense.
 pub(super) struct RestProbe {
@@ -51,7 +52,8 @@ impl RestProbe {
     ///
     /// Flink answers `/jobs/:jobid/checkpoints` from a cache (`rest.cache.checkpoint-statistics.timeout`,
     /// by default `web.refresh-interval`, 3 s): just after a savepoint completes it may still show
-    /// one in progress. While it does, it is asked again every [`POLL`], [`STALE_RETRIES`] times at most.
+    /// one in progress. While it does, it is asked again every [`STALE_RETRY_AFTER`], [`STALE_RETRIES`]
+    /// times at most.
     pub(super) async fn completed(
         &mut self,
         location: &str,
@@ -74,7 +76,7 @@ impl RestProbe {
                         attempt,
                         "the JobManager still shows a savepoint in progress"
                     );
-                    tokio::time::sleep(POLL).await;
+                    tokio::time::sleep(STALE_RETRY_AFTER).await;
                 }
                 Err(err) => {
                     if let Some(notice) = rest.notice(&err) {

@@ -68,6 +68,56 @@ fn progress_counts(stderr: &str) -> Vec<(u64, u64)> {
         .collect()
 }
 
+/// Sandbox only (as below): Flink answers `/jobs/:jobid/checkpoints` from a cache (3 s by default), so just
+/// after the operator reports the savepoint complete the JobManager may still show it in progress; the
+/// final line still carries its size and duration (the wait asks again while the view is stale).
+#[tokio::test(flavor = "multi_thread")]
+async fn sandbox_only_the_final_size_shows_through_flinks_statistics_cache() {
+    let env = Env::sandbox().await;
+    let config = SimulatorConfig {
+        time_scale: 1.0,
+        tick: Duration::from_millis(50),
+        savepoint_duration: Duration::from_secs(4),
+        rest_stats_cache: Duration::from_secs(3),
+        ..SimulatorConfig::default()
+    };
+    let sim = Simulator::connect(env.client().await, config, Some(env.ns().to_string()));
+    create_running_orders(&env).await;
+    env.sandbox_ref()
+        .unwrap()
+        .serve_job_managers(sim.job_managers());
+    let ns = env.ns();
+    let out = kubectl(
+        env.operator_kubeconfig(),
+        &[
+            "trigger",
+            "app/orders",
+            "-n",
+            ns,
+            "--wait",
+            "--timeout",
+            "2m",
+            "-o",
+            "json",
+        ],
+    )
+    .await;
+    out.expect(0);
+    assert!(!progress_counts(&out.stderr).is_empty(), "{}", out.stderr);
+    let info: Value = serde_json::from_str(&out.stdout).unwrap();
+    assert!(
+        info["result"]["sizeBytes"].is_u64() && info["result"]["durationMs"].is_u64(),
+        "the size and duration though the JobManager's view was stale at completion: {info}"
+    );
+    let location = info["result"]["location"].as_str().unwrap();
+    let completed = reported(&env, location).await;
+    assert_eq!(info["result"]["sizeBytes"], completed.state_size, "{info}");
+    assert_eq!(
+        info["result"]["durationMs"], completed.duration_ms,
+        "{info}"
+    );
+}
+
 /// Sandbox only: the real kube-apiserver cannot proxy to a JobManager in the test process (loopback).
 #[tokio::test(flavor = "multi_thread")]
 async fn sandbox_only_trigger_wait_shows_progress_then_the_reported_size_and_duration() {

@@ -23,6 +23,10 @@ pub struct SimulatorConfig {
     /// does (a COMPLETED `disposeOnDelete` snapshot whose job is not running keeps its finalizer and gets a
     /// `CleanupFailed` event). Deletes then complete on the simulator's next pass.
     pub finalizers: bool,
+    /// How long (wall-clock) the simulated JobManagers reuse a `/jobs/:jobid/checkpoints` answer, like Flink's
+    /// `rest.cache.checkpoint-statistics.timeout` (default there: `web.refresh-interval`, 3 s). Zero
+    /// here by default: every answer is fresh.
+    pub rest_stats_cache: Duration,
 }
 
 impl Default for SimulatorConfig {
@@ -35,6 +39,7 @@ impl Default for SimulatorConfig {
             fail_savepoints: false,
             snapshot_resources: true,
             finalizers: true,
+            rest_stats_cache: Duration::ZERO,
         }
     }
 }

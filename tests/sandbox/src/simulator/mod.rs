@@ -187,6 +187,7 @@ impl Simulator {
     ) -> Self {
         let start_ms = jiff::Timestamp::now().as_millisecond();
         rest.set_now(start_ms);
+        rest.set_stats_cache(cfg.rest_stats_cache);
         let inner = Arc::new(Inner {
             store,
             cfg,

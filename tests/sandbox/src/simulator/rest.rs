@@ -11,6 +11,7 @@
 
 use std::collections::{BTreeMap, VecDeque};
 use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
@@ -63,10 +64,17 @@ struct Cluster {
     jobs: BTreeMap<String, Job>,
 }
 
+/// `(namespace, cluster, path)` of a cached answer.
+type CacheKey = (String, String, String);
+
 #[derive(Debug, Default)]
 struct State {
     now_ms: i64,
     clusters: BTreeMap<(String, String), Cluster>,
+    /// Like Flink's `rest.cache.checkpoint-statistics.timeout`: `/jobs/:jobid/checkpoints` answers
+    /// are reused for this long (wall-clock, as Flink's) after they were made (zero: never).
+    stats_cache: Duration,
+    stats_cached: BTreeMap<CacheKey, (Instant, (u16, Value))>,
 }
 
 /// The simulated JobManagers of every cluster the simulator runs.
@@ -82,6 +90,13 @@ impl JobManagers {
 
     pub(crate) fn set_now(&self, now_ms: i64) {
         self.lock().now_ms = now_ms;
+    }
+
+    /// Answers of `/jobs/:jobid/checkpoints` are reused for `ttl` (wall-clock), as Flink does.
+    pub(crate) fn set_stats_cache(&self, ttl: Duration) {
+        let mut st = self.lock();
+        st.stats_cache = ttl;
+        st.stats_cached.clear();
     }
 
     /// The cluster `ns/cluster` is deployed (its `-rest` Service exists).
@@ -252,8 +267,34 @@ impl JobManagers {
     }
 
     /// The answer to `GET <flink_path>` on `ns/<cluster>-rest`: `None` when there is no such Service.
+    /// With a statistics cache ([`crate::SimulatorConfig::rest_stats_cache`]), a job's
+    /// `/checkpoints` answer is the one made within that time, if any.
     pub fn answer(&self, ns: &str, cluster: &str, flink_path: &str) -> Option<(u16, Value)> {
-        let st = self.lock();
+        let path = flink_path.split('?').next().unwrap_or("");
+        let cacheable = matches!(
+            path.split('/')
+                .filter(|s| !s.is_empty())
+                .collect::<Vec<_>>()
+                .as_slice(),
+            ["jobs", _, "checkpoints"]
+        );
+        let mut st = self.lock();
+        if !cacheable || st.stats_cache.is_zero() {
+            return Self::answer_now(&st, ns, cluster, flink_path);
+        }
+        let key = (ns.to_string(), cluster.to_string(), path.to_string());
+        if let Some((at, answer)) = st.stats_cached.get(&key)
+            && at.elapsed() < st.stats_cache
+        {
+            return Some(answer.clone());
+        }
+        let answer = Self::answer_now(&st, ns, cluster, flink_path)?;
+        st.stats_cached
+            .insert(key, (Instant::now(), answer.clone()));
+        Some(answer)
+    }
+
+    fn answer_now(st: &State, ns: &str, cluster: &str, flink_path: &str) -> Option<(u16, Value)> {
         let c = st.clusters.get(&(ns.to_string(), cluster.to_string()))?;
         let now = st.now_ms;
         let path = flink_path.split('?').next().unwrap_or("");
@@ -565,6 +606,30 @@ mod tests {
         let latest = stats.latest.completed.unwrap();
         assert_eq!(size, latest.state_size);
         assert!(!latest.is_savepoint);
+    }
+
+    #[test]
+    fn with_a_statistics_cache_checkpoints_answers_are_reused_until_it_expires() {
+        let jm = JobManagers::default();
+        jm.set_stats_cache(Duration::from_secs(3600));
+        jm.set_now(1_000);
+        jm.observe_job("ns", "orders", ("j1", "orders", "RUNNING", 1_000), None);
+        jm.savepoint_started("ns", "orders", "j1", "snap-1", "CANONICAL", 1_000);
+        let first = jm.answer("ns", "orders", "/jobs/j1/checkpoints").unwrap();
+        jm.set_now(2_500);
+        jm.savepoint_completed("ns", "orders", "j1", "snap-1", "s3://b/savepoint-1");
+        let stale = jm.answer("ns", "orders", "/jobs/j1/checkpoints").unwrap();
+        assert_eq!(stale, first, "within the cache time: the cached answer");
+        assert!(decode(&stale.1).savepoints_in_progress().next().is_some());
+        assert_eq!(
+            jm.answer("ns", "orders", "/jobs/j1").unwrap().1["state"],
+            "RUNNING",
+            "other paths are not cached"
+        );
+        jm.set_stats_cache(Duration::from_millis(1));
+        std::thread::sleep(Duration::from_millis(5));
+        let fresh = decode(&jm.answer("ns", "orders", "/jobs/j1/checkpoints").unwrap().1);
+        assert!(fresh.find_by_external_path("s3://b/savepoint-1").is_some());
     }
 
     #[test]

@@ -9,6 +9,10 @@
 //! id and state, and takes savepoints through its REST API (`POST /jobs/:jobid/savepoints`, then
 //! polls the trigger), instead of simulating them ([`super::rest`]).
 //!
+//! Live mode covers FlinkDeployments in snapshot-resource mode (manual and periodic
+//! FlinkStateSnapshots); session jobs, legacy `savepointInfo` triggers, upgrade savepoints and
+//! disposal on delete stay simulated, and spec changes do not restart the live job.
+//!
 //! The HTTP client is deliberately small and blocking (reconcile passes run on blocking threads,
 //! in-process or over HTTP): HTTP/1.1, `Connection: close`, a timeout on every step.
 

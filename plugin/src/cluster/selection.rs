@@ -4,8 +4,7 @@
 use ::kube::Client;
 use flink_savepoint::crd::{FlinkDeployment, FlinkSessionJob, FlinkStateSnapshot};
 
-use super::discovery::list_all;
-use super::load::{get_deployment, get_session_job};
+use super::discovery::{get, list_all};
 use crate::cli::{Kind, Target};
 use crate::error::Result;
 
@@ -78,9 +77,9 @@ impl Selection {
         let ns_name = ns.unwrap_or("default");
         let reads = self.targets.iter().map(|t| async move {
             Ok::<_, crate::error::Error>(if t.kind == Kind::SessionJob {
-                (None, Some(get_session_job(client, ns_name, &t.name).await?))
+                (None, Some(get(client, ns_name, &t.name).await?))
             } else {
-                let d = get_deployment(client, ns_name, &t.name).await?;
+                let d: FlinkDeployment = get(client, ns_name, &t.name).await?;
                 (Some(d), None)
             })
         });

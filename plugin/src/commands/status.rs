@@ -15,8 +15,8 @@ use flink_savepoint::plan::{JobRecoverability, RestFacts, StatusFacts, Verdict, 
 use jiff::Timestamp;
 
 use crate::cli::{JOBS_AND_SESSIONS, Kind, StatusArgs, Target, parse_target};
-use crate::cluster::{Context, FlinkRest, Selection, Unreachable, discover_flink};
-use crate::error::{Result, failed, missing_crd_message, usage};
+use crate::cluster::{Context, FlinkRest, Selection, Unreachable};
+use crate::error::{Result, failed, usage};
 use crate::render::progress::warn;
 use crate::render::status::render;
 
@@ -31,19 +31,7 @@ pub async fn run(args: StatusArgs, ctx: &Context) -> Result<()> {
     let client = ctx.client().await?;
     let ns = ctx.namespace().await?;
     let scope_ns = (!args.all_namespaces).then_some(ns.as_str());
-    let crds = discover_flink(&client).await?;
-    if !crds.has("flinkdeployments") {
-        return Err(failed(missing_crd_message(
-            "FlinkDeployment",
-            "flinkdeployments",
-        )));
-    }
-    let selection = Selection {
-        targets: Vec::new(),
-        selector: args.selector.clone(),
-        session_jobs: crds.has("flinksessionjobs"),
-        snapshots: crds.has("flinkstatesnapshots"),
-    };
+    let selection = Selection::discover(&client, Vec::new(), args.selector.clone()).await?;
     let (deployments, jobs, snapshots) = selection.fetch(&client, scope_ns).await?;
     let (chosen, missing) = choose(&deployments, &jobs, &targets);
 

@@ -26,6 +26,16 @@ pub(super) fn check_format(args: &TriggerArgs) -> Result<()> {
     Ok(())
 }
 
+/// Whether to follow the savepoint after the request: `--wait`, unless with `--dry-run` (then a
+/// warning says it is ignored).
+pub(super) fn waits(args: &TriggerArgs) -> bool {
+    let waiting = args.wait && args.dry_run.dry_run == DryRun::None;
+    if args.wait && !waiting {
+        warn("--wait is ignored with --dry-run");
+    }
+    waiting
+}
+
 /// Reads the target, plans, and sends; re-reads and re-plans on 409 Conflict.
 pub(super) async fn send(
     args: &TriggerArgs,

@@ -72,6 +72,48 @@ impl Kind {
         API_VERSION
     }
 
+    /// The names a command line accepts for the kind (lower case), as `kubectl` accepts a
+    /// resource's singular, plural and short names.
+    pub fn aliases(self) -> &'static [&'static str] {
+        match self {
+            Kind::Application => &[
+                "app",
+                "application",
+                "flinkdeployment",
+                "flinkdeployments",
+                "flinkdep",
+            ],
+            Kind::SessionJob => &[
+                "job",
+                "sessionjob",
+                "sessionjobs",
+                "flinksessionjob",
+                "flinksessionjobs",
+            ],
+            Kind::SessionCluster => &["session"],
+            Kind::Snapshot => &[
+                "flinkstatesnapshot",
+                "flinkstatesnapshots",
+                "flinksnp",
+                "snapshot",
+                "snapshots",
+                "savepoint",
+                "savepoints",
+            ],
+        }
+    }
+
+    /// Resolves a kind alias (case-insensitive, optional `.flink.apache.org` suffix): the one
+    /// place the target syntax (`app/orders`) and `restore --from flinkstatesnapshot/sp-1`
+    /// read a kind.
+    pub fn from_alias(text: &str) -> Option<Kind> {
+        let lower = text.trim().to_ascii_lowercase();
+        let bare = lower.strip_suffix(&format!(".{GROUP}")).unwrap_or(&lower);
+        Kind::ALL
+            .into_iter()
+            .find(|kind| kind.aliases().contains(&bare))
+    }
+
     /// The kind a snapshot's `jobReference.kind` (or a [`super::TargetRef`]) designates: a
     /// FlinkSessionJob is a session job, anything else a FlinkDeployment with a job.
     pub fn of_job(kind: &JobKind) -> Kind {

@@ -13,6 +13,12 @@ pub const API_VERSION: &str = "flink.apache.org/v1beta1";
 
 /// The four things the tools act on. Applications and session clusters are both
 /// FlinkDeployments; a session cluster is one without `spec.job`.
+///
+/// [`JobKind`] stays beside it on purpose: it is the wire value of a snapshot's
+/// `spec.jobReference.kind` (and of [`super::TargetRef`]), `FlinkDeployment` or
+/// `FlinkSessionJob` with any other text kept verbatim, so a snapshot round-trips unchanged. It
+/// cannot tell an application from a session cluster and has no snapshot; [`Kind::of_job`] is the
+/// one bridge from it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Kind {
     /// A FlinkDeployment with a job (application mode; `app/NAME`).

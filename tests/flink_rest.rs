@@ -353,7 +353,7 @@ fn unknown_fields_and_values_are_tolerated() {
     let latest = stats.latest.completed.as_ref().unwrap();
     assert_eq!(
         latest.savepoint_format,
-        Some(SavepointFormat::Other("SOMETHING_NEW".into()))
+        Some(SavepointFormat::Unknown("SOMETHING_NEW".into()))
     );
     assert_eq!(latest.checkpointed_size, None);
     let done = latest.completed().unwrap();
@@ -363,7 +363,7 @@ fn unknown_fields_and_values_are_tolerated() {
     );
     assert_eq!(
         stats.history[0].status,
-        Some(CheckpointStatus::Other("TELEPORTING".into()))
+        Some(CheckpointStatus::Unknown("TELEPORTING".into()))
     );
     assert_eq!(stats.history[0].num_subtasks, None);
     assert!(stats.summary.is_none());

@@ -25,22 +25,23 @@ on_both_backends!(
     custom_columns_print_what_kubectl_prints_for_the_same_document,
 );
 
-/// `kubectl ARGS --kubeconfig K` (plain kubectl, no plugin), for comparisons.
+/// `kubectl ARGS` (plain kubectl), for comparisons: the runner of the other e2e tests.
 async fn plain_kubectl(kubeconfig: &Path, args: &[&str]) -> Out {
-    let out = tokio::process::Command::new("kubectl")
-        .args(args)
-        .arg("--kubeconfig")
-        .arg(kubeconfig)
-        .env_remove("KUBECONFIG")
-        .stdin(std::process::Stdio::null())
-        .output()
-        .await
-        .expect("kubectl is installed");
-    Out {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
+    common::e2e::run_kubectl(kubeconfig, args, &common::e2e::plugin_dir()).await
+}
+
+/// kubectl's own `kubectl get flinkstatesnapshots -n NS -o OUTPUT`.
+async fn kubectl_get_snapshots(env: &Env, output: &str) -> Out {
+    let args = ["get", "flinkstatesnapshots", "-n", env.ns(), "-o", output];
+    plain_kubectl(env.kubeconfig(), &args).await
+}
+
+/// [`populate`], then the `-o json` document kubectl prints of the snapshots.
+async fn populated_snapshot_document(env: &Env) -> Value {
+    populate(env).await;
+    let json_out = kubectl_get_snapshots(env, "json").await;
+    json_out.expect(0);
+    serde_json::from_str(&json_out.stdout).unwrap()
 }
 
 fn sorted_lines(text: &str) -> Vec<String> {
@@ -791,15 +792,8 @@ async fn bad_formats_and_templates_are_usage_errors_before_any_request(env: Env)
 /// The JSONPath engine behind `-o jsonpath` against kubectl's own: the same templates over the
 /// same `kubectl get flinkstatesnapshots -o json` document print the same text.
 async fn the_template_engine_prints_what_kubectl_prints_for_the_same_document(env: Env) {
-    populate(&env).await;
+    let doc = populated_snapshot_document(&env).await;
     let ns = env.ns();
-    let json_out = plain_kubectl(
-        env.kubeconfig(),
-        &["get", "flinkstatesnapshots", "-n", ns, "-o", "json"],
-    )
-    .await;
-    json_out.expect(0);
-    let doc: Value = serde_json::from_str(&json_out.stdout).unwrap();
     for template in [
         "{.kind}",
         "{.items[*].metadata.name}",
@@ -821,18 +815,7 @@ async fn the_template_engine_prints_what_kubectl_prints_for_the_same_document(en
         "{range .items[*]}[{.metadata.name}]{end}",
         "{range .items[*]}{range .status.*}{end}{.metadata.name};{end}",
     ] {
-        let theirs = plain_kubectl(
-            env.kubeconfig(),
-            &[
-                "get",
-                "flinkstatesnapshots",
-                "-n",
-                ns,
-                "-o",
-                &format!("jsonpath={template}"),
-            ],
-        )
-        .await;
+        let theirs = kubectl_get_snapshots(&env, &format!("jsonpath={template}")).await;
         theirs.expect(0);
         let ours = flink_savepoint::jsonpath::Template::parse(template)
             .unwrap_or_else(|e| panic!("{template}: {e}"))
@@ -849,18 +832,7 @@ async fn the_template_engine_prints_what_kubectl_prints_for_the_same_document(en
         "{..a....b}",
         r#"{.items[?(@.metadata.name=~"sp-1")].metadata.name}"#,
     ] {
-        let theirs = plain_kubectl(
-            env.kubeconfig(),
-            &[
-                "get",
-                "flinkstatesnapshots",
-                "-n",
-                ns,
-                "-o",
-                &format!("jsonpath={template}"),
-            ],
-        )
-        .await;
+        let theirs = kubectl_get_snapshots(&env, &format!("jsonpath={template}")).await;
         assert_ne!(theirs.code, 0, "{template}");
         let ours = kubectl(
             env.kubeconfig(),
@@ -883,33 +855,14 @@ async fn the_template_engine_prints_what_kubectl_prints_for_the_same_document(en
 
 /// `-o custom-columns` cells and alignment against kubectl's, for the same document.
 async fn custom_columns_print_what_kubectl_prints_for_the_same_document(env: Env) {
-    populate(&env).await;
-    let ns = env.ns();
-    let json_out = plain_kubectl(
-        env.kubeconfig(),
-        &["get", "flinkstatesnapshots", "-n", ns, "-o", "json"],
-    )
-    .await;
-    json_out.expect(0);
-    let doc: Value = serde_json::from_str(&json_out.stdout).unwrap();
+    let doc = populated_snapshot_document(&env).await;
     for spec in [
         "NAME:.metadata.name,STATE:.status.state",
         "B:.spec.backoffLimit,NAME:.metadata.name,E:.status.error",
         "name:{.metadata.name},LABELS:.metadata.labels,REF:.spec.jobReference.name",
         "X:.status.missing,Y:.kind",
     ] {
-        let theirs = plain_kubectl(
-            env.kubeconfig(),
-            &[
-                "get",
-                "flinkstatesnapshots",
-                "-n",
-                ns,
-                "-o",
-                &format!("custom-columns={spec}"),
-            ],
-        )
-        .await;
+        let theirs = kubectl_get_snapshots(&env, &format!("custom-columns={spec}")).await;
         theirs.expect(0);
         let columns = flink_savepoint::jsonpath::parse_custom_columns(spec).unwrap();
         let mut table =

@@ -170,3 +170,64 @@ async fn prune_lists_snapshots_once_and_deletes_only_the_selection_with_precondi
     );
     assert_eq!(body["dryRun"], json!(["All"]));
 }
+
+/// A session job on "shared", whose GET answers `cluster_code`.
+fn session_job_server(cluster_code: u16) -> impl Fn(&Recorded) -> (u16, Value) + Send + 'static {
+    const JOB: &str = "/apis/flink.apache.org/v1beta1/namespaces/default/flinksessionjobs/clicks";
+    const CLUSTER: &str =
+        "/apis/flink.apache.org/v1beta1/namespaces/default/flinkdeployments/shared";
+    move |r: &Recorded| match (r.method.as_str(), r.path.as_str()) {
+        ("GET", GROUP) => (200, discovery(ALL_CRDS)),
+        ("GET", JOB) => (
+            200,
+            json!({
+                "apiVersion": "flink.apache.org/v1beta1", "kind": "FlinkSessionJob",
+                "metadata": {"name": "clicks", "namespace": "default", "resourceVersion": "3"},
+                "spec": {"deploymentName": "shared", "job": {"jarURI": "local:///j.jar"},
+                         "flinkConfiguration": {"state.savepoints.dir": "s3://b/sp"}}
+            }),
+        ),
+        ("GET", CLUSTER) => match cluster_code {
+            403 => (
+                403,
+                status(403, "Forbidden", "flinkdeployments \"shared\" is forbidden"),
+            ),
+            code => (
+                code,
+                status(code, "NotFound", "flinkdeployments \"shared\" not found"),
+            ),
+        },
+        _ => (404, status(404, "NotFound", "not found")),
+    }
+}
+
+/// A session cluster that does not exist is no cluster: the command goes on with the job's own
+/// settings (a warning says the cluster's are not included).
+#[tokio::test]
+async fn a_missing_session_cluster_is_read_as_none() {
+    let (client, _log) = mock_client(session_job_server(404));
+    let (code, out) = run(client, &["schedule", "job/clicks", "-o", "json"]).await;
+    assert_eq!(code, ExitCode::Success, "{out}");
+    assert!(out.contains("\"target\": \"job/clicks\""), "{out}");
+    let (client, _log) = mock_client(session_job_server(404));
+    let (code, out) = run(client, &["describe", "job/clicks"]).await;
+    assert_eq!(code, ExitCode::Success, "{out}");
+    assert!(out.contains("job/clicks"), "{out}");
+}
+
+/// Any other error reading a session job's cluster (here 403) ends the command with exit 1:
+/// the cluster's settings decide the plan, so it does not go on without them.
+#[tokio::test]
+async fn an_unreadable_session_cluster_fails_the_command() {
+    for args in [
+        &["schedule", "job/clicks"][..],
+        &["schedule", "job/clicks", "--interval", "6h"][..],
+        &["describe", "job/clicks"][..],
+        &["trigger", "job/clicks"][..],
+    ] {
+        let (client, log) = mock_client(session_job_server(403));
+        let (code, out) = run(client, args).await;
+        assert_eq!(code, ExitCode::Failure, "{args:?}: {out}");
+        assert!(writes(&log.lock().unwrap()).is_empty(), "{args:?}");
+    }
+}

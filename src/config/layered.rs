@@ -70,6 +70,14 @@ impl<'a> Layered<'a> {
         }
     }
 
+    /// A resource over its session cluster's configuration when it has one (session jobs).
+    pub fn of(resource: &'a FlatConfig, session_cluster: Option<&'a FlatConfig>) -> Self {
+        Self {
+            resource,
+            session_cluster,
+        }
+    }
+
     /// A session job over its session cluster.
     pub fn session_job(job: &'a FlatConfig, cluster: &'a FlatConfig) -> Self {
         Self {

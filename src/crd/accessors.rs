@@ -22,6 +22,11 @@ macro_rules! job_resource_accessors {
                 self.job_status()?.state.as_ref()
             }
 
+            /// `status.lifecycleState`, if reported.
+            pub fn lifecycle_state(&self) -> Option<&LifecycleState> {
+                self.status.as_ref()?.lifecycle_state.as_ref()
+            }
+
             /// `status.reconciliationStatus`, if reported.
             pub fn reconciliation_status(&self) -> Option<&ReconciliationStatus> {
                 self.status.as_ref()?.reconciliation_status.as_ref()

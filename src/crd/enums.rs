@@ -94,6 +94,8 @@ macro_rules! string_enum {
     };
 }
 
+pub(crate) use string_enum;
+
 string_enum! {
     /// `spec.job.upgradeMode`.
     pub enum UpgradeMode {

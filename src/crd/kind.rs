@@ -13,6 +13,12 @@ pub const API_VERSION: &str = "flink.apache.org/v1beta1";
 
 /// The four things the tools act on. Applications and session clusters are both
 /// FlinkDeployments; a session cluster is one without `spec.job`.
+///
+/// [`JobKind`] stays beside it on purpose: it is the wire value of a snapshot's
+/// `spec.jobReference.kind` (and of [`super::TargetRef`]), `FlinkDeployment` or
+/// `FlinkSessionJob` with any other text kept verbatim, so a snapshot round-trips unchanged. It
+/// cannot tell an application from a session cluster and has no snapshot; [`Kind::of_job`] is the
+/// one bridge from it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Kind {
     /// A FlinkDeployment with a job (application mode; `app/NAME`).
@@ -70,6 +76,48 @@ impl Kind {
     /// The `apiVersion` (`flink.apache.org/v1beta1`).
     pub fn api_version(self) -> &'static str {
         API_VERSION
+    }
+
+    /// The names a command line accepts for the kind (lower case), as `kubectl` accepts a
+    /// resource's singular, plural and short names.
+    pub fn aliases(self) -> &'static [&'static str] {
+        match self {
+            Kind::Application => &[
+                "app",
+                "application",
+                "flinkdeployment",
+                "flinkdeployments",
+                "flinkdep",
+            ],
+            Kind::SessionJob => &[
+                "job",
+                "sessionjob",
+                "sessionjobs",
+                "flinksessionjob",
+                "flinksessionjobs",
+            ],
+            Kind::SessionCluster => &["session"],
+            Kind::Snapshot => &[
+                "flinkstatesnapshot",
+                "flinkstatesnapshots",
+                "flinksnp",
+                "snapshot",
+                "snapshots",
+                "savepoint",
+                "savepoints",
+            ],
+        }
+    }
+
+    /// Resolves a kind alias (case-insensitive, optional `.flink.apache.org` suffix): the one
+    /// place the target syntax (`app/orders`) and `restore --from flinkstatesnapshot/sp-1`
+    /// read a kind.
+    pub fn from_alias(text: &str) -> Option<Kind> {
+        let lower = text.trim().to_ascii_lowercase();
+        let bare = lower.strip_suffix(&format!(".{GROUP}")).unwrap_or(&lower);
+        Kind::ALL
+            .into_iter()
+            .find(|kind| kind.aliases().contains(&bare))
     }
 
     /// The kind a snapshot's `jobReference.kind` (or a [`super::TargetRef`]) designates: a

@@ -20,6 +20,7 @@ mod subject;
 mod target;
 
 pub use deployment::{FlinkDeployment, FlinkDeploymentSpec, FlinkDeploymentStatus};
+pub(crate) use enums::string_enum;
 pub use enums::{
     FlinkJobState, JobKind, JobManagerDeploymentStatus, JobState, LifecycleState,
     ReconciliationState, SavepointFormatType, SnapshotState, SnapshotTriggerType, SnapshotType,

@@ -3,7 +3,10 @@
 
 use serde_json::{Map, Value};
 
+use crate::config::{FlatConfig, flatten};
+
 use super::deployment::FlinkDeployment;
+use super::enums::LifecycleState;
 use super::job::{JobSpec, JobStatus};
 use super::kind::Kind;
 use super::reconciliation::{ReconciliationStatus, savepoint_nonce_of};
@@ -97,6 +100,14 @@ impl<'a> Target<'a> {
         }
     }
 
+    /// `status.lifecycleState`.
+    pub fn lifecycle_state(&self) -> Option<&'a LifecycleState> {
+        match self {
+            Self::Application(d) | Self::SessionCluster(d) => d.lifecycle_state(),
+            Self::SessionJob { job, .. } => job.lifecycle_state(),
+        }
+    }
+
     /// `status.reconciliationStatus`.
     pub fn reconciliation_status(&self) -> Option<&'a ReconciliationStatus> {
         match self {
@@ -145,6 +156,19 @@ impl<'a> Target<'a> {
             Self::SessionJob { cluster, .. } => *cluster,
             _ => None,
         }
+    }
+
+    /// The flattened `spec.flinkConfiguration` of the object and, for a session job, of its
+    /// session cluster (empty when the cluster was not found); see [`crate::config::Layered::of`].
+    pub fn flat_configs(&self) -> (FlatConfig, Option<FlatConfig>) {
+        let flat = |c: Option<&Map<String, Value>>| c.map(flatten).unwrap_or_default();
+        let cluster = matches!(self, Self::SessionJob { .. }).then(|| {
+            flat(
+                self.cluster()
+                    .and_then(FlinkDeployment::flink_configuration),
+            )
+        });
+        (flat(self.flink_configuration()), cluster)
     }
 
     /// A session job's `spec.deploymentName`.

@@ -177,7 +177,7 @@ impl SavepointStatus {
                     }),
                 }
             }
-            QueueStatus::Other(other) => Err(FlinkRestError::Invalid {
+            QueueStatus::Unknown(other) => Err(FlinkRestError::Invalid {
                 what: WHAT,
                 detail: format!("unknown status {other:?}"),
             }),

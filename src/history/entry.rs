@@ -1,5 +1,6 @@
 //! The output of the history model: [`SavepointEntry`] and its enums.
 
+use std::cmp::Ordering;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -202,4 +203,23 @@ pub fn latest_completed(entries: &[SavepointEntry]) -> Option<&SavepointEntry> {
             Some(b) if b.time() >= e.time() => Some(b),
             _ => Some(e),
         })
+}
+
+/// Newest first: a later time before an earlier one, untimed last (every savepoint ordering
+/// of the tools: history, listing, prune).
+pub fn newest_first(a: Option<Timestamp>, b: Option<Timestamp>) -> Ordering {
+    // `None < Some` and times ascend, so the reverse order is exactly this.
+    b.cmp(&a)
+}
+
+/// The history order of two entries at their sort times: requested (not yet triggered) entries
+/// first, then [`newest_first`]. Callers add their tie-breaks.
+pub(crate) fn history_order(
+    (a, a_time): (&SavepointEntry, Option<Timestamp>),
+    (b, b_time): (&SavepointEntry, Option<Timestamp>),
+) -> Ordering {
+    let requested = |e: &SavepointEntry| e.state == EntryState::Requested;
+    requested(b)
+        .cmp(&requested(a))
+        .then_with(|| newest_first(a_time, b_time))
 }

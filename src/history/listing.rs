@@ -4,6 +4,7 @@
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, BTreeSet};
 
+use super::entry::history_order;
 use crate::crd::Target;
 use crate::crd::{
     FlinkDeployment, FlinkSessionJob, FlinkStateSnapshot, JobKind, SnapshotTriggerType,
@@ -130,15 +131,7 @@ fn stub_session_job(namespace: &Option<String>, name: &str) -> FlinkSessionJob {
 
 /// The cross-job order of [`collect_entries`].
 pub fn compare(a: &SavepointEntry, b: &SavepointEntry) -> Ordering {
-    let requested = |e: &SavepointEntry| e.state == EntryState::Requested;
-    requested(b)
-        .cmp(&requested(a))
-        .then_with(|| match (a.time(), b.time()) {
-            (Some(x), Some(y)) => y.cmp(&x),
-            (Some(_), None) => Ordering::Less,
-            (None, Some(_)) => Ordering::Greater,
-            (None, None) => Ordering::Equal,
-        })
+    history_order((a, a.time()), (b, b.time()))
         .then_with(|| a.target.namespace.cmp(&b.target.namespace))
         .then_with(|| a.target.name.cmp(&b.target.name))
         .then_with(|| a.id.cmp(&b.id))

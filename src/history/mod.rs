@@ -20,7 +20,8 @@ use std::cmp::Ordering;
 
 use jiff::Timestamp;
 
-pub use entry::{EntrySource, EntryState, SavepointEntry, latest_completed};
+use entry::history_order;
+pub use entry::{EntrySource, EntryState, SavepointEntry, latest_completed, newest_first};
 pub use snapshots::{find_nonce_snapshot, is_savepoint_of};
 
 use crate::crd::{FlinkStateSnapshot, Target};
@@ -83,15 +84,7 @@ fn compare(
     a: &(Option<Timestamp>, SavepointEntry),
     b: &(Option<Timestamp>, SavepointEntry),
 ) -> Ordering {
-    let requested = |e: &SavepointEntry| e.state == EntryState::Requested;
-    requested(&b.1)
-        .cmp(&requested(&a.1))
-        .then_with(|| match (a.0, b.0) {
-            (Some(x), Some(y)) => y.cmp(&x),
-            (Some(_), None) => Ordering::Less,
-            (None, Some(_)) => Ordering::Greater,
-            (None, None) => Ordering::Equal,
-        })
+    history_order((&a.1, a.0), (&b.1, b.0))
         .then_with(|| a.1.id.cmp(&b.1.id))
         .then_with(|| a.1.source.as_str().cmp(b.1.source.as_str()))
 }

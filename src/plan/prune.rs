@@ -8,6 +8,7 @@ use serde::Serialize;
 use thiserror::Error;
 
 use crate::crd::{FlinkStateSnapshot, SnapshotState};
+use crate::history::newest_first;
 use crate::time::serialize_opt_iso;
 
 /// A savepoint FlinkStateSnapshot as prune sees it.
@@ -178,16 +179,7 @@ pub enum PruneError {
 
 /// Newest first: by time (untimed last), then by name, descending.
 fn newest_first_order(a: &SnapshotItem, b: &SnapshotItem) -> std::cmp::Ordering {
-    match (a.time, b.time) {
-        (Some(x), Some(y)) => y.cmp(&x).then_with(|| b.name.cmp(&a.name)),
-        (Some(_), None) => std::cmp::Ordering::Less,
-        (None, Some(_)) => std::cmp::Ordering::Greater,
-        (None, None) => b.name.cmp(&a.name),
-    }
-}
-
-fn newest_first(items: &mut [SnapshotItem]) {
-    items.sort_by(newest_first_order);
+    newest_first(a.time, b.time).then_with(|| b.name.cmp(&a.name))
 }
 
 /// The newest completed savepoint among `items` (by time, then name).
@@ -215,7 +207,7 @@ pub fn plan_prune(
     if criteria.keep.is_none() && criteria.older_than.is_none() {
         return Err(PruneError::NoCriteria);
     }
-    newest_first(&mut items);
+    items.sort_by(newest_first_order);
     let latest = newest_completed(&items).map(|i| i.name.clone());
     let mut completed_rank = 0u32;
     let mut decisions = Vec::with_capacity(items.len());

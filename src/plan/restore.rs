@@ -5,7 +5,7 @@ use serde_json::{Map, Value};
 use thiserror::Error;
 
 use super::nonce::choose_nonce;
-use crate::crd::{FlinkStateSnapshot, SnapshotState};
+use crate::crd::{FlinkStateSnapshot, Kind, SnapshotState};
 use crate::history::{EntryState, SavepointEntry, latest_completed};
 use crate::patch::MergePatch;
 
@@ -89,12 +89,7 @@ pub fn parse_source(text: &str) -> Result<RestoreSource, RestoreError> {
 }
 
 fn is_snapshot_kind(kind: &str) -> bool {
-    let kind = kind.to_ascii_lowercase();
-    let bare = kind.strip_suffix(".flink.apache.org").unwrap_or(&kind);
-    matches!(
-        bare,
-        "flinkstatesnapshot" | "flinkstatesnapshots" | "flinksnp" | "snapshot" | "savepoint"
-    )
+    Kind::from_alias(kind) == Some(Kind::Snapshot)
 }
 
 /// Resolves `source` against the target's history. `Ok(None)` means a name that is not in the

@@ -49,11 +49,7 @@ pub fn savepoint_dir_of(
 ) -> Option<String> {
     let own = own.map(flatten).unwrap_or_default();
     let cluster = cluster.map(flatten);
-    let layers = match &cluster {
-        Some(c) => Layered::session_job(&own, c),
-        None => Layered::standalone(&own),
-    };
-    layers
+    Layered::of(&own, cluster.as_ref())
         .resolve_explicit(&SAVEPOINT_DIR)
         .map(|r| r.value.trim().to_owned())
         .filter(|v| !v.is_empty())

@@ -63,6 +63,27 @@ fn from_accepts_latest_paths_and_snapshot_names() {
     assert_eq!(parse_source(" "), Err(RestoreError::EmptySource));
 }
 
+/// `--from KIND/NAME` reads the kind with the target syntax's aliases (`Kind::from_alias`): every
+/// snapshot alias the command line takes, with or without the API group.
+#[test]
+fn from_takes_every_snapshot_alias_of_the_target_syntax() {
+    for alias in crate::crd::Kind::Snapshot.aliases() {
+        assert_eq!(
+            parse_source(&format!("{alias}/sp-1")),
+            Ok(RestoreSource::Named("sp-1".into())),
+            "{alias}"
+        );
+    }
+    assert_eq!(
+        parse_source("Savepoints.flink.apache.org/sp-1"),
+        Ok(RestoreSource::Named("sp-1".into()))
+    );
+    assert_eq!(
+        parse_source("app/sp-1"),
+        Ok(RestoreSource::Path("app/sp-1".into()))
+    );
+}
+
 #[test]
 fn latest_is_the_newest_completed_savepoint_with_a_location() {
     let history = vec![

@@ -140,10 +140,7 @@ pub fn plan_schedule(
     }
     let mut edited = conf.cloned().unwrap_or_default();
     let before = flatten(&edited);
-    let layers = match session_cluster {
-        Some(cluster) => Layered::session_job(&before, cluster),
-        None => Layered::standalone(&before),
-    };
+    let layers = Layered::of(&before, session_cluster);
     let has_dir = layers
         .resolve_explicit(&SAVEPOINT_DIR)
         .is_some_and(|r| !r.value.trim().is_empty());

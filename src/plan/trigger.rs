@@ -9,7 +9,7 @@
 //! 4. the job is not RUNNING (the operator ignores the trigger then) — bypassed by `force`
 //!    with a warning.
 
-use crate::config::{Layered, ValueSource, flatten, options::SAVEPOINT_DIR};
+use crate::config::{Layered, ValueSource, options::SAVEPOINT_DIR};
 use crate::crd::{FlinkStateSnapshot, Target};
 
 use super::nonce::choose_nonce;
@@ -184,37 +184,20 @@ pub fn plan_trigger(input: &TriggerInput<'_>) -> Result<TriggerPlan, Refusal> {
 }
 
 fn find_savepoint_dir(subject: &Target<'_>) -> Option<(String, String, String)> {
-    let (own, cluster, own_place, cluster_place) = match subject {
-        Target::Application(d) | Target::SessionCluster(d) => (
-            flatten_opt(d.flink_configuration()),
-            None,
-            "the FlinkDeployment",
-            "",
-        ),
-        Target::SessionJob { job, cluster } => (
-            flatten_opt(job.flink_configuration()),
-            cluster.map(|c| flatten_opt(c.flink_configuration())),
-            "the FlinkSessionJob",
-            "its session cluster",
-        ),
+    let (own_place, cluster_place) = match subject {
+        Target::Application(_) | Target::SessionCluster(_) => ("the FlinkDeployment", ""),
+        Target::SessionJob { .. } => ("the FlinkSessionJob", "its session cluster"),
     };
-    let layered = match &cluster {
-        Some(c) => Layered::session_job(&own, c),
-        None => Layered::standalone(&own),
-    };
-    layered.resolve_explicit(&SAVEPOINT_DIR).map(|r| {
-        let place = match r.source {
-            ValueSource::SessionCluster => cluster_place,
-            _ => own_place,
-        };
-        (r.key.to_owned(), r.value.to_owned(), place.to_owned())
-    })
-}
-
-fn flatten_opt(
-    config: Option<&serde_json::Map<String, serde_json::Value>>,
-) -> crate::config::FlatConfig {
-    config.map(flatten).unwrap_or_default()
+    let (own, cluster) = subject.flat_configs();
+    Layered::of(&own, cluster.as_ref())
+        .resolve_explicit(&SAVEPOINT_DIR)
+        .map(|r| {
+            let place = match r.source {
+                ValueSource::SessionCluster => cluster_place,
+                _ => own_place,
+            };
+            (r.key.to_owned(), r.value.to_owned(), place.to_owned())
+        })
 }
 
 fn no_dir_refusal(subject: &Target<'_>, target: String) -> Refusal {

@@ -621,26 +621,6 @@ async fn an_oversize_body_gets_413_with_a_status_body_over_http1_and_http2() {
     assert_eq!(status, 200, "{json}");
 }
 
-async fn metric_line(hook: &Webhook, needle: &str) {
-    let deadline = std::time::Instant::now() + HANG_GUARD;
-    loop {
-        let text = reqwest::get(hook.admin_url("/metrics"))
-            .await
-            .expect("metrics")
-            .text()
-            .await
-            .expect("text");
-        if text.lines().any(|l| l == needle) {
-            return;
-        }
-        assert!(
-            std::time::Instant::now() < deadline,
-            "never saw {needle} in\n{text}"
-        );
-        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-    }
-}
-
 #[tokio::test]
 async fn reviews_beyond_max_in_flight_are_shed_with_429_and_counted() {
     let ca = Ca::new("test-ca");
@@ -663,7 +643,7 @@ async fn reviews_beyond_max_in_flight_are_shed_with_429_and_counted() {
         .write_all(request_head("/validate", 2, "").as_bytes())
         .await
         .expect("head");
-    metric_line(&hook, "savepoint_webhook_admission_in_flight 1").await;
+    wait_metric_line(&hook, "savepoint_webhook_admission_in_flight 1").await;
     let client = https_client(&[ca.der()]);
     let shed = client
         .post(hook.url("/validate"))
@@ -681,12 +661,12 @@ async fn reviews_beyond_max_in_flight_are_shed_with_429_and_counted() {
         (&status["kind"], &status["code"]),
         (&json!("Status"), &json!(429))
     );
-    metric_line(&hook, "savepoint_webhook_admission_shed_total 1").await;
+    wait_metric_line(&hook, "savepoint_webhook_admission_shed_total 1").await;
     // Finish the stalled request; its slot is released and the next review is served.
     stalled.write_all(b"{}").await.expect("body");
     let (code, _) = read_response(&mut stalled).await;
     assert_eq!(code, 400);
-    metric_line(&hook, "savepoint_webhook_admission_in_flight 0").await;
+    wait_metric_line(&hook, "savepoint_webhook_admission_in_flight 0").await;
     let (code, _) = post_json(
         &client,
         &hook.url("/validate"),

@@ -59,13 +59,7 @@ async fn wait_for_leaf(
 }
 
 async fn metric(hook: &Webhook, needle: &str) -> bool {
-    let text = reqwest::get(hook.admin_url("/metrics"))
-        .await
-        .expect("metrics")
-        .text()
-        .await
-        .expect("text");
-    text.contains(needle)
+    metrics_text(hook).await.expect("metrics").contains(needle)
 }
 
 #[tokio::test]
@@ -204,14 +198,6 @@ async fn a_broken_new_certificate_is_rejected_and_the_old_one_kept() {
             .iter()
             .any(|l| l.contains("new TLS certificate rejected"))
     );
-}
-
-async fn wait_metric(hook: &Webhook, needle: &str) {
-    let deadline = Instant::now() + HANG_GUARD;
-    while !metric(hook, needle).await {
-        assert!(Instant::now() < deadline, "metric {needle} never appeared");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
 }
 
 /// `savepoint_webhook_tls_cert_not_after_timestamp_seconds` of `pem`'s leaf.

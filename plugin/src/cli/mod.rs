@@ -36,8 +36,8 @@ pub use lifecycle::{
 };
 pub use selector::parse_label_selector;
 pub use target::{
-    JOBS_AND_SESSIONS, JOBS_AND_SNAPSHOTS, Kind, Target, TargetSet, aliases, kind_from_alias,
-    parse_target, parse_targets, target_set,
+    JOBS_AND_SESSIONS, JOBS_AND_SNAPSHOTS, Kind, Target, TargetSet, parse_target, parse_targets,
+    target_set,
 };
 
 use crate::error::EXIT_CODES_HELP;

@@ -11,7 +11,6 @@
 
 use std::fmt;
 
-use flink_savepoint::crd::GROUP as FLINK_GROUP;
 pub use flink_savepoint::crd::Kind;
 
 use crate::error::UsageError;
@@ -21,47 +20,6 @@ pub const JOBS_AND_SESSIONS: &[Kind] = &[Kind::Application, Kind::SessionJob, Ki
 
 /// The kinds `wait` accepts: a job (its latest savepoint) or a snapshot by name.
 pub const JOBS_AND_SNAPSHOTS: &[Kind] = &[Kind::Application, Kind::SessionJob, Kind::Snapshot];
-
-/// The aliases accepted on the command line (lower case).
-pub fn aliases(kind: Kind) -> &'static [&'static str] {
-    match kind {
-        Kind::Application => &[
-            "app",
-            "application",
-            "flinkdeployment",
-            "flinkdeployments",
-            "flinkdep",
-        ],
-        Kind::SessionJob => &[
-            "job",
-            "sessionjob",
-            "sessionjobs",
-            "flinksessionjob",
-            "flinksessionjobs",
-        ],
-        Kind::SessionCluster => &["session"],
-        Kind::Snapshot => &[
-            "flinkstatesnapshot",
-            "flinkstatesnapshots",
-            "flinksnp",
-            "snapshot",
-            "snapshots",
-            "savepoint",
-            "savepoints",
-        ],
-    }
-}
-
-/// Resolves a kind alias (case-insensitive, optional `.flink.apache.org` suffix).
-pub fn kind_from_alias(text: &str) -> Option<Kind> {
-    let lower = text.trim().to_ascii_lowercase();
-    let bare = lower
-        .strip_suffix(&format!(".{FLINK_GROUP}"))
-        .unwrap_or(&lower);
-    Kind::ALL
-        .into_iter()
-        .find(|kind| aliases(*kind).contains(&bare))
-}
 
 /// A parsed target.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -83,7 +41,7 @@ pub fn describe_kinds(allowed: &[Kind]) -> String {
     allowed
         .iter()
         .map(|kind| {
-            let aliases = aliases(*kind);
+            let aliases = kind.aliases();
             let others: Vec<&str> = aliases
                 .iter()
                 .copied()
@@ -130,7 +88,7 @@ pub fn parse_target(words: &[String], allowed: &[Kind]) -> Result<Target, UsageE
             )));
         }
     };
-    let kind = kind_from_alias(&kind_text)
+    let kind = Kind::from_alias(&kind_text)
         .filter(|kind| allowed.contains(kind))
         .ok_or_else(|| {
             UsageError(format!(
@@ -222,7 +180,7 @@ pub fn target_set(
         let kind = match words {
             [] => None,
             [single] if !single.contains('/') => {
-                let kind = kind_from_alias(single)
+                let kind = Kind::from_alias(single)
                     .filter(|k| matches!(k, Kind::Application | Kind::SessionJob))
                     .ok_or_else(|| {
                         UsageError(format!(
@@ -309,7 +267,7 @@ mod tests {
             ("flinkstatesnapshots", Kind::Snapshot),
         ];
         for (alias, kind) in cases {
-            assert_eq!(kind_from_alias(alias), Some(kind), "{alias}");
+            assert_eq!(Kind::from_alias(alias), Some(kind), "{alias}");
         }
     }
 

@@ -25,7 +25,7 @@ use super::follow_probe::RestProbe;
 use super::follow_watch::{
     MAX_WATCH_ERRORS, Update, is_fatal, snapshot_updates, target_updates, watch_error,
 };
-use super::load::{Fetched, fetch_target};
+use super::loaded::{Loaded, load};
 use crate::cli::Target;
 use crate::error::{Error, Result, failed};
 use crate::render::progress::{Progress, set_resume_hint};
@@ -148,7 +148,7 @@ async fn watch_loop(
         target_updates(client, ns, spec.target.as_ref(), &config),
         snapshot_updates(client, ns, spec.snapshot_crd, &config),
     );
-    let mut target: Cache<Fetched> = Cache::new(spec.target.is_none());
+    let mut target: Cache<Loaded> = Cache::new(spec.target.is_none());
     let mut snapshots: Cache<FlinkStateSnapshot> = Cache::new(!spec.snapshot_crd);
     let mut errors = 0u32;
     let mut flight: Option<InFlight> = None;
@@ -170,7 +170,7 @@ async fn watch_loop(
             }
         };
         match update {
-            Ok(Update::Target(event)) => target.apply(*event, Fetched::name),
+            Ok(Update::Target(event)) => target.apply(*event, Loaded::name),
             Ok(Update::Snapshot(event)) => {
                 snapshots.apply(*event, |s| s.metadata.name.clone().unwrap_or_default())
             }
@@ -189,7 +189,7 @@ async fn watch_loop(
         }
         let list: Vec<FlinkStateSnapshot> = snapshots.items.values().cloned().collect();
         let current = target.items.values().next();
-        let history_target = current.map(Fetched::target);
+        let history_target = current.map(Loaded::view);
         if probe.endpoint.is_none() {
             probe.endpoint = history_target.and_then(job_endpoint);
         }
@@ -233,15 +233,11 @@ async fn recheck(client: &Client, spec: &FollowSpec, text: String) -> Result<Wai
         Vec::new()
     };
     let target = match &spec.target {
-        Some(t) => Some(fetch_target(client, ns, t).await?),
+        Some(t) => Some(load(client, ns, t).await?),
         None => None,
     };
     Ok(
-        match evaluate(
-            &spec.subject,
-            target.as_ref().map(Fetched::target),
-            &snapshots,
-        ) {
+        match evaluate(&spec.subject, target.as_ref().map(Loaded::view), &snapshots) {
             WaitStatus::HandledWithoutRecord(_) => WaitStatus::Failed(text),
             other => other,
         },

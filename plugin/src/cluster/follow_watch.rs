@@ -7,14 +7,14 @@ use flink_savepoint::crd::{FlinkDeployment, FlinkSessionJob, FlinkStateSnapshot}
 use futures::{Stream, StreamExt, stream};
 
 use super::cache::map_event;
-use super::load::Fetched;
+use super::loaded::Loaded;
 use crate::cli::{Kind, Target};
 use crate::error::{ApiOp, Error, failed, status_code};
 
 pub(super) use super::cache::MAX_WATCH_ERRORS;
 
 pub(super) enum Update {
-    Target(Box<watcher::Event<Fetched>>),
+    Target(Box<watcher::Event<Loaded>>),
     Snapshot(Box<watcher::Event<FlinkStateSnapshot>>),
 }
 
@@ -59,7 +59,7 @@ pub(super) fn target_updates(
                 .default_backoff()
                 .map(move |r| {
                     r.map_err(&fail).map(|e| {
-                        Update::Target(Box::new(map_event(e, |job| Fetched::SessionJob {
+                        Update::Target(Box::new(map_event(e, |job| Loaded::SessionJob {
                             job: Box::new(job),
                             cluster: None,
                         })))
@@ -73,9 +73,8 @@ pub(super) fn target_updates(
             watcher::watcher(api, config)
                 .default_backoff()
                 .map(move |r| {
-                    r.map_err(&fail).map(|e| {
-                        Update::Target(Box::new(map_event(e, |d| Fetched::Deployment(Box::new(d)))))
-                    })
+                    r.map_err(&fail)
+                        .map(|e| Update::Target(Box::new(map_event(e, Loaded::deployment))))
                 })
                 .boxed()
         }

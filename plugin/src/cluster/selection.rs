@@ -4,10 +4,9 @@
 use ::kube::Client;
 use flink_savepoint::crd::{FlinkDeployment, FlinkSessionJob, FlinkStateSnapshot};
 
-use super::discovery::list_all;
-use super::load::{get_deployment, get_session_job};
+use super::discovery::{discover_flink, get, list_all};
 use crate::cli::{Kind, Target};
-use crate::error::Result;
+use crate::error::{Result, failed, missing_crd_message};
 
 /// Which objects a listing covers.
 #[derive(Debug, Clone)]
@@ -30,6 +29,28 @@ pub type Objects = (
 );
 
 impl Selection {
+    /// The selection of `targets` and `selector` over what the API server serves (one
+    /// discovery request); without FlinkDeployments served there is nothing to list (exit 1).
+    pub async fn discover(
+        client: &Client,
+        targets: Vec<Target>,
+        selector: Option<String>,
+    ) -> Result<Self> {
+        let crds = discover_flink(client).await?;
+        if !crds.has("flinkdeployments") {
+            return Err(failed(missing_crd_message(
+                "FlinkDeployment",
+                "flinkdeployments",
+            )));
+        }
+        Ok(Selection {
+            targets,
+            selector,
+            session_jobs: crds.has("flinksessionjobs"),
+            snapshots: crds.has("flinkstatesnapshots"),
+        })
+    }
+
     /// One GET per target (404 explains; targets are read concurrently), else one paginated
     /// LIST per kind; the kinds are fetched concurrently.
     pub async fn fetch(&self, client: &Client, ns: Option<&str>) -> Result<Objects> {
@@ -78,9 +99,9 @@ impl Selection {
         let ns_name = ns.unwrap_or("default");
         let reads = self.targets.iter().map(|t| async move {
             Ok::<_, crate::error::Error>(if t.kind == Kind::SessionJob {
-                (None, Some(get_session_job(client, ns_name, &t.name).await?))
+                (None, Some(get(client, ns_name, &t.name).await?))
             } else {
-                let d = get_deployment(client, ns_name, &t.name).await?;
+                let d: FlinkDeployment = get(client, ns_name, &t.name).await?;
                 (Some(d), None)
             })
         });

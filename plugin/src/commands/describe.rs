@@ -1,5 +1,6 @@
 //! `describe TARGET|SAVEPOINT`: everything about one target's savepoint setup or one savepoint.
 
+use flink_savepoint::config::Layered;
 use flink_savepoint::crd::{FlinkDeployment, FlinkStateSnapshot};
 use flink_savepoint::flink_rest::{CheckpointBrief, job_endpoint};
 use flink_savepoint::history::is_savepoint_of;
@@ -11,7 +12,7 @@ use jiff::Timestamp;
 
 use crate::cli::{DescribeArgs, Kind, Target, parse_target};
 use crate::cluster::{
-    Context, FlinkRest, Loaded, events, get, load, snapshot_crd_served, snapshots_in, with_layers,
+    Context, FlinkRest, Loaded, events, get, load, snapshot_crd_served, snapshots_in,
 };
 use crate::error::Result;
 use crate::render::object;
@@ -23,58 +24,38 @@ pub async fn run(args: DescribeArgs, ctx: &Context) -> Result<()> {
     if target.kind == Kind::Snapshot {
         return snapshot(&args, ctx, &target).await;
     }
-    let loaded = load(ctx, &target).await?;
     let client = ctx.client().await?;
+    let namespace = ctx.namespace().await?;
+    let loaded = load(&client, &namespace, &target).await?;
+    let view = loaded.view();
     let crd = snapshot_crd_served(&client).await?;
-    let snaps = snapshots_in(&client, &loaded.namespace, crd).await?;
+    let snaps = snapshots_in(&client, &namespace, crd).await?;
     let history = loaded.history(&snaps);
-    let kind = if loaded.session_job.is_some() {
-        "FlinkSessionJob"
-    } else {
-        "FlinkDeployment"
-    };
-    let events = events(&client, &loaded.namespace, kind, &loaded.target.name).await;
-    let job_status = loaded.history_target().and_then(|t| t.job_status());
-    let (lifecycle, upgrade_mode) = match (&loaded.deployment, &loaded.session_job) {
-        (Some(d), _) => (
-            d.status
-                .as_ref()
-                .and_then(|s| s.lifecycle_state.as_ref())
-                .map(|s| s.as_str().to_owned()),
-            d.job()
-                .and_then(|j| j.upgrade_mode.as_ref())
-                .map(|m| m.as_str().to_owned()),
-        ),
-        (_, Some(j)) => (
-            j.status
-                .as_ref()
-                .and_then(|s| s.lifecycle_state.as_ref())
-                .map(|s| s.as_str().to_owned()),
-            j.job()
-                .and_then(|j| j.upgrade_mode.as_ref())
-                .map(|m| m.as_str().to_owned()),
-        ),
-        _ => (None, None),
-    };
+    let events = events(&client, &namespace, view.kind().api_kind(), view.name()).await;
+    let job_status = loaded.job_view().and_then(|t| t.job_status());
+    let lifecycle = view.lifecycle_state().map(|s| s.as_str().to_owned());
+    let upgrade_mode = view
+        .job()
+        .and_then(|j| j.upgrade_mode.as_ref())
+        .map(|m| m.as_str().to_owned());
     let flink = flink_facts(ctx, &loaded).await?;
-    let (own, cluster) = loaded.flat();
-    let has_history = loaded.history_target().is_some();
-    let description = with_layers(&own, cluster.as_ref(), |layers| {
-        describe_target(TargetFacts {
-            target: loaded.target.to_string(),
-            namespace: loaded.namespace.clone(),
-            session_cluster: loaded.session_job.as_ref().map(|_| loaded.cluster_name()),
-            job_state: job_status
-                .and_then(|s| s.state.as_ref())
-                .map(|s| s.as_str().to_owned()),
-            lifecycle_state: lifecycle,
-            upgrade_mode,
-            layers,
-            crd_served: crd,
-            history: has_history.then_some(history.as_slice()),
-            flink,
-            events,
-        })
+    let (own, cluster) = view.flat_configs();
+    let has_history = loaded.job_view().is_some();
+    let description = describe_target(TargetFacts {
+        target: view.display(),
+        namespace: namespace.clone(),
+        session_cluster: (view.kind() == Kind::SessionJob)
+            .then(|| view.cluster_name().unwrap_or_default().to_owned()),
+        job_state: job_status
+            .and_then(|s| s.state.as_ref())
+            .map(|s| s.as_str().to_owned()),
+        lifecycle_state: lifecycle,
+        upgrade_mode,
+        layers: Layered::of(&own, cluster.as_ref()),
+        crd_served: crd,
+        history: has_history.then_some(history.as_slice()),
+        flink,
+        events,
     });
     let text = match &args.output {
         Some(format) => object(&description, format)?,
@@ -88,12 +69,11 @@ pub async fn run(args: DescribeArgs, ctx: &Context) -> Result<()> {
 async fn flink_facts(ctx: &Context, loaded: &Loaded) -> Result<FlinkFacts> {
     let mut facts = FlinkFacts {
         cluster_state_size: loaded
-            .deployment
-            .as_ref()
+            .flink_deployment()
             .and_then(FlinkDeployment::cluster_state_size),
         ..FlinkFacts::default()
     };
-    let Some(endpoint) = loaded.history_target().and_then(job_endpoint) else {
+    let Some(endpoint) = loaded.job_view().and_then(job_endpoint) else {
         return Ok(facts);
     };
     let rest = FlinkRest::new(ctx.rest_client().await?, &ctx.global);

@@ -11,8 +11,8 @@ use flink_savepoint::history::{EntryState, SavepointEntry};
 use jiff::Timestamp;
 
 use crate::cli::{JOBS_AND_SESSIONS, ListArgs, OutputFormat, TypeFilter, parse_targets};
-use crate::cluster::{Context, FlinkRest, Selection, discover_flink, watch, watch_timeout};
-use crate::error::{Result, failed, missing_crd_message, usage};
+use crate::cluster::{Context, FlinkRest, Selection, watch, watch_timeout};
+use crate::error::{Result, usage};
 use crate::render::list::{RenderOptions, render, render_change, row_key, sort_entries, table};
 use crate::render::progress::warn;
 
@@ -28,19 +28,7 @@ pub async fn run(args: ListArgs, ctx: &Context) -> Result<()> {
     let client = ctx.client().await?;
     let ns = ctx.namespace().await?;
     let scope_ns = (!args.all_namespaces).then_some(ns.as_str());
-    let crds = discover_flink(&client).await?;
-    if !crds.has("flinkdeployments") {
-        return Err(failed(missing_crd_message(
-            "FlinkDeployment",
-            "flinkdeployments",
-        )));
-    }
-    let selection = Selection {
-        targets: targets.clone(),
-        selector: args.selector.clone(),
-        session_jobs: crds.has("flinksessionjobs"),
-        snapshots: crds.has("flinkstatesnapshots"),
-    };
+    let selection = Selection::discover(&client, targets.clone(), args.selector.clone()).await?;
     let (deployments, jobs, snapshots) = selection.fetch(&client, scope_ns).await?;
     let opts = RenderOptions {
         format: args.output.clone().unwrap_or_default(),

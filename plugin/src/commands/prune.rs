@@ -23,23 +23,24 @@ pub async fn run(args: PruneArgs, ctx: &Context) -> Result<()> {
             flink_savepoint::plan::PruneError::NoCriteria.to_string(),
         ));
     }
-    let loaded = load(ctx, &target).await?;
-    let Some(job) = loaded.history_target().map(|t| t.target_ref()) else {
+    let client = ctx.client().await?;
+    let ns = ctx.namespace().await?;
+    let loaded = load(&client, &ns, &target).await?;
+    let Some(job) = loaded.job_view().map(|t| t.target_ref()) else {
         return Err(usage(format!(
             "{} is a session cluster: prune its session jobs (job/NAME)",
-            loaded.target
+            loaded.target()
         )));
     };
-    let client = ctx.client().await?;
     require_snapshot_crd(&client).await?;
-    let all = list_all(&client, Some(&loaded.namespace), None).await?;
+    let all = list_all(&client, Some(&ns), None).await?;
     let items: Vec<SnapshotItem> = all
         .iter()
         .filter(|s| is_savepoint_of(s, &job))
         .map(SnapshotItem::from_snapshot)
         .collect();
     let now = jiff::Timestamp::now();
-    let shown = loaded.target.to_string();
+    let shown = loaded.target().to_string();
     let plan = plan_prune(items, &criteria, now, &shown).map_err(|e| usage(e.to_string()))?;
     let mode = args.dry_run.dry_run;
     let removing: Vec<&SnapshotItem> = plan.to_delete().map(|d| &d.item).collect();
@@ -51,7 +52,7 @@ pub async fn run(args: PruneArgs, ctx: &Context) -> Result<()> {
         require_confirmation(&question, &details, args.yes, "prune")?;
     }
     for decision in plan.to_delete() {
-        delete_snapshot(&client, &loaded.namespace, &decision.item, mode).await?;
+        delete_snapshot(&client, &ns, &decision.item, mode).await?;
     }
     if let Some(format) = &args.output {
         return ctx.out.write(&object(&plan, format)?);

@@ -19,8 +19,10 @@ use crate::render::progress::{require_confirmation, warn};
 pub async fn run(args: RestoreArgs, ctx: &Context) -> Result<()> {
     let target = parse_target(&args.target, &[Kind::Application, Kind::SessionJob])?;
     let source = parse_source(&args.from).map_err(|e| usage(e.to_string()))?;
+    let client = ctx.client().await?;
+    let ns = ctx.namespace().await?;
     let step = async |_| {
-        let loaded = load(ctx, &target).await?;
+        let loaded = load(&client, &ns, &target).await?;
         let path = savepoint_path(&args, ctx, &loaded, &source).await?;
         match &args.new_name {
             Some(new_name) => copy(&args, ctx, &loaded, new_name, &path).await,
@@ -31,7 +33,6 @@ pub async fn run(args: RestoreArgs, ctx: &Context) -> Result<()> {
     if args.new_name.is_some() {
         return step(1).await;
     }
-    let ns = ctx.namespace().await?;
     retry_on_conflict(&target, &ns, step).await
 }
 
@@ -44,22 +45,23 @@ async fn savepoint_path(
     loaded: &Loaded,
     source: &RestoreSource,
 ) -> Result<String> {
-    let shown = loaded.target.to_string();
-    let Some(history_target) = loaded.history_target() else {
+    let shown = loaded.view().display();
+    let Some(history_target) = loaded.job_view() else {
         return Err(usage(format!(
             "{shown} is a session cluster (no spec.job): restore an application or a session job instead"
         )));
     };
     let client = ctx.client().await?;
+    let namespace = ctx.namespace().await?;
     let served = snapshot_crd_served(&client).await?;
-    let snaps = snapshots_in(&client, &loaded.namespace, served).await?;
+    let snaps = snapshots_in(&client, &namespace, served).await?;
     let history = loaded.history(&snaps);
     let own = history_target.target_ref();
     let resolved = resolve_source(source, &history, &shown).map_err(|e| usage(e.to_string()))?;
     // A path, or a name that is not in the target's history, may be another job's: then every job
     // of the namespace is consulted (one LIST per kind).
     let jobs = if matches!(source, RestoreSource::Path(_)) || resolved.is_none() {
-        let ns = Some(loaded.namespace.as_str());
+        let ns = Some(namespace.as_str());
         let (deployments, session_jobs) = futures::try_join!(
             list_all::<FlinkDeployment>(&client, ns, None),
             list_all::<FlinkSessionJob>(&client, ns, None)
@@ -69,10 +71,9 @@ async fn savepoint_path(
         vec![JobSavepoints {
             job: own.clone(),
             dir: savepoint_dir_of(
-                loaded.conf(),
-                loaded
-                    .cluster
-                    .as_ref()
+                history_target.flink_configuration(),
+                history_target
+                    .cluster()
                     .and_then(FlinkDeployment::flink_configuration),
             ),
             history,
@@ -97,7 +98,7 @@ async fn savepoint_path(
             match other.transpose()? {
                 Some((path, owner)) => (path, Some((name, owner))),
                 None => {
-                    let snap: FlinkStateSnapshot = get(&client, &loaded.namespace, &name).await?;
+                    let snap: FlinkStateSnapshot = get(&client, &namespace, &name).await?;
                     let path = snapshot_location(&snap).map_err(|e| usage(e.to_string()))?;
                     (path, snap.job_reference().map(|owner| (name, owner)))
                 }
@@ -137,10 +138,10 @@ fn suffix(args: &RestoreArgs) -> &'static str {
 }
 
 async fn in_place(args: &RestoreArgs, ctx: &Context, loaded: &Loaded, path: &str) -> Result<()> {
-    let shown = loaded.target.to_string();
+    let shown = loaded.view().display();
     let raw = loaded.raw()?;
     let reconciled = loaded
-        .history_target()
+        .job_view()
         .and_then(|t| t.reconciliation_status())
         .and_then(|r| r.last_reconciled_job_spec())
         .and_then(|j| j.savepoint_redeploy_nonce);
@@ -163,15 +164,9 @@ async fn in_place(args: &RestoreArgs, ctx: &Context, loaded: &Loaded, path: &str
     }
     if mode != DryRun::Client {
         let client = ctx.client().await?;
+        let ns = ctx.namespace().await?;
         let server_dry_run = mode == DryRun::Server;
-        merge_patch(
-            &client,
-            &loaded.namespace,
-            &loaded.target,
-            &plan.patch,
-            server_dry_run,
-        )
-        .await?;
+        merge_patch(&client, &ns, &loaded.target(), &plan.patch, server_dry_run).await?;
     }
     if let Some(format) = &args.output {
         let doc = json!({"target": shown, "mode": "in-place", "dryRun": mode != DryRun::None,
@@ -204,18 +199,20 @@ async fn copy(
     new_name: &str,
     path: &str,
 ) -> Result<()> {
-    let shown = loaded.target.to_string();
+    let view = loaded.view();
+    let shown = view.display();
     let raw = loaded.raw()?;
     let plan = plan_copy(&raw, &shown, new_name, path, args.allow_non_restored_state)
         .map_err(|e| usage(e.to_string()))?;
     let mode = args.dry_run.dry_run;
-    let prefix = loaded.target.kind.prefix();
+    let prefix = view.kind().prefix();
     if mode != DryRun::Client {
         let client = ctx.client().await?;
-        let ns = loaded.namespace.as_str();
+        let ns = ctx.namespace().await?;
+        let ns = ns.as_str();
         let server_dry_run = mode == DryRun::Server;
         let name = Some(new_name);
-        if loaded.session_job.is_some() {
+        if view.kind() == Kind::SessionJob {
             let obj: FlinkSessionJob = serde_json::from_value(plan.object.clone())?;
             create(&client, ns, name, &obj, server_dry_run).await?;
         } else {

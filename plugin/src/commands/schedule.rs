@@ -1,12 +1,13 @@
 //! `schedule TARGET`: set, disable or show periodic savepoints and history retention.
 
+use flink_savepoint::config::Layered;
 use flink_savepoint::plan::describe_text::render_schedule;
 use flink_savepoint::plan::{SchedulePlan, ScheduleRequest, plan_schedule, schedule_view};
 use serde_json::{Value, json};
 
 use crate::cli::{DryRun, JOBS_AND_SESSIONS, Kind, ScheduleArgs, Target, parse_target};
 use crate::cluster::write::{merge_patch, retry_on_conflict};
-use crate::cluster::{Context, Loaded, load, with_layers};
+use crate::cluster::{Context, Loaded, load};
 use crate::error::{Result, usage};
 use crate::render::object;
 use crate::render::progress::require_confirmation;
@@ -30,24 +31,25 @@ pub async fn run(args: ScheduleArgs, ctx: &Context) -> Result<()> {
     if !request.is_change() {
         return show(&args, ctx, &target).await;
     }
+    let client = ctx.client().await?;
     let ns = ctx.namespace().await?;
     // Asked once: a 409 re-plans, it does not ask again.
     let confirmed = std::cell::Cell::new(args.yes);
     retry_on_conflict(&target, &ns, async |_| {
-        let loaded = load(ctx, &target).await?;
-        let (_, cluster) = loaded.flat();
+        let loaded = load(&client, &ns, &target).await?;
+        let view = loaded.view();
+        let (_, cluster) = view.flat_configs();
         let request = ScheduleRequest {
             flink_version: loaded
-                .deployment
-                .as_ref()
+                .flink_deployment()
                 .and_then(|d| d.spec.flink_version.clone()),
             ..request.clone()
         };
         let plan = plan_schedule(
-            loaded.kind,
-            loaded.conf(),
+            view.kind(),
+            view.flink_configuration(),
             cluster.as_ref(),
-            &loaded.cluster_name(),
+            view.cluster_name().unwrap_or_default(),
             &request,
         )
         .map_err(|e| usage(e.to_string()))?;
@@ -57,15 +59,14 @@ pub async fn run(args: ScheduleArgs, ctx: &Context) -> Result<()> {
 }
 
 async fn show(args: &ScheduleArgs, ctx: &Context, target: &Target) -> Result<()> {
-    let loaded = load(ctx, target).await?;
-    let (own, cluster) = loaded.flat();
-    let view = with_layers(&own, cluster.as_ref(), |layers| schedule_view(&layers));
+    let client = ctx.client().await?;
+    let loaded = load(&client, &ctx.namespace().await?, target).await?;
+    let shown = loaded.view().display();
+    let (own, cluster) = loaded.view().flat_configs();
+    let view = schedule_view(&Layered::of(&own, cluster.as_ref()));
     let text = match &args.output {
-        Some(format) => object(
-            &json!({"target": loaded.target.to_string(), "settings": view}),
-            format,
-        )?,
-        None => render_schedule(&loaded.target.to_string(), &view),
+        Some(format) => object(&json!({"target": shown, "settings": view}), format)?,
+        None => render_schedule(&shown, &view),
     };
     ctx.out.write(&text)
 }
@@ -77,20 +78,21 @@ async fn apply(
     plan: &SchedulePlan,
     confirmed: &std::cell::Cell<bool>,
 ) -> Result<()> {
-    let target = loaded.target.to_string();
+    let view = loaded.view();
+    let target = view.display();
     if plan.is_noop() {
         return ctx.out.line(&format!(
             "{target}: no change (the settings already have these values)"
         ));
     }
-    let patch = plan.merge_patch(&loaded.resource_version());
+    let patch = plan.merge_patch(view.resource_version().unwrap_or_default());
     let mode = args.dry_run.dry_run;
     let dir_change = plan
         .changes
         .iter()
         .find(|c| c.option == flink_savepoint::config::options::SAVEPOINT_DIR.key);
     if let (DryRun::None, Some(change)) = (mode, dir_change) {
-        let restarts = match loaded.kind {
+        let restarts = match view.kind() {
             Kind::SessionCluster => "restarts the session cluster and every session job on it",
             _ => "upgrades (restarts) the job",
         };
@@ -104,15 +106,9 @@ async fn apply(
     }
     if mode != DryRun::Client {
         let client = ctx.client().await?;
+        let ns = ctx.namespace().await?;
         let server_dry_run = mode == DryRun::Server;
-        merge_patch(
-            &client,
-            &loaded.namespace,
-            &loaded.target,
-            &patch,
-            server_dry_run,
-        )
-        .await?;
+        merge_patch(&client, &ns, &loaded.target(), &patch, server_dry_run).await?;
     }
     let suffix = match mode {
         DryRun::None => "",

@@ -4,9 +4,9 @@
 //! JobManagers' checkpoint statistics through the service proxy, concurrently and bounded, each
 //! with a timeout; the verdicts are the library's ([`job_status`]).
 
-use flink_savepoint::config::{FlatConfig, Layered, flatten};
+use flink_savepoint::config::Layered;
 use flink_savepoint::crd::Target as JobTarget;
-use flink_savepoint::crd::{FlinkDeployment, FlinkSessionJob, FlinkStateSnapshot, TargetRef};
+use flink_savepoint::crd::{FlinkDeployment, FlinkSessionJob, FlinkStateSnapshot};
 use flink_savepoint::flink_rest::{
     CheckpointBrief, CheckpointingStatistics, JobEndpoint, job_endpoint,
 };
@@ -15,8 +15,8 @@ use flink_savepoint::plan::{JobRecoverability, RestFacts, StatusFacts, Verdict, 
 use jiff::Timestamp;
 
 use crate::cli::{JOBS_AND_SESSIONS, Kind, StatusArgs, Target, parse_target};
-use crate::cluster::{Context, FlinkRest, Selection, Unreachable, discover_flink};
-use crate::error::{Result, failed, missing_crd_message, usage};
+use crate::cluster::{Context, FlinkRest, Selection, Unreachable};
+use crate::error::{Result, failed, usage};
 use crate::render::progress::warn;
 use crate::render::status::render;
 
@@ -31,19 +31,7 @@ pub async fn run(args: StatusArgs, ctx: &Context) -> Result<()> {
     let client = ctx.client().await?;
     let ns = ctx.namespace().await?;
     let scope_ns = (!args.all_namespaces).then_some(ns.as_str());
-    let crds = discover_flink(&client).await?;
-    if !crds.has("flinkdeployments") {
-        return Err(failed(missing_crd_message(
-            "FlinkDeployment",
-            "flinkdeployments",
-        )));
-    }
-    let selection = Selection {
-        targets: Vec::new(),
-        selector: args.selector.clone(),
-        session_jobs: crds.has("flinksessionjobs"),
-        snapshots: crds.has("flinkstatesnapshots"),
-    };
+    let selection = Selection::discover(&client, Vec::new(), args.selector.clone()).await?;
     let (deployments, jobs, snapshots) = selection.fetch(&client, scope_ns).await?;
     let (chosen, missing) = choose(&deployments, &jobs, &targets);
 
@@ -62,7 +50,7 @@ pub async fn run(args: StatusArgs, ctx: &Context) -> Result<()> {
     let statuses: Vec<JobRecoverability> = chosen
         .iter()
         .zip(answers)
-        .map(|(t, rest)| one(*t, &deployments, &snapshots, rest, now))
+        .map(|(t, rest)| one(*t, &snapshots, rest, now))
         .collect();
     let scope = match scope_ns {
         Some(ns) => format!("in namespace {ns}"),
@@ -117,10 +105,18 @@ fn choose<'a>(
     targets: &[Target],
 ) -> (Vec<JobTarget<'a>>, Vec<Target>) {
     let applications = deployments.iter().filter(|d| !d.is_session_cluster());
+    // A session job with its session cluster, when listed.
+    let session_job = |j: &'a FlinkSessionJob| {
+        let cluster = deployments.iter().find(|d| {
+            d.metadata.name.as_deref() == j.deployment_name()
+                && d.metadata.namespace == j.metadata.namespace
+        });
+        JobTarget::session_job(j, cluster)
+    };
     if targets.is_empty() {
         let all = applications
             .map(JobTarget::deployment)
-            .chain(jobs.iter().map(|j| JobTarget::session_job(j, None)))
+            .chain(jobs.iter().map(session_job))
             .collect();
         return (all, Vec::new());
     }
@@ -133,7 +129,7 @@ fn choose<'a>(
             Kind::SessionJob => chosen.extend(
                 jobs.iter()
                     .filter(|j| j.metadata.name.as_deref() == name)
-                    .map(|j| JobTarget::session_job(j, None)),
+                    .map(session_job),
             ),
             _ => {
                 let found = deployments
@@ -146,7 +142,7 @@ fn choose<'a>(
                     Some(_) => chosen.extend(
                         jobs.iter()
                             .filter(|j| j.deployment_name() == name)
-                            .map(|j| JobTarget::session_job(j, None)),
+                            .map(session_job),
                     ),
                     None => {}
                 }
@@ -186,49 +182,18 @@ fn rest_facts(
 /// The status of one job.
 fn one(
     target: JobTarget<'_>,
-    deployments: &[FlinkDeployment],
     snapshots: &[FlinkStateSnapshot],
     rest: RestFacts,
     now: Timestamp,
 ) -> JobRecoverability {
-    let tref: TargetRef = target.target_ref();
     let history = savepoint_history(target, snapshots);
-    let flat = |conf: Option<&serde_json::Map<String, serde_json::Value>>| -> FlatConfig {
-        conf.map(flatten).unwrap_or_default()
-    };
-    let (own, cluster) = match target {
-        JobTarget::Application(d) | JobTarget::SessionCluster(d) => {
-            (flat(d.flink_configuration()), None)
-        }
-        JobTarget::SessionJob { job: j, .. } => {
-            let cluster = deployments.iter().find(|d| {
-                d.metadata.name.as_deref() == j.deployment_name()
-                    && d.metadata.namespace == j.metadata.namespace
-            });
-            (
-                flat(j.flink_configuration()),
-                Some(flat(cluster.and_then(FlinkDeployment::flink_configuration))),
-            )
-        }
-    };
-    let layers = match &cluster {
-        Some(c) => Layered::session_job(&own, c),
-        None => Layered::standalone(&own),
-    };
+    let (own, cluster) = target.flat_configs();
     let js = target.job_status();
-    let prefix = match target {
-        JobTarget::Application(_) | JobTarget::SessionCluster(_) => Kind::Application,
-        JobTarget::SessionJob { .. } => Kind::SessionJob,
-    };
     job_status(StatusFacts {
-        target: Target {
-            kind: prefix,
-            name: tref.name.clone(),
-        }
-        .to_string(),
-        namespace: tref.namespace.clone().unwrap_or_default(),
+        target: target.display(),
+        namespace: target.namespace().unwrap_or_default().to_owned(),
         job_state: js.and_then(|s| s.state.clone()),
-        layers,
+        layers: Layered::of(&own, cluster.as_ref()),
         history: &history,
         last_periodic_ms: js
             .and_then(|s| s.savepoint_info.as_ref())

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use ::kube::Client;
-use flink_savepoint::crd::{FlinkStateSnapshot, JobKind};
+use flink_savepoint::crd::FlinkStateSnapshot;
 use flink_savepoint::flink_rest::{JobEndpoint, job_endpoint};
 use flink_savepoint::plan::WaitSubject;
 use flink_savepoint::plan::wait::latest_subject;
@@ -13,8 +13,8 @@ use futures::{StreamExt, stream};
 
 use crate::cli::{JOBS_AND_SNAPSHOTS, Kind, Target, TargetSet, WaitArgs, target_set};
 use crate::cluster::{
-    CONCURRENCY, Context, FlinkRest, FollowSpec, batch_targets, discover_flink, fetch_target,
-    follow, get_snapshot, snapshots_in, watch_timeout,
+    CONCURRENCY, Context, FlinkRest, FollowSpec, batch_targets, discover_flink, follow, get, load,
+    snapshots_in, watch_timeout,
 };
 use crate::error::{Result, failed, missing_crd_message};
 use crate::render::batch::{BatchRow, outcome, print_summary};
@@ -105,7 +105,7 @@ async fn follow_spec(
                     "flinkstatesnapshots",
                 )));
             }
-            let snapshot = get_snapshot(client, ns, &target.name).await?;
+            let snapshot: FlinkStateSnapshot = get(client, ns, &target.name).await?;
             endpoint = snapshot_endpoint(client, ns, &snapshot).await;
             (
                 None,
@@ -116,9 +116,9 @@ async fn follow_spec(
             )
         }
         _ => {
-            let fetched = fetch_target(client, ns, target).await?;
+            let loaded = load(client, ns, target).await?;
             let snapshots = snapshots_in(client, ns, snapshot_crd).await?;
-            let subject = latest_subject(fetched.target(), &snapshots).ok_or_else(|| {
+            let subject = latest_subject(loaded.view(), &snapshots).ok_or_else(|| {
                 failed(format!(
                     "{target} in namespace {ns} has no savepoint to wait for; trigger one with: \
                      kubectl savepoint trigger {target} -n {ns}"
@@ -153,16 +153,12 @@ async fn snapshot_endpoint(
     snapshot: &FlinkStateSnapshot,
 ) -> Option<JobEndpoint> {
     let job = snapshot.job_reference()?;
-    let kind = match job.kind {
-        JobKind::FlinkSessionJob => Kind::SessionJob,
-        _ => Kind::Application,
-    };
     let target = Target {
-        kind,
+        kind: Kind::of_job(&job.kind),
         name: job.name,
     };
-    match fetch_target(client, ns, &target).await {
-        Ok(fetched) => job_endpoint(fetched.target()),
+    match load(client, ns, &target).await {
+        Ok(loaded) => job_endpoint(loaded.view()),
         Err(err) => {
             tracing::debug!(error = %err, "cannot read the snapshot's job: no progress");
             None

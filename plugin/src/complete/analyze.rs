@@ -3,8 +3,8 @@
 
 use clap::CommandFactory;
 
+use crate::cli::Kind;
 use crate::cli::{Cli, GlobalArgs};
-use crate::cli::{Kind, kind_from_alias};
 
 /// What has to be completed, decided from the words alone.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -216,7 +216,7 @@ fn position_want(
             match positionals {
                 [] => match current.split_once('/') {
                     Some((kind, _)) => {
-                        match kind_from_alias(kind).filter(|k| allowed.contains(k)) {
+                        match Kind::from_alias(kind).filter(|k| allowed.contains(k)) {
                             Some(k) => Want::Names {
                                 kind: k,
                                 qualified: Some(kind.to_owned()),
@@ -227,7 +227,7 @@ fn position_want(
                     None => Want::Kinds(allowed),
                 },
                 [kind] if !kind.contains('/') => {
-                    match kind_from_alias(kind).filter(|k| allowed.contains(k)) {
+                    match Kind::from_alias(kind).filter(|k| allowed.contains(k)) {
                         Some(k) => Want::Names {
                             kind: k,
                             qualified: None,

@@ -1,5 +1,6 @@
-//! End-to-end helpers: `kubectl savepoint …` through the real kubectl with the built plugin first on
-//! PATH, and the sandbox's request log. Fixtures go through the API: see [`super::env`].
+//! End-to-end helpers: the one kubectl runner of the plugin's tests (`kubectl savepoint …`, or any
+//! kubectl command, through the real kubectl with the built plugin first on PATH), and the
+//! sandbox's request log. Fixtures go through the API: see [`super::env`].
 
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
@@ -25,6 +26,26 @@ impl Out {
         );
         self
     }
+
+    /// Asserts exit 0 and returns stdout.
+    pub fn ok(&self) -> &str {
+        assert_eq!(
+            self.code, 0,
+            "expected success\nstdout: {}\nstderr: {}",
+            self.stdout, self.stderr
+        );
+        &self.stdout
+    }
+}
+
+impl From<std::process::Output> for Out {
+    fn from(out: std::process::Output) -> Self {
+        Out {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
 }
 
 /// The directory holding the built plugin binary.
@@ -35,12 +56,10 @@ pub fn plugin_dir() -> PathBuf {
         .to_path_buf()
 }
 
-fn path_env() -> String {
-    format!(
-        "{}:{}",
-        plugin_dir().display(),
-        std::env::var("PATH").unwrap_or_default()
-    )
+/// `PATH` with `dir` first.
+pub fn path_with(dir: &Path) -> String {
+    let old = std::env::var("PATH").unwrap_or_default();
+    format!("{}:{old}", dir.display())
 }
 
 /// `kubectl savepoint ARGS --kubeconfig <sandbox>` (KUBECONFIG unset), stdin closed.
@@ -50,7 +69,7 @@ pub fn command(kubeconfig: &Path, args: &[&str]) -> tokio::process::Command {
         .args(args)
         .arg("--kubeconfig")
         .arg(kubeconfig)
-        .env("PATH", path_env())
+        .env("PATH", path_with(&plugin_dir()))
         .env_remove("KUBECONFIG")
         .env_remove("KUBECTL_SAVEPOINT_LOG")
         .stdin(Stdio::null())
@@ -65,11 +84,26 @@ pub async fn kubectl(kubeconfig: &Path, args: &[&str]) -> Out {
         .await
         .expect("kubectl savepoint finished (hang guard)")
         .expect("kubectl is installed");
-    Out {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
+    out.into()
+}
+
+/// Runs `kubectl ARGS` (any kubectl command) with `KUBECONFIG=kubeconfig` and `dir` first on PATH,
+/// stdin closed (hang guard: 120 s).
+pub async fn run_kubectl(kubeconfig: &Path, args: &[&str], dir: &Path) -> Out {
+    let child = tokio::process::Command::new("kubectl")
+        .args(args)
+        .env("PATH", path_with(dir))
+        .env("KUBECONFIG", kubeconfig)
+        .env_remove("KUBECTL_SAVEPOINT_LOG")
+        .env("KUBECTL_SAVEPOINT_COMPLETION_TIMEOUT", "120")
+        .stdin(Stdio::null())
+        .kill_on_drop(true)
+        .output();
+    tokio::time::timeout(Duration::from_secs(120), child)
+        .await
+        .expect("kubectl finished (hang guard)")
+        .expect("kubectl must be installed")
+        .into()
 }
 
 /// Awaits a spawned `kubectl savepoint` child.
@@ -78,11 +112,7 @@ pub async fn finish(child: tokio::process::Child) -> Out {
         .await
         .expect("kubectl savepoint finished (hang guard)")
         .expect("kubectl ran");
-    Out {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
+    out.into()
 }
 
 /// Polls `check` every 20 ms until it returns `Some` (hang guard: 60 s).

@@ -1,66 +1,14 @@
-//! Helpers for the lifecycle end-to-end tests: Flink object builders, and `kubectl savepoint …` run
-//! through the real kubectl with the built plugin first on PATH. Fixtures go through the API: see [`api`].
+//! Helpers for the lifecycle end-to-end tests: Flink object builders; `kubectl savepoint …` runs
+//! through the runner of [`crate::common::e2e`]. Fixtures go through the API: see [`api`].
 #![allow(dead_code)]
-
-use std::path::{Path, PathBuf};
-use std::process::Stdio;
 
 pub mod api;
 
 use serde_json::{Value, json};
 
-/// Output of one command.
-#[derive(Debug)]
-pub struct Out {
-    pub code: i32,
-    pub stdout: String,
-    pub stderr: String,
-}
-
-impl Out {
-    /// Asserts exit 0 and returns stdout.
-    pub fn ok(&self) -> &str {
-        assert_eq!(
-            self.code, 0,
-            "expected success\nstdout: {}\nstderr: {}",
-            self.stdout, self.stderr
-        );
-        &self.stdout
-    }
-}
-
-/// The directory holding the built plugin.
-pub fn plugin_dir() -> PathBuf {
-    Path::new(env!("CARGO_BIN_EXE_kubectl-savepoint"))
-        .parent()
-        .expect("binary has a parent directory")
-        .to_path_buf()
-}
-
-/// `PATH` with `dir` first.
-pub fn path_with(dir: &Path) -> String {
-    let old = std::env::var("PATH").unwrap_or_default();
-    format!("{}:{old}", dir.display())
-}
-
-/// Runs the real kubectl with `dir` first on PATH.
-pub async fn run_kubectl(kubeconfig: &Path, args: &[&str], dir: &Path) -> Out {
-    let out = tokio::process::Command::new("kubectl")
-        .args(args)
-        .env("PATH", path_with(dir))
-        .env("KUBECONFIG", kubeconfig)
-        .env_remove("KUBECTL_SAVEPOINT_LOG")
-        .env("KUBECTL_SAVEPOINT_COMPLETION_TIMEOUT", "120")
-        .stdin(Stdio::null())
-        .output()
-        .await
-        .expect("kubectl must be installed");
-    Out {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
-}
+/// The one kubectl runner and its output, shared with the other end-to-end tests.
+#[allow(unused_imports)]
+pub use crate::common::e2e::{Out, path_with, plugin_dir, run_kubectl};
 
 /// An application FlinkDeployment with `conf` as flinkConfiguration, RUNNING.
 pub fn app(name: &str, conf: Value) -> Value {

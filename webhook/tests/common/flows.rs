@@ -3,7 +3,7 @@
 //! kube-apiserver (one API server per flow: both use the `analytics` namespace and the same webhook
 //! configuration names).
 
-use std::{path::Path, time::Instant};
+use std::path::Path;
 
 use super::*;
 use serde_json::Value;
@@ -67,19 +67,6 @@ async fn local_overlay(hook: &Webhook, ca: &Ca) -> String {
         .expect("utf-8")
         .replace("127.0.0.1:8443", &hook.https.to_string())
         .replace("UkVQTEFDRS1NRS1XSVRILVRIRS1DQS1QRU0=", &ca_b64)
-}
-
-async fn wait_metric(hook: &Webhook, needle: &str) {
-    let deadline = Instant::now() + HANG_GUARD;
-    loop {
-        if let Ok(resp) = reqwest::get(hook.admin_url("/metrics")).await
-            && resp.text().await.is_ok_and(|t| t.contains(needle))
-        {
-            return;
-        }
-        assert!(Instant::now() < deadline, "metric {needle} never appeared");
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
 }
 
 /// kubectl through the API server at `kc` is denied, patched and allowed by the webhook.

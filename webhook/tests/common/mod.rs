@@ -382,3 +382,40 @@ fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     haystack.windows(needle.len()).position(|w| w == needle)
 }
 pub mod flows;
+
+/// The admin port's `/metrics` text (`None` while it cannot be read).
+pub async fn metrics_text(hook: &Webhook) -> Option<String> {
+    reqwest::get(hook.admin_url("/metrics"))
+        .await
+        .ok()?
+        .text()
+        .await
+        .ok()
+}
+
+/// Polls `/metrics` until `found` holds for its text (hang guard: [`HANG_GUARD`]).
+async fn wait_for_metrics(hook: &Webhook, what: &str, found: impl Fn(&str) -> bool) {
+    let deadline = Instant::now() + HANG_GUARD;
+    loop {
+        let text = metrics_text(hook).await;
+        if text.as_deref().is_some_and(&found) {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "never saw {what} in\n{}",
+            text.unwrap_or_default()
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+/// Waits until `/metrics` contains `needle`.
+pub async fn wait_metric(hook: &Webhook, needle: &str) {
+    wait_for_metrics(hook, needle, |text| text.contains(needle)).await
+}
+
+/// Waits until `/metrics` has the line `line`, exactly.
+pub async fn wait_metric_line(hook: &Webhook, line: &str) {
+    wait_for_metrics(hook, line, |text| text.lines().any(|l| l == line)).await
+}

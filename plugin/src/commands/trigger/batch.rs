@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use flink_savepoint::plan::WaitSubject;
 use futures::{StreamExt, stream};
 
-use super::send::{check_format, send};
+use super::send::{check_format, send, waits};
 use crate::cli::{DryRun, Method, Target, TargetSet, TriggerArgs};
 use crate::cluster::{
     CONCURRENCY, Context, FollowSpec, batch_targets, discover_flink, follow, snapshots_in,
@@ -13,7 +13,6 @@ use crate::cluster::{
 };
 use crate::error::Result;
 use crate::render::batch::{BatchRow, follow_hint, outcome, print_summary};
-use crate::render::progress::warn;
 use crate::render::trigger::TriggerInfo;
 
 /// Several targets: the savepoints are requested concurrently ([`CONCURRENCY`] at a time), then
@@ -28,10 +27,7 @@ pub(super) async fn run_batch(args: TriggerArgs, ctx: &Context, set: TargetSet) 
     let crds = discover_flink(&client).await?;
     let snapshot_crd = crds.has("flinkstatesnapshots");
     let dry_run = args.dry_run.dry_run;
-    let waiting = args.wait && dry_run == DryRun::None;
-    if args.wait && !waiting {
-        warn("--wait is ignored with --dry-run");
-    }
+    let waiting = waits(&args);
     // Snapshots that exist before the requests can never be the answer (one LIST per namespace).
     let mut known: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     if waiting && args.method == Method::Nonce {

@@ -5,13 +5,12 @@ use std::sync::Arc;
 
 use flink_savepoint::plan::{Refusal, WaitStatus, WaitSubject};
 
-use super::send::{check_format, send};
-use crate::cli::{DryRun, Kind, Method, Target, TriggerArgs};
+use super::send::{check_format, send, waits};
+use crate::cli::{Kind, Method, Target, TriggerArgs};
 use crate::cluster::{
     Context, FlinkRest, FollowSpec, discover_flink, follow, snapshots_in, watch_timeout,
 };
 use crate::error::{Result, usage};
-use crate::render::progress::warn;
 use crate::render::trigger::TriggerResult;
 use crate::render::wait::report;
 
@@ -31,10 +30,7 @@ pub(super) async fn run_one(args: TriggerArgs, ctx: &Context, target: Target) ->
     let crds = discover_flink(&client).await?;
     let snapshot_crd = crds.has("flinkstatesnapshots");
     let dry_run = args.dry_run.dry_run;
-    let waiting = args.wait && dry_run == DryRun::None;
-    if args.wait && !waiting {
-        warn("--wait is ignored with --dry-run");
-    }
+    let waiting = waits(&args);
     // Snapshots that exist before the request can never be the answer (clock-independent).
     let known: BTreeSet<String> = if waiting && args.method == Method::Nonce {
         snapshots_in(&client, &ns, snapshot_crd)

@@ -9,7 +9,7 @@ use flink_savepoint::plan::{
 use jiff::Timestamp;
 
 use crate::cli::{DryRun, Format, Method, Target, TriggerArgs};
-use crate::cluster::fetch_target;
+use crate::cluster::load;
 use crate::cluster::write::{create, merge_patch, retry_on_conflict};
 use crate::error::{Result, usage};
 use crate::render::progress::warn;
@@ -24,6 +24,16 @@ pub(super) fn check_format(args: &TriggerArgs) -> Result<()> {
         ));
     }
     Ok(())
+}
+
+/// Whether to follow the savepoint after the request: `--wait`, unless with `--dry-run` (then a
+/// warning says it is ignored).
+pub(super) fn waits(args: &TriggerArgs) -> bool {
+    let waiting = args.wait && args.dry_run.dry_run == DryRun::None;
+    if args.wait && !waiting {
+        warn("--wait is ignored with --dry-run");
+    }
+    waiting
 }
 
 /// Reads the target, plans, and sends; re-reads and re-plans on 409 Conflict.
@@ -45,10 +55,10 @@ pub(super) async fn send(
     };
     let server_dry_run = dry_run == DryRun::Server;
     retry_on_conflict(target, ns, async |attempt| {
-        let fetched = fetch_target(client, ns, target).await?;
+        let loaded = load(client, ns, target).await?;
         let now = Timestamp::now();
         let input = TriggerInput {
-            subject: fetched.target(),
+            subject: loaded.view(),
             method: match args.method {
                 Method::Nonce => PlanMethod::Nonce,
                 Method::Snapshot => PlanMethod::Snapshot,

@@ -13,6 +13,7 @@ mod follow_probe;
 mod follow_watch;
 mod jobs;
 mod loaded;
+pub mod retry;
 mod selection;
 mod snapshots;
 mod transport;

@@ -9,7 +9,8 @@ use flink_savepoint::plan::{
 use serde_json::json;
 
 use crate::cli::{DryRun, Kind, RestoreArgs, parse_target};
-use crate::cluster::write::{create, merge_patch, retry_on_conflict};
+use crate::cluster::retry::retry_on_conflict;
+use crate::cluster::write::{create, merge_patch};
 use crate::cluster::{Context, Loaded, get, list_all, load, snapshot_crd_served, snapshots_in};
 use crate::error::{Result, usage};
 use crate::render::object;

@@ -6,7 +6,8 @@ use flink_savepoint::plan::{SchedulePlan, ScheduleRequest, plan_schedule, schedu
 use serde_json::{Value, json};
 
 use crate::cli::{DryRun, JOBS_AND_SESSIONS, Kind, ScheduleArgs, Target, parse_target};
-use crate::cluster::write::{merge_patch, retry_on_conflict};
+use crate::cluster::retry::retry_on_conflict;
+use crate::cluster::write::merge_patch;
 use crate::cluster::{Context, Loaded, load};
 use crate::error::{Result, usage};
 use crate::render::object;

@@ -5,8 +5,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use flink_savepoint::plan::WaitSubject;
 use futures::{StreamExt, stream};
 
-use super::send::{check_format, send, waits};
+use super::send::{Request, check_format, waits};
 use crate::cli::{DryRun, Method, Target, TargetSet, TriggerArgs};
+use crate::cluster::retry::retry_on_conflict;
 use crate::cluster::{
     CONCURRENCY, Context, FollowSpec, batch_targets, discover_flink, follow, snapshots_in,
     watch_timeout,
@@ -46,7 +47,8 @@ pub(super) async fn run_batch(args: TriggerArgs, ctx: &Context, set: TargetSet) 
         .map(|(ns, target)| {
             let (args, client) = (&args, &client);
             async move {
-                let info = send(args, client, &ns, &target, snapshot_crd, dry_run).await;
+                let request = Request::new(args, client, &ns, &target, snapshot_crd, dry_run);
+                let info = retry_on_conflict(&target, &ns, request).await;
                 (ns, target, info)
             }
         })

@@ -5,8 +5,9 @@ use std::sync::Arc;
 
 use flink_savepoint::plan::{Refusal, WaitStatus, WaitSubject};
 
-use super::send::{check_format, send, waits};
+use super::send::{Request, check_format, waits};
 use crate::cli::{Kind, Method, Target, TriggerArgs};
+use crate::cluster::retry::retry_on_conflict;
 use crate::cluster::{
     Context, FlinkRest, FollowSpec, discover_flink, follow, snapshots_in, watch_timeout,
 };
@@ -41,7 +42,8 @@ pub(super) async fn run_one(args: TriggerArgs, ctx: &Context, target: Target) ->
     } else {
         BTreeSet::new()
     };
-    let mut info = send(&args, &client, &ns, &target, snapshot_crd, dry_run).await?;
+    let request = Request::new(&args, &client, &ns, &target, snapshot_crd, dry_run);
+    let mut info = retry_on_conflict(&target, &ns, request).await?;
     if !waiting {
         return info.print(&ctx.out, args.output.as_ref());
     }

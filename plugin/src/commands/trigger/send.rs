@@ -1,4 +1,5 @@
-//! What one target and several share: the `--format` check and the request itself.
+//! What one target and several share: the `--format` check and the request itself
+//! ([`Request`], one read-plan-write step that `retry_on_conflict` runs again on 409 Conflict).
 
 use ::kube::Client;
 use flink_savepoint::crd::{FlinkStateSnapshot, SavepointFormatType};
@@ -10,7 +11,8 @@ use jiff::Timestamp;
 
 use crate::cli::{DryRun, Format, Method, Target, TriggerArgs};
 use crate::cluster::load;
-use crate::cluster::write::{create, merge_patch, retry_on_conflict};
+use crate::cluster::retry::Attempt;
+use crate::cluster::write::{create, merge_patch};
 use crate::error::{Result, usage};
 use crate::render::progress::warn;
 use crate::render::trigger::{SavepointDirectory, TriggerInfo, dry_run_name};
@@ -36,25 +38,61 @@ pub(super) fn waits(args: &TriggerArgs) -> bool {
     waiting
 }
 
-/// Reads the target, plans, and sends; re-reads and re-plans on 409 Conflict.
-pub(super) async fn send(
-    args: &TriggerArgs,
-    client: &Client,
-    ns: &str,
-    target: &Target,
+/// The request for one target: reads it, plans, and sends. Run it with
+/// `retry_on_conflict(target, ns, Request::new(…))`, which re-reads and re-plans on 409 Conflict.
+pub(super) struct Request<'a> {
+    args: &'a TriggerArgs,
+    client: &'a Client,
+    ns: &'a str,
+    target: &'a Target,
     snapshot_crd: bool,
     dry_run: DryRun,
-) -> Result<TriggerInfo> {
-    let options = SnapshotOptions {
-        format: match args.format {
-            Some(Format::Native) => SavepointFormatType::Native,
-            _ => SavepointFormatType::Canonical,
-        },
-        dispose_on_delete: args.dispose_on_delete,
-        backoff_limit: i64::from(args.backoff_limit),
-    };
-    let server_dry_run = dry_run == DryRun::Server;
-    retry_on_conflict(target, ns, async |attempt| {
+    options: SnapshotOptions,
+}
+
+impl<'a> Request<'a> {
+    pub(super) fn new(
+        args: &'a TriggerArgs,
+        client: &'a Client,
+        ns: &'a str,
+        target: &'a Target,
+        snapshot_crd: bool,
+        dry_run: DryRun,
+    ) -> Self {
+        let options = SnapshotOptions {
+            format: match args.format {
+                Some(Format::Native) => SavepointFormatType::Native,
+                _ => SavepointFormatType::Canonical,
+            },
+            dispose_on_delete: args.dispose_on_delete,
+            backoff_limit: i64::from(args.backoff_limit),
+        };
+        Self {
+            args,
+            client,
+            ns,
+            target,
+            snapshot_crd,
+            dry_run,
+            options,
+        }
+    }
+}
+
+impl Attempt for Request<'_> {
+    type Output = TriggerInfo;
+
+    async fn attempt(&mut self, attempt: u32) -> Result<TriggerInfo> {
+        let Self {
+            args,
+            client,
+            ns,
+            target,
+            snapshot_crd,
+            dry_run,
+            ref options,
+        } = *self;
+        let server_dry_run = dry_run == DryRun::Server;
         let loaded = load(client, ns, target).await?;
         let now = Timestamp::now();
         let input = TriggerInput {
@@ -122,6 +160,5 @@ pub(super) async fn send(
             }
         }
         Ok(info)
-    })
-    .await
+    }
 }

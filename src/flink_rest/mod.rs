@@ -13,11 +13,13 @@
 //! state size) and `checkpointed_size` (what this checkpoint persisted; smaller than the full size
 //! for incremental checkpoints); older releases only `state_size`.
 
+mod brief;
 mod endpoint;
 mod error;
 mod model;
 mod query;
 
+pub use brief::{CheckpointBrief, annotate};
 pub use endpoint::{JobEndpoint, REST_PORT_NAME, job_endpoint, service_proxy_path};
 pub use error::FlinkRestError;
 pub(crate) use error::first_line;

@@ -1,4 +1,3 @@
-
 use super::*;
 
 fn stats(entries: serde_json::Value) -> CheckpointingStatistics {

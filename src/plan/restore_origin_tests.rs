@@ -1,4 +1,3 @@
-
 use super::*;
 use crate::crd::{JobKind, SnapshotTriggerType};
 use crate::history::{EntrySource, EntryState};

@@ -246,14 +246,11 @@ fn handle(phase: Phase, state: &AppState, headers: &HeaderMap, body: &[u8]) -> R
     if let Decision::Deny { message, .. } = &decision {
         tracing::debug!(uid = %printable(&req.uid, MAX_LOGGED_UID), %message, "denial message");
     }
-    let response = match decision.into_response(&req) {
-        Ok(response) => response,
-        Err(error) => {
-            // Serialising a JSON patch cannot realistically fail; admit unchanged rather than 5xx.
-            tracing::error!(uid = %printable(&req.uid, MAX_LOGGED_UID), %error, "cannot encode the patch; admitting without it");
-            kube::core::admission::AdmissionResponse::from(&req)
-        }
-    };
+    let body = crate::encode::review_body(&req.uid, &decision).unwrap_or_else(|error| {
+        // Serialising a JSON patch cannot realistically fail; admit unchanged rather than 5xx.
+        tracing::error!(uid = %printable(&req.uid, MAX_LOGGED_UID), %error, "cannot encode the patch; admitting without it");
+        crate::encode::review_body(&req.uid, &Decision::allow()).unwrap_or_default()
+    });
     let elapsed = started.elapsed();
     let operation = OperationLabel::of(&req.operation);
     let labels = RequestLabels {
@@ -277,13 +274,17 @@ fn handle(phase: Phase, state: &AppState, headers: &HeaderMap, body: &[u8]) -> R
         operation = operation.as_str(),
         dry_run = req.dry_run,
         decision = label,
-        warnings = response.warnings.as_ref().map_or(0, Vec::len),
+        warnings = decision.warnings().len(),
         latency_us = elapsed.as_micros() as u64,
         "admission review"
     );
     (
         StatusCode::OK,
-        axum::Json(crate::encode::review_json(response)),
+        [(
+            header::CONTENT_TYPE,
+            header::HeaderValue::from_static("application/json"),
+        )],
+        body,
     )
         .into_response()
 }

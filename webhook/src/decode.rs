@@ -92,21 +92,9 @@ pub fn trimmed_review(body: &[u8], opt_out_key: &str) -> Result<Value, serde_jso
     Ok(value)
 }
 
-/// The request of an `admission.k8s.io/v1` AdmissionReview body; `Err` is the message of the
-/// 400 answer. The plain well-formed case is decoded in one pass by [`crate::decode_fast`];
-/// anything it does not take goes through [`trimmed_request`], which accepts it after all or
-/// words the answer. Both yield the same request (the tests hold them to it).
-pub fn admission_request(
-    body: &[u8],
-    opt_out_key: &str,
-) -> Result<AdmissionRequest<DynamicObject>, String> {
-    match crate::decode_fast::admission_request(body, opt_out_key) {
-        Some(request) => Ok(request),
-        None => trimmed_request(body, opt_out_key),
-    }
-}
-
-/// The request decoded through [`trimmed_review`] and then kube's types.
+/// The request of an `admission.k8s.io/v1` AdmissionReview body, decoded through
+/// [`trimmed_review`] and then kube's types; `Err` is the message of the 400 answer. (The webhook
+/// reaches it through [`crate::decode_fast::admission_request`].)
 pub fn trimmed_request(
     body: &[u8],
     opt_out_key: &str,
@@ -351,7 +339,7 @@ mod tests {
                 let body = std::fs::read(&path).expect("fixture");
                 let full = request(serde_json::from_slice(&body).expect("json"));
                 let trimmed = request(trimmed_review(&body, DEFAULT_OPT_OUT_KEY).expect("trimmed"));
-                let fast = crate::decode_fast::admission_request(&body, DEFAULT_OPT_OUT_KEY)
+                let fast = crate::decode_fast::fast_request(&body, DEFAULT_OPT_OUT_KEY)
                     .unwrap_or_else(|| panic!("the fast decode refused {}", path.display()));
                 for phase in [Phase::Mutate, Phase::Validate] {
                     for lookup in [

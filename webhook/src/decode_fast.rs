@@ -1,4 +1,5 @@
-//! The fast path of [`crate::decode::admission_request`]: one streaming pass over the body
+//! How the webhook decodes an AdmissionReview body ([`admission_request`]), and its fast path
+//! [`fast_request`]: one streaming pass over the body
 //! straight into kube's `AdmissionRequest<DynamicObject>`, keeping the same fields as
 //! [`crate::decode::trimmed_review`] (the object's `spec` through the very same trimming seed)
 //! but building no intermediate JSON value for the envelope, the metadata or the user, and no
@@ -23,14 +24,25 @@ use kube::core::{
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, Visitor};
 use serde_json::{Map, Value};
 
-use crate::decode::{ADMISSION_API_VERSION, Skip, spec_seed};
+use crate::decode::{ADMISSION_API_VERSION, Skip, spec_seed, trimmed_request};
 
-/// The request of an `admission.k8s.io/v1` AdmissionReview body, or `None` when the body is not
-/// the plain well-formed case (see the module documentation).
+/// The request of an `admission.k8s.io/v1` AdmissionReview body; `Err` is the message of the
+/// 400 answer. The plain well-formed case is decoded in one pass by [`fast_request`]; anything
+/// it does not take goes through [`trimmed_request`], which accepts it after all or words the
+/// answer. Both yield the same request (the tests hold them to it).
 pub fn admission_request(
     body: &[u8],
     opt_out_key: &str,
-) -> Option<AdmissionRequest<DynamicObject>> {
+) -> Result<AdmissionRequest<DynamicObject>, String> {
+    match fast_request(body, opt_out_key) {
+        Some(request) => Ok(request),
+        None => trimmed_request(body, opt_out_key),
+    }
+}
+
+/// The request of an `admission.k8s.io/v1` AdmissionReview body, or `None` when the body is not
+/// the plain well-formed case (see the module documentation).
+pub fn fast_request(body: &[u8], opt_out_key: &str) -> Option<AdmissionRequest<DynamicObject>> {
     let mut de = serde_json::Deserializer::from_slice(body);
     let request = Object(ReviewSeed {
         marker: opt_out_key,
@@ -624,9 +636,9 @@ mod tests {
                     continue;
                 }
                 let body = std::fs::read(&path).expect("fixture");
-                let fast = admission_request(&body, DEFAULT_OPT_OUT_KEY)
+                let fast = fast_request(&body, DEFAULT_OPT_OUT_KEY)
                     .unwrap_or_else(|| panic!("fast path refused {}", path.display()));
-                let trimmed = crate::decode::trimmed_request(&body, DEFAULT_OPT_OUT_KEY)
+                let trimmed = trimmed_request(&body, DEFAULT_OPT_OUT_KEY)
                     .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
                 same(&fast, &trimmed);
                 compared += 1;
@@ -644,16 +656,13 @@ mod tests {
             "object":{"metadata":{"name":"n","labels":{"team":"a","k":"v"},"annotations":{"k":"w","big":{"x":[1]}}},
                       "spec":{"flinkConfiguration":{"a":{"b":1}},"podTemplate":{"x":1}},"status":{}},
             "oldObject":null}}"#;
-        let fast = admission_request(body, "k").expect("fast path");
+        let fast = fast_request(body, "k").expect("fast path");
         let meta = &fast.object.as_ref().expect("object").metadata;
         assert_eq!(meta.labels.as_ref().map(|l| l.len()), Some(1));
         assert_eq!(meta.labels.as_ref().unwrap()["k"], "v");
         assert_eq!(meta.annotations.as_ref().unwrap()["k"], "w");
         assert!(fast.old_object.is_none());
-        same(
-            &fast,
-            &crate::decode::trimmed_request(body, "k").expect("trimmed"),
-        );
+        same(&fast, &trimmed_request(body, "k").expect("trimmed"));
     }
 
     /// Anything short of the plain case is left to the trimmed decode (which answers it).
@@ -694,11 +703,11 @@ mod tests {
                 .to_owned(),
         ] {
             assert!(
-                admission_request(body.as_bytes(), "k").is_none(),
+                fast_request(body.as_bytes(), "k").is_none(),
                 "fast path took {body}"
             );
         }
         // The plain case itself is taken.
-        assert!(admission_request(review(&format!("{{{base}}}")).as_bytes(), "k").is_some());
+        assert!(fast_request(review(&format!("{{{base}}}")).as_bytes(), "k").is_some());
     }
 }

@@ -11,7 +11,7 @@ pub mod args;
 pub mod cache;
 mod cache_trim;
 pub mod decode;
-mod decode_fast;
+pub mod decode_fast;
 pub mod encode;
 pub mod metrics;
 mod metrics_labels;

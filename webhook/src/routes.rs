@@ -208,7 +208,7 @@ fn decode(
             "Content-Type must be application/json".to_owned(),
         ));
     }
-    crate::decode::admission_request(body, opt_out_key)
+    crate::decode_fast::admission_request(body, opt_out_key)
         .map_err(|message| (StatusCode::BAD_REQUEST, message))
 }
 

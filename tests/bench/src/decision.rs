@@ -144,7 +144,7 @@ pub fn measure(cases: &[Case], batches: usize, rounds: usize) -> Result<Decision
         let start = Instant::now();
         for _ in 0..rounds {
             for case in cases {
-                let request = savepoint_webhook::decode::admission_request(
+                let request = savepoint_webhook::decode_fast::admission_request(
                     black_box(case.json.as_bytes()),
                     &opt_out_key,
                 )

@@ -8,7 +8,10 @@
 //! answered 429 at once, before its body is read, so memory stays bounded and the API server's
 //! `failurePolicy` decides (counted in `savepoint_webhook_admission_shed_total`).
 
-use std::time::{Duration, Instant};
+use std::{
+    sync::Arc,
+    time::{Duration, Instant},
+};
 
 use axum::{
     Router,
@@ -47,6 +50,8 @@ pub const MUTATE_PATH: &str = "/mutate";
 /// The HTTPS router.
 pub fn router(state: AppState) -> Router {
     let timeout = state.request_timeout;
+    // One reference count per request instead of one per field of the state.
+    let state = Arc::new(state);
     Router::new()
         .route(VALIDATE_PATH, post(validate).fallback(method_not_allowed))
         .route(MUTATE_PATH, post(mutate).fallback(method_not_allowed))
@@ -56,11 +61,11 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-async fn validate(State(state): State<AppState>, req: Request) -> Response {
+async fn validate(State(state): State<Arc<AppState>>, req: Request) -> Response {
     review_request(Phase::Validate, &state, req).await
 }
 
-async fn mutate(State(state): State<AppState>, req: Request) -> Response {
+async fn mutate(State(state): State<Arc<AppState>>, req: Request) -> Response {
     review_request(Phase::Mutate, &state, req).await
 }
 
@@ -120,7 +125,7 @@ async fn too_large(mut body: axum::body::Body) -> Response {
 }
 
 /// Answers 429 without reading the body when `--max-in-flight` reviews are already running.
-async fn shed_load(State(state): State<AppState>, req: Request, next: Next) -> Response {
+async fn shed_load(State(state): State<Arc<AppState>>, req: Request, next: Next) -> Response {
     let Ok(permit) = state.in_flight.clone().try_acquire_owned() else {
         state.metrics.shed.inc();
         tracing::warn!(

@@ -93,8 +93,9 @@ pub fn trimmed_review(body: &[u8], opt_out_key: &str) -> Result<Value, serde_jso
 }
 
 /// The request of an `admission.k8s.io/v1` AdmissionReview body, decoded through
-/// [`trimmed_review`]; `Err` is the message of the 400 answer.
-pub fn admission_request(
+/// [`trimmed_review`] and then kube's types; `Err` is the message of the 400 answer. (The webhook
+/// reaches it through [`crate::decode_fast::admission_request`].)
+pub fn trimmed_request(
     body: &[u8],
     opt_out_key: &str,
 ) -> Result<AdmissionRequest<DynamicObject>, String> {
@@ -118,7 +119,7 @@ pub fn admission_request(
 /// Discards a value the policy does not read, through `deserialize_any` so that serde_json's nesting
 /// limit (128) still applies: `IgnoredAny` skips iteratively without one, which would admit a review
 /// nested 10,000 levels deep in a field nobody reads.
-struct Skip;
+pub(crate) struct Skip;
 
 impl<'de> DeserializeSeed<'de> for Skip {
     type Value = ();
@@ -165,6 +166,11 @@ impl<'de> Visitor<'de> for Skip {
         }
         Ok(())
     }
+}
+
+/// The trimming seed for an object's `spec` (the value it yields is what the policy reads).
+pub(crate) fn spec_seed(marker: &str) -> impl for<'de> DeserializeSeed<'de, Value = Value> + '_ {
+    Seed { keep: SPEC, marker }
 }
 
 #[derive(Clone, Copy)]
@@ -293,8 +299,9 @@ mod tests {
         );
     }
 
-    /// Every captured review and variant gets the same decision from the trimmed decode as from
-    /// the full one, in both phases and every session-cluster situation.
+    /// Every captured review and variant gets the same decision from the trimmed decode and from
+    /// the fast decode as from the full one, in both phases and every session-cluster situation,
+    /// and the response bytes are kube's.
     #[test]
     fn decisions_over_trimmed_reviews_equal_decisions_over_full_reviews() {
         use flink_savepoint::admission::{
@@ -332,6 +339,8 @@ mod tests {
                 let body = std::fs::read(&path).expect("fixture");
                 let full = request(serde_json::from_slice(&body).expect("json"));
                 let trimmed = request(trimmed_review(&body, DEFAULT_OPT_OUT_KEY).expect("trimmed"));
+                let fast = crate::decode_fast::fast_request(&body, DEFAULT_OPT_OUT_KEY)
+                    .unwrap_or_else(|| panic!("the fast decode refused {}", path.display()));
                 for phase in [Phase::Mutate, Phase::Validate] {
                     for lookup in [
                         SessionLookup::Found(&cluster),
@@ -344,9 +353,23 @@ mod tests {
                             policy: &Policy::default(),
                             session_cluster: lookup,
                         };
+                        let decision = review(&full, &ctx);
                         assert_eq!(
                             review(&trimmed, &ctx),
-                            review(&full, &ctx),
+                            decision,
+                            "{} {phase:?} {lookup:?}",
+                            path.display()
+                        );
+                        assert_eq!(
+                            review(&fast, &ctx),
+                            decision,
+                            "fast decode: {} {phase:?} {lookup:?}",
+                            path.display()
+                        );
+                        // The response written directly is kube's encoding, byte for byte.
+                        assert_eq!(
+                            crate::encode::review_body(&fast.uid, &decision).expect("body"),
+                            crate::encode::kube_encoding(decision, &full),
                             "{} {phase:?} {lookup:?}",
                             path.display()
                         );
@@ -354,6 +377,10 @@ mod tests {
                 }
                 assert_eq!(
                     flink_savepoint::admission::lookup_need(&trimmed),
+                    flink_savepoint::admission::lookup_need(&full)
+                );
+                assert_eq!(
+                    flink_savepoint::admission::lookup_need(&fast),
                     flink_savepoint::admission::lookup_need(&full)
                 );
                 compared += 1;

@@ -11,6 +11,7 @@ pub mod args;
 pub mod cache;
 mod cache_trim;
 pub mod decode;
+pub mod decode_fast;
 pub mod encode;
 pub mod metrics;
 mod metrics_labels;

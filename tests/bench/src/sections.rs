@@ -51,7 +51,7 @@ pub fn decision(quick: bool) -> Result<Section> {
         format!("{:.0}", t.full_ns),
     ]);
     s.row(vec![
-        "as the webhook does it: trimmed decode + review + encode (goal ≤ 8,000)".into(),
+        "as the webhook does it: streaming decode + review + direct encode (goal ≤ 8,000)".into(),
         format!("{:.0}", t.webhook_ns),
     ]);
     s.note(format!(

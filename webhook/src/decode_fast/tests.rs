@@ -1,0 +1,123 @@
+use super::*;
+use flink_savepoint::admission::DEFAULT_OPT_OUT_KEY;
+
+fn same(fast: &AdmissionRequest<DynamicObject>, trimmed: &AdmissionRequest<DynamicObject>) {
+    assert_eq!(fast.types, trimmed.types);
+    assert_eq!(
+        serde_json::to_value(fast).expect("fast"),
+        serde_json::to_value(trimmed).expect("trimmed")
+    );
+    // `to_value` flattens an object's type fields into its data: compare them apart.
+    for (f, t) in [
+        (&fast.object, &trimmed.object),
+        (&fast.old_object, &trimmed.old_object),
+    ] {
+        assert_eq!(f.as_ref().map(|o| &o.types), t.as_ref().map(|o| &o.types));
+        assert_eq!(f.as_ref().map(|o| &o.data), t.as_ref().map(|o| &o.data));
+    }
+}
+
+/// The fast path takes every captured review (real API-server bodies and the library's
+/// variants) and yields exactly what the trimmed decode yields.
+#[test]
+fn every_fixture_takes_the_fast_path_and_decodes_as_the_trimmed_decode_does() {
+    let dirs = [
+        concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/fixtures/admission"),
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../shared/fixtures/admission-reviews"
+        ),
+    ];
+    let mut compared = 0;
+    for dir in dirs {
+        for entry in std::fs::read_dir(dir).expect("fixture dir") {
+            let path = entry.expect("entry").path();
+            if path.extension().and_then(|e| e.to_str()) != Some("json") {
+                continue;
+            }
+            let body = std::fs::read(&path).expect("fixture");
+            let fast = fast_request(&body, DEFAULT_OPT_OUT_KEY)
+                .unwrap_or_else(|| panic!("fast path refused {}", path.display()));
+            let trimmed = trimmed_request(&body, DEFAULT_OPT_OUT_KEY)
+                .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            same(&fast, &trimmed);
+            compared += 1;
+        }
+    }
+    assert!(compared > 30, "only {compared} fixtures compared");
+}
+
+#[test]
+fn only_the_opt_out_key_of_labels_and_annotations_is_kept() {
+    let body = br#"{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{
+            "uid":"u","kind":{"group":"g","version":"v","kind":"K"},
+            "resource":{"group":"g","version":"v","resource":"ks"},"operation":"UPDATE",
+            "userInfo":{"username":"x","extra":{"a":["b"]}},
+            "object":{"metadata":{"name":"n","labels":{"team":"a","k":"v"},"annotations":{"k":"w","big":{"x":[1]}}},
+                      "spec":{"flinkConfiguration":{"a":{"b":1}},"podTemplate":{"x":1}},"status":{}},
+            "oldObject":null}}"#;
+    let fast = fast_request(body, "k").expect("fast path");
+    let meta = &fast.object.as_ref().expect("object").metadata;
+    assert_eq!(meta.labels.as_ref().map(|l| l.len()), Some(1));
+    assert_eq!(meta.labels.as_ref().unwrap()["k"], "v");
+    assert_eq!(meta.annotations.as_ref().unwrap()["k"], "w");
+    assert!(fast.old_object.is_none());
+    same(&fast, &trimmed_request(body, "k").expect("trimmed"));
+}
+
+/// Anything short of the plain case is left to the trimmed decode (which answers it).
+#[test]
+fn unusual_or_broken_bodies_are_left_to_the_trimmed_decode() {
+    let review = |request: &str| {
+        format!(
+            r#"{{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{request}}}"#
+        )
+    };
+    let base = r#""uid":"u","kind":{"group":"g","version":"v","kind":"K"},"resource":{"group":"g","version":"v","resource":"ks"},"operation":"CREATE","userInfo":{}"#;
+    let deep = format!("{}{}", "[".repeat(200), "]".repeat(200));
+    for body in [
+        String::new(),
+        "[]".to_owned(),
+        "null".to_owned(),
+        review("null"),
+        review("[]"),
+        review(&format!("{{{base}}} trailing")),
+        review(r#"{"uid":5}"#),
+        review(&format!(r#"{{{base},"operation":"PATCH"}}"#)),
+        review(&format!(r#"{{{base},"name":null}}"#)),
+        review(&format!(r#"{{{base},"dryRun":null}}"#)),
+        review(&format!(r#"{{{base},"object":"text"}}"#)),
+        review(&format!(r#"{{{base},"object":{{"apiVersion":5}}}}"#)),
+        review(&format!(r#"{{{base},"object":{{"metadata":null}}}}"#)),
+        // kube keeps a lone kind (or apiVersion) in the object's data; the trimmed decode does that.
+        review(&format!(
+            r#"{{{base},"object":{{"apiVersion":null,"kind":"K"}}}}"#
+        )),
+        review(&format!(r#"{{{base},"object":{{"apiVersion":"g/v"}}}}"#)),
+        review(&format!(
+            r#"{{{base},"object":{{"metadata":{{"labels":[]}}}}}}"#
+        )),
+        review(&format!(
+            r#"{{{base},"object":{{"metadata":{{"deletionTimestamp":"yesterday"}}}}}}"#
+        )),
+        review(&format!(r#"{{{base},"object":{{"deep":{deep}}}}}"#)),
+        review(&format!(r#"{{{base},"userInfo":{{"deep":{deep}}}}}"#)),
+        review(&format!(r#"{{{base},"extra":{deep}}}"#)),
+        review(r#"{"kind":{"group":"g","version":"v","kind":"K"}}"#),
+        r#"{"apiVersion":"admission.k8s.io/v1beta1","kind":"AdmissionReview","request":{}}"#
+            .to_owned(),
+    ] {
+        assert!(
+            fast_request(body.as_bytes(), "k").is_none(),
+            "fast path took {body}"
+        );
+    }
+    // Invalid UTF-8, even in a string nobody reads.
+    let mut bytes = review(&format!(r#"{{{base},"note":"x"}}"#)).into_bytes();
+    let at = bytes.iter().position(|b| *b == b'x').expect("x");
+    bytes[at] = 0xff;
+    assert!(fast_request(&bytes, "k").is_none());
+    assert!(trimmed_request(&bytes, "k").is_err());
+    // The plain case itself is taken.
+    assert!(fast_request(review(&format!("{{{base}}}")).as_bytes(), "k").is_some());
+}

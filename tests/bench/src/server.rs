@@ -96,6 +96,8 @@ impl Server {
             .args(opts.extra)
             .env("KUBECONFIG", opts.kubeconfig)
             .env("RUST_LOG", opts.log)
+            // As the Deployment and the image set it (manifests/webhook/deployment.yaml).
+            .env("MIMALLOC_PURGE_DELAY", "0")
             .stdin(Stdio::null())
             .stdout(log_sink(opts.output)?)
             .stderr(log_sink(opts.output)?)

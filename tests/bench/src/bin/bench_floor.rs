@@ -7,6 +7,10 @@ use std::{net::SocketAddr, path::PathBuf};
 use anyhow::{Context, Result, bail};
 use flink_savepoint_bench::{certs::Leaf, floor};
 
+/// mimalloc: under load, glibc malloc/free was the largest share of the webhook's CPU (perf).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> Result<()> {
     let mut listen: SocketAddr = "127.0.0.1:0".parse().context("default address")?;

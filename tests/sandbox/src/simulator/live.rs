@@ -24,6 +24,11 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
+use flink_savepoint::flink_rest::{
+    JobOverview, JobState, JobsOverview, QueueStatus, SavepointOutcome, SavepointStatus,
+    TriggerResponse,
+};
+
 use super::api::ClusterApi;
 use super::support::s;
 
@@ -197,14 +202,6 @@ pub struct LiveJob {
     pub start_ms: i64,
 }
 
-/// A live savepoint trigger's state (`GET /jobs/:jobid/savepoints/:triggerid`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum TriggerState {
-    InProgress,
-    Completed { location: String },
-    Failed { message: String },
-}
-
 impl JobManager {
     /// `GET path`: the status code and the JSON body.
     pub fn get(&self, path: &str) -> Result<(u16, Value), String> {
@@ -216,30 +213,36 @@ impl JobManager {
         call(self.addr, "POST", path, Some(body))
     }
 
+    /// `GET path` decoded into `T` (one of the library's Flink REST models).
+    fn get_as<T: serde::de::DeserializeOwned>(&self, path: &str) -> Result<T, String> {
+        let (code, body) = self.get(path)?;
+        if code != 200 {
+            return Err(format!("GET {path} answered {code}: {body}"));
+        }
+        serde_json::from_value(body).map_err(|e| format!("GET {path}: not Flink's answer: {e}"))
+    }
+
     /// The job of an application cluster: the newest RUNNING one, else the newest.
     pub fn job(&self) -> Result<LiveJob, String> {
-        let (code, body) = self.get("/jobs/overview")?;
-        if code != 200 {
-            return Err(format!("GET /jobs/overview answered {code}: {body}"));
-        }
-        let jobs = body
-            .get("jobs")
-            .and_then(Value::as_array)
-            .cloned()
-            .unwrap_or_default();
-        let start = |j: &Value| j.get("start-time").and_then(Value::as_i64).unwrap_or(0);
-        let newest_running = jobs
+        let overview: JobsOverview = self.get_as("/jobs/overview")?;
+        let start = |j: &&JobOverview| j.start_time.unwrap_or(0);
+        let newest_running = overview
+            .jobs
             .iter()
-            .filter(|j| s(j, "/state") == Some("RUNNING"))
-            .max_by_key(|j| start(j));
+            .filter(|j| j.state == Some(JobState::Running))
+            .max_by_key(start);
         let job = newest_running
-            .or_else(|| jobs.iter().max_by_key(|j| start(j)))
+            .or_else(|| overview.jobs.iter().max_by_key(start))
             .ok_or("the JobManager runs no job")?;
         Ok(LiveJob {
-            id: s(job, "/jid").unwrap_or_default().to_string(),
-            name: s(job, "/name").unwrap_or_default().to_string(),
-            state: s(job, "/state").unwrap_or("CREATED").to_string(),
-            start_ms: start(job),
+            id: job.jid.clone(),
+            name: job.name.clone().unwrap_or_default(),
+            state: job
+                .state
+                .as_ref()
+                .map_or("CREATED", |state| state.as_str())
+                .to_string(),
+            start_ms: i64::try_from(job.start_time.unwrap_or(0)).unwrap_or(i64::MAX),
         })
     }
 
@@ -252,37 +255,32 @@ impl JobManager {
     ) -> Result<String, String> {
         let body = json!({ "target-directory": dir, "cancel-job": false, "formatType": format });
         let (code, answer) = self.post(&format!("/jobs/{job_id}/savepoints"), &body)?;
-        match s(&answer, "/request-id") {
-            Some(id) if code / 100 == 2 => Ok(id.to_string()),
+        match serde_json::from_value::<TriggerResponse>(answer.clone()) {
+            Ok(trigger) if code / 100 == 2 => Ok(trigger.request_id),
             _ => Err(format!(
                 "POST /jobs/{job_id}/savepoints answered {code}: {answer}"
             )),
         }
     }
 
-    /// Where the savepoint `trigger_id` of `job_id` stands.
-    pub fn savepoint_status(&self, job_id: &str, trigger_id: &str) -> Result<TriggerState, String> {
+    /// Where the savepoint `trigger_id` of `job_id` stands (the library's reading of Flink's
+    /// answer, as the plugin has it).
+    pub fn savepoint_status(
+        &self,
+        job_id: &str,
+        trigger_id: &str,
+    ) -> Result<SavepointOutcome, String> {
         let path = format!("/jobs/{job_id}/savepoints/{trigger_id}");
-        let (code, answer) = self.get(&path)?;
-        if code != 200 {
-            return Err(format!("GET {path} answered {code}: {answer}"));
-        }
-        if s(&answer, "/status/id") != Some("COMPLETED") {
-            return Ok(TriggerState::InProgress);
-        }
-        if let Some(location) = s(&answer, "/operation/location") {
-            return Ok(TriggerState::Completed {
-                location: location.to_string(),
-            });
-        }
-        let cause = answer.pointer("/operation/failure-cause");
-        let first_line = cause
-            .and_then(|c| s(c, "/stack-trace"))
-            .and_then(|t| t.lines().next())
-            .or_else(|| cause.and_then(|c| s(c, "/class")))
-            .unwrap_or("savepoint failed without a cause");
-        Ok(TriggerState::Failed {
-            message: first_line.to_string(),
+        let status: SavepointStatus = self.get_as(&path)?;
+        Ok(match status.outcome() {
+            Ok(outcome) => outcome,
+            // Completed with neither a location nor a cause: still a failed savepoint.
+            Err(_) if status.status.id == QueueStatus::Completed => SavepointOutcome::Failed {
+                class: None,
+                message: "savepoint failed without a cause".to_owned(),
+            },
+            // A queue status this Flink does not have yet: ask again later.
+            Err(_) => SavepointOutcome::InProgress,
         })
     }
 }

@@ -5,12 +5,12 @@ use flink_savepoint::config::options;
 use serde_json::{Value, json};
 
 use super::Ctx;
-use super::live::TriggerState;
 use super::support::{
     conf_str, effective_config, emit_event, fail_requested, iso, parse_iso_ms, plural_of, s,
     savepoint_location,
 };
 use crate::util::random_hex;
+use flink_savepoint::flink_rest::SavepointOutcome;
 
 fn job_running(target: &Value) -> bool {
     s(target, "/status/jobStatus/state") == Some("RUNNING")
@@ -144,13 +144,13 @@ pub(super) fn reconcile(ctx: &Ctx, snap: &Value) -> bool {
                 Some(_) if let Some((jm, job_id)) = live => {
                     let trigger_id = s(&status, "/triggerId").unwrap_or_default().to_string();
                     match jm.savepoint_status(&job_id, &trigger_id) {
-                        Ok(TriggerState::InProgress) => {}
-                        Ok(TriggerState::Completed { location }) => {
+                        Ok(SavepointOutcome::InProgress) => {}
+                        Ok(SavepointOutcome::Completed { location }) => {
                             status["state"] = json!("COMPLETED");
                             status["path"] = json!(location);
                             status["resultTimestamp"] = json!(iso(wall_ms()));
                         }
-                        Ok(TriggerState::Failed { message }) => {
+                        Ok(SavepointOutcome::Failed { message, .. }) => {
                             let msg = format!("Savepoint failed: {message}");
                             fail(&mut status, wall_ms(), &msg);
                             event = Some(("Warning", "SavepointError", msg));

@@ -203,19 +203,7 @@ async fn list_shows_flinks_size_and_duration_of_the_savepoint(env: Env) {
     let (_, location) = trigger_and_wait(&env).await;
     let saved = live.reported(&location).await;
     let ns = env.ns();
-    let json = kubectl(
-        env.viewer_kubeconfig(),
-        &["list", "app/orders", "-n", ns, "-o", "json"],
-    )
-    .await;
-    json.expect(0);
-    let doc: Value = serde_json::from_str(&json.stdout).unwrap();
-    let entry = doc["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|e| e["location"] == location.as_str())
-        .unwrap_or_else(|| panic!("{location} listed: {}", json.stdout));
+    let entry = listed_at(&env, "app/orders", &location).await;
     assert_eq!(entry["sizeBytes"], saved.state_size, "{entry}");
     assert_eq!(entry["durationMs"], saved.duration_ms, "{entry}");
 

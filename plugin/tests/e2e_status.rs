@@ -458,19 +458,7 @@ async fn sandbox_only_jobmanager_data_in_status_describe_and_list() {
         format_bytes(saved.state_size),
         format_millis(saved.duration_ms)
     );
-    let json = kubectl(
-        env.viewer_kubeconfig(),
-        &["list", "app/orders", "-n", ns, "-o", "json"],
-    )
-    .await;
-    json.expect(0);
-    let doc: Value = serde_json::from_str(&json.stdout).unwrap();
-    let entry = doc["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|e| e["location"] == location.as_str())
-        .unwrap();
+    let entry = listed_at(&env, "app/orders", &location).await;
     assert_eq!(entry["sizeBytes"], saved.state_size);
     assert_eq!(entry["durationMs"], saved.duration_ms);
 }

@@ -154,3 +154,22 @@ pub async fn names(env: &Env, plural: &str, ns: &str) -> Vec<String> {
     names.sort();
     names
 }
+
+/// The entry of `kubectl savepoint list TARGET -n NS -o json` (as the viewer) stored at `location`;
+/// panics with the listing when there is none.
+pub async fn listed_at(env: &Env, target: &str, location: &str) -> Value {
+    let json = kubectl(
+        env.viewer_kubeconfig(),
+        &["list", target, "-n", env.ns(), "-o", "json"],
+    )
+    .await;
+    json.expect(0);
+    let doc: Value = serde_json::from_str(&json.stdout).unwrap();
+    doc["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["location"] == location)
+        .cloned()
+        .unwrap_or_else(|| panic!("{location} listed: {}", json.stdout))
+}

@@ -21,7 +21,7 @@ use futures::{StreamExt, stream};
 use super::cache::Cache;
 use super::discovery::list_all;
 use super::flink_rest::FlinkRest;
-use super::follow_probe::RestProbe;
+use super::follow_probe::{POLL, RestProbe};
 use super::follow_watch::{
     MAX_WATCH_ERRORS, Update, is_fatal, snapshot_updates, target_updates, watch_error,
 };
@@ -65,9 +65,6 @@ pub struct Followed {
     pub status: WaitStatus,
     pub completed: Option<Completed>,
 }
-
-/// How often the JobManager is asked while a savepoint is in progress.
-pub const POLL: Duration = Duration::from_secs(1);
 
 /// Follows until a final status; `Err(WaitTimeout)` (exit 3) when the timeout passes first.
 pub async fn follow(client: &Client, spec: &FollowSpec) -> Result<Followed> {

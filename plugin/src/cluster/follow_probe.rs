@@ -10,10 +10,12 @@ use flink_savepoint::time::to_epoch_ms;
 use super::flink_rest::FlinkRest;
 use crate::render::progress::Progress;
 
-/// How often a stale view of a completed savepoint is asked again, and how long apart (Flink's
-/// default cache: 3 s).
+/// How often the JobManager is asked while a savepoint is in progress (also how long apart a
+/// stale view of a completed savepoint is asked again).
+pub const POLL: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// How often a stale view of a completed savepoint is asked again (Flink's default cache: 3 s).
 const STALE_RETRIES: u32 = 4;
-const STALE_RETRY_AFTER: std::time::Duration = std::time::Duration::from_secs(1);
 
 /// The REST side of one follow: where the job is, and whether asking still makes sense.
 pub(super) struct RestProbe {
@@ -52,7 +54,7 @@ impl RestProbe {
     ///
     /// Flink answers `/jobs/:jobid/checkpoints` from a cache (`rest.cache.checkpoint-statistics.timeout`,
     /// by default `web.refresh-interval`, 3 s): just after a savepoint completes it may still show
-    /// one in progress. While it does, it is asked again every [`STALE_RETRY_AFTER`], [`STALE_RETRIES`]
+    /// one in progress. While it does, it is asked again every [`POLL`], [`STALE_RETRIES`]
     /// times at most.
     pub(super) async fn completed(
         &mut self,
@@ -76,7 +78,7 @@ impl RestProbe {
                         attempt,
                         "the JobManager still shows a savepoint in progress"
                     );
-                    tokio::time::sleep(STALE_RETRY_AFTER).await;
+                    tokio::time::sleep(POLL).await;
                 }
                 Err(err) => {
                     if let Some(notice) = rest.notice(&err) {

@@ -5,10 +5,10 @@ use std::{collections::BTreeMap, fmt};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ObjectMeta, Time};
 use kube::core::{DynamicObject, TypeMeta};
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, Visitor};
-use serde_json::{Map, Value};
+use serde_json::{Map, Value, value::RawValue};
 
 use super::seeds::*;
-use crate::decode::{Skip, spec_seed};
+use crate::decode::spec_seed;
 
 /// `object` / `oldObject`.
 pub(super) struct ObjectSeedOf<'k> {
@@ -155,7 +155,19 @@ impl<'de> Visitor<'de> for MarkerMap<'_> {
                 Some(key) => {
                     out.insert(key, map.next_value()?);
                 }
-                None => map.next_value_seed(Skip)?,
+                None => {
+                    // Label and annotation values are strings; skipping one as a raw slice
+                    // copies nothing (kubectl's last-applied-configuration is a long string of
+                    // escaped JSON). Without a `\u` escape, serde_json checks it just as the
+                    // checked skip would; anything else goes to the trimmed decode.
+                    let raw: &'de RawValue = map.next_value()?;
+                    let text = raw.get();
+                    if !text.starts_with('"') || text.contains("\\u") {
+                        return Err(de::Error::custom(
+                            "a label or annotation value that is not a plain string",
+                        ));
+                    }
+                }
             }
         }
         Ok(out)

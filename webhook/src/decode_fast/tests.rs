@@ -53,7 +53,7 @@ fn only_the_opt_out_key_of_labels_and_annotations_is_kept() {
             "uid":"u","kind":{"group":"g","version":"v","kind":"K"},
             "resource":{"group":"g","version":"v","resource":"ks"},"operation":"UPDATE",
             "userInfo":{"username":"x","extra":{"a":["b"]}},
-            "object":{"metadata":{"name":"n","labels":{"team":"a","k":"v"},"annotations":{"k":"w","big":{"x":[1]}}},
+            "object":{"metadata":{"name":"n","labels":{"team":"a","k":"v"},"annotations":{"k":"w","big":"{\"x\":[1]}"}},
                       "spec":{"flinkConfiguration":{"a":{"b":1}},"podTemplate":{"x":1}},"status":{}},
             "oldObject":null}}"#;
     let fast = fast_request(body, "k").expect("fast path");
@@ -110,6 +110,25 @@ fn unusual_or_broken_bodies_are_left_to_the_trimmed_decode() {
         assert!(
             fast_request(body.as_bytes(), "k").is_none(),
             "fast path took {body}"
+        );
+    }
+    // Label and annotation values other than plain strings (skipped unchecked on the fast path)
+    // get the trimmed decode's answer: accepted when only the marker must be a string, refused
+    // for an unpaired surrogate.
+    for (annotations, accepted) in [
+        (r#"{"big":{"x":[1]}}"#, true),
+        (r#"{"n":5}"#, true),
+        (r#"{"a":"\u0041"}"#, true),
+        (r#"{"a":"\ud800"}"#, false),
+    ] {
+        let body = review(&format!(
+            r#"{{{base},"object":{{"metadata":{{"annotations":{annotations}}}}}}}"#
+        ));
+        assert!(fast_request(body.as_bytes(), "k").is_none(), "{body}");
+        assert_eq!(
+            admission_request(body.as_bytes(), "k").is_ok(),
+            accepted,
+            "{body}"
         );
     }
     // Invalid UTF-8, even in a string nobody reads.

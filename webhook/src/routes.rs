@@ -8,17 +8,13 @@
 //! answered 429 at once, before its body is read, so memory stays bounded and the API server's
 //! `failurePolicy` decides (counted in `savepoint_webhook_admission_shed_total`).
 
-use std::{
-    sync::Arc,
-    time::{Duration, Instant},
-};
+use std::{sync::Arc, time::Instant};
 
 use axum::{
     Router,
     body::Bytes,
     extract::{Request, State},
     http::{HeaderMap, StatusCode, header},
-    middleware::{self, Next},
     response::{IntoResponse, Response},
     routing::post,
 };
@@ -47,17 +43,15 @@ pub const VALIDATE_PATH: &str = "/validate";
 /// Paths served on the HTTPS port.
 pub const MUTATE_PATH: &str = "/mutate";
 
-/// The HTTPS router.
+/// The HTTPS router. Load shedding and the request timeout run inside the two review handlers
+/// (one future per request, no middleware boxing); 404 and 405 answers need neither.
 pub fn router(state: AppState) -> Router {
-    let timeout = state.request_timeout;
     // One reference count per request instead of one per field of the state.
     let state = Arc::new(state);
     Router::new()
         .route(VALIDATE_PATH, post(validate).fallback(method_not_allowed))
         .route(MUTATE_PATH, post(mutate).fallback(method_not_allowed))
         .fallback(not_found)
-        .layer(middleware::from_fn_with_state(timeout, request_timeout))
-        .layer(middleware::from_fn_with_state(state.clone(), shed_load))
         .with_state(state)
 }
 
@@ -70,10 +64,47 @@ async fn mutate(State(state): State<Arc<AppState>>, req: Request) -> Response {
 }
 
 async fn review_request(phase: Phase, state: &AppState, req: Request) -> Response {
+    let Some(_in_flight) = InFlight::enter(state) else {
+        return shed(state);
+    };
+    let timeout = state.request_timeout;
     let (parts, body) = req.into_parts();
-    match read_body(&parts.headers, body).await {
-        Ok(bytes) => handle(phase, state, &parts.headers, &bytes),
-        Err(response) => response,
+    let review = async {
+        match read_body(&parts.headers, body).await {
+            Ok(bytes) => handle(phase, state, &parts.headers, &bytes),
+            Err(response) => response,
+        }
+    };
+    match tokio::time::timeout(timeout, review).await {
+        Ok(response) => response,
+        Err(_) => error_response(
+            StatusCode::REQUEST_TIMEOUT,
+            format!("request not completed within {timeout:?}"),
+        ),
+    }
+}
+
+/// One review's place among the `--max-in-flight`; the gauge goes down when it is dropped, also
+/// when the client goes away mid-request.
+struct InFlight<'a> {
+    state: &'a AppState,
+    _permit: tokio::sync::SemaphorePermit<'a>,
+}
+
+impl<'a> InFlight<'a> {
+    fn enter(state: &'a AppState) -> Option<Self> {
+        let permit = state.in_flight.try_acquire().ok()?;
+        state.metrics.in_flight.inc();
+        Some(Self {
+            state,
+            _permit: permit,
+        })
+    }
+}
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        self.state.metrics.in_flight.dec();
     }
 }
 
@@ -124,30 +155,23 @@ async fn too_large(mut body: axum::body::Body) -> Response {
     )
 }
 
-/// Answers 429 without reading the body when `--max-in-flight` reviews are already running.
-async fn shed_load(State(state): State<Arc<AppState>>, req: Request, next: Next) -> Response {
-    let Ok(permit) = state.in_flight.clone().try_acquire_owned() else {
-        state.metrics.shed.inc();
-        tracing::warn!(
-            max_in_flight = state.max_in_flight,
-            "too many admission reviews in flight; shedding with 429"
-        );
-        let mut response = error_response(
-            StatusCode::TOO_MANY_REQUESTS,
-            format!(
-                "savepoint-webhook is reviewing {} requests already; retry",
-                state.max_in_flight
-            ),
-        );
-        response
-            .headers_mut()
-            .insert(header::RETRY_AFTER, header::HeaderValue::from_static("1"));
-        return response;
-    };
-    state.metrics.in_flight.inc();
-    let response = next.run(req).await;
-    state.metrics.in_flight.dec();
-    drop(permit);
+/// The 429 for a review beyond `--max-in-flight`, sent before its body is read.
+fn shed(state: &AppState) -> Response {
+    state.metrics.shed.inc();
+    tracing::warn!(
+        max_in_flight = state.max_in_flight,
+        "too many admission reviews in flight; shedding with 429"
+    );
+    let mut response = error_response(
+        StatusCode::TOO_MANY_REQUESTS,
+        format!(
+            "savepoint-webhook is reviewing {} requests already; retry",
+            state.max_in_flight
+        ),
+    );
+    response
+        .headers_mut()
+        .insert(header::RETRY_AFTER, header::HeaderValue::from_static("1"));
     response
 }
 
@@ -181,16 +205,6 @@ async fn not_found() -> Response {
         StatusCode::NOT_FOUND,
         format!("no such endpoint; use POST {VALIDATE_PATH} or POST {MUTATE_PATH}"),
     )
-}
-
-async fn request_timeout(State(timeout): State<Duration>, req: Request, next: Next) -> Response {
-    match tokio::time::timeout(timeout, next.run(req)).await {
-        Ok(response) => response,
-        Err(_) => error_response(
-            StatusCode::REQUEST_TIMEOUT,
-            format!("request not completed within {timeout:?}"),
-        ),
-    }
 }
 
 fn is_json(headers: &HeaderMap) -> bool {
@@ -270,19 +284,31 @@ fn handle(phase: Phase, state: &AppState, headers: &HeaderMap, body: &[u8]) -> R
         .latency
         .get_or_create(&labels)
         .observe(elapsed.as_secs_f64());
-    tracing::info!(
-        uid = %printable(&req.uid, MAX_LOGGED_UID),
-        endpoint = phase.as_str(),
-        kind = %printable(&req.kind.kind, MAX_LOGGED_NAME),
-        namespace = %printable(req.namespace.as_deref().unwrap_or(""), MAX_LOGGED_NAME),
-        name = %printable(&req.name, MAX_LOGGED_NAME),
-        operation = operation.as_str(),
-        dry_run = req.dry_run,
-        decision = label,
-        warnings = decision.warnings().len(),
-        latency_us = elapsed.as_micros() as u64,
-        "admission review"
-    );
+    // One line per review: at info when it changed something (denied, patched or warned), at
+    // debug when it allowed the object unchanged, which is the bulk of the traffic and is counted
+    // in `savepoint_webhook_admission_requests_total` either way.
+    macro_rules! review_line {
+        ($level:ident) => {
+            tracing::$level!(
+                uid = %printable(&req.uid, MAX_LOGGED_UID),
+                endpoint = phase.as_str(),
+                kind = %printable(&req.kind.kind, MAX_LOGGED_NAME),
+                namespace = %printable(req.namespace.as_deref().unwrap_or(""), MAX_LOGGED_NAME),
+                name = %printable(&req.name, MAX_LOGGED_NAME),
+                operation = operation.as_str(),
+                dry_run = req.dry_run,
+                decision = label,
+                warnings = decision.warnings().len(),
+                latency_us = elapsed.as_micros() as u64,
+                "admission review"
+            )
+        };
+    }
+    if matches!(decision_label, DecisionLabel::Allowed) {
+        review_line!(debug);
+    } else {
+        review_line!(info);
+    }
     (
         StatusCode::OK,
         [(

@@ -355,10 +355,20 @@ async fn metrics_count_reviews_by_kind_operation_and_decision_with_sub_ms_bucket
 }
 
 #[tokio::test]
-async fn each_review_is_logged_with_uid_kind_operation_decision_but_no_object_contents() {
+async fn each_review_that_changes_something_is_logged_with_uid_kind_operation_decision_but_no_object_contents()
+ {
     let ca = Ca::new("test-ca");
     let hook = start_with(&ca, READY_NOW);
     let client = https_client(&[ca.der()]);
+    // Allowed unchanged (a DELETE): counted in the metrics, logged at debug only (RUST_LOG=info
+    // here).
+    let (status, _) = post_json(
+        &client,
+        &hook.url("/validate"),
+        fixture("018-validate-FlinkSessionJob-DELETE-rogue-job.json"),
+    )
+    .await;
+    assert_eq!(status, 200);
     post_json(
         &client,
         &hook.url("/validate"),
@@ -380,6 +390,12 @@ async fn each_review_is_logged_with_uid_kind_operation_decision_but_no_object_co
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     };
     assert_eq!(line["uid"], "63378d74-4928-48cc-b94c-4dd774761a8a");
+    assert!(
+        !logs
+            .iter()
+            .any(|l| l.contains("084e501b-b966-4670-9dd9-c21256b3fe60")),
+        "an allowed-unchanged review was logged at info: {logs:?}"
+    );
     assert_eq!(line["kind"], "FlinkSessionJob");
     assert_eq!(line["operation"], "CREATE");
     assert_eq!(line["decision"], "denied");
@@ -811,7 +827,8 @@ async fn plain_logs_escape_control_characters_and_truncate_long_uids() {
         .arg("--tls-key")
         .arg(dir.path().join("key.pem"))
         .env("KUBECONFIG", &kubeconfig)
-        .env("RUST_LOG", "info")
+        // The review below is allowed unchanged, which is logged at debug.
+        .env("RUST_LOG", "info,savepoint_webhook=debug")
         .stderr(std::process::Stdio::piped())
         .spawn()
         .expect("spawn");

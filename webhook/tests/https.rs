@@ -692,6 +692,40 @@ async fn reviews_beyond_max_in_flight_are_shed_with_429_and_counted() {
     assert_eq!(code, 200);
 }
 
+#[tokio::test]
+async fn a_client_that_leaves_mid_body_frees_its_slot_and_the_in_flight_gauge() {
+    let ca = Ca::new("test-ca");
+    let hook = start_with(
+        &ca,
+        &[
+            "--cache-sync-timeout",
+            "0s",
+            "--max-in-flight",
+            "1",
+            "--request-timeout",
+            "1h",
+        ],
+    );
+    let mut leaving = tls_connect(hook.https, &[ca.der()], rustls::ALL_VERSIONS)
+        .await
+        .expect("connect");
+    leaving
+        .write_all(request_head("/validate", 2, "").as_bytes())
+        .await
+        .expect("head");
+    wait_metric_line(&hook, "savepoint_webhook_admission_in_flight 1").await;
+    // Gone before the body: the review's future is dropped, not completed.
+    drop(leaving);
+    wait_metric_line(&hook, "savepoint_webhook_admission_in_flight 0").await;
+    let (code, _) = post_json(
+        &https_client(&[ca.der()]),
+        &hook.url("/validate"),
+        fixture("005-validate-FlinkSessionJob-CREATE-clicks-job.json"),
+    )
+    .await;
+    assert_eq!(code, 200, "the slot was not released");
+}
+
 /// Reads and discards until the server closes the connection (EOF or error); panics after the
 /// hang guard.
 async fn wait_closed<S: tokio::io::AsyncRead + Unpin>(stream: &mut S, what: &str) {

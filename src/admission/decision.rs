@@ -105,16 +105,6 @@ impl Decision {
         }
     }
 
-    /// Short label for metrics and logs: `denied`, `patched`, `warned` or `allowed`.
-    pub fn label(&self) -> &'static str {
-        match self {
-            Self::Deny { .. } => "denied",
-            Self::Allow { patch: Some(_), .. } => "patched",
-            Self::Allow { warnings, .. } if !warnings.is_empty() => "warned",
-            Self::Allow { .. } => "allowed",
-        }
-    }
-
     /// Encode as the response for `req` (uid copied, explicit 4xx code on denial).
     pub fn into_response(
         self,

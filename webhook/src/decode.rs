@@ -259,4 +259,4 @@ impl<'de> Visitor<'de> for Seed<'_> {
 
 #[cfg(test)]
 #[path = "decode_tests.rs"]
-mod tests;
+pub(crate) mod tests;

@@ -1,6 +1,30 @@
 use super::*;
 use serde_json::json;
 
+/// Every captured AdmissionReview body, with its path: the real API server's captures in
+/// `shared/fixtures` and the library's variants in `tests/fixtures/admission`.
+pub(crate) fn captured_bodies() -> Vec<(std::path::PathBuf, Vec<u8>)> {
+    let dirs = [
+        concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/fixtures/admission"),
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../shared/fixtures/admission-reviews"
+        ),
+    ];
+    let mut bodies: Vec<_> = dirs
+        .iter()
+        .flat_map(|dir| std::fs::read_dir(dir).expect("fixture dir"))
+        .map(|entry| entry.expect("entry").path())
+        .filter(|path| path.extension().and_then(|e| e.to_str()) == Some("json"))
+        .map(|path| {
+            let body = std::fs::read(&path).expect("fixture");
+            (path, body)
+        })
+        .collect();
+    bodies.sort();
+    bodies
+}
+
 #[test]
 fn keeps_what_the_policy_reads_and_drops_the_rest() {
     let object = json!({
@@ -50,13 +74,6 @@ fn decisions_over_trimmed_reviews_equal_decisions_over_full_reviews() {
         DynamicObject,
         admission::{AdmissionRequest, AdmissionReview},
     };
-    let dirs = [
-        concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/fixtures/admission"),
-        concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../../shared/fixtures/admission-reviews"
-        ),
-    ];
     let cluster: flink_savepoint::crd::FlinkDeployment = serde_json::from_value(json!({
         "apiVersion": "flink.apache.org/v1beta1", "kind": "FlinkDeployment",
         "metadata": {"name": "shared-session", "namespace": "analytics"},
@@ -68,61 +85,54 @@ fn decisions_over_trimmed_reviews_equal_decisions_over_full_reviews() {
         review.try_into().expect("request")
     };
     let mut compared = 0;
-    for dir in dirs {
-        for entry in std::fs::read_dir(dir).expect("fixture dir") {
-            let path = entry.expect("entry").path();
-            if path.extension().and_then(|e| e.to_str()) != Some("json") {
-                continue;
+    for (path, body) in captured_bodies() {
+        let full = request(serde_json::from_slice(&body).expect("json"));
+        let trimmed = request(trimmed_review(&body, DEFAULT_OPT_OUT_KEY).expect("trimmed"));
+        let fast = crate::decode_fast::fast_request(&body, DEFAULT_OPT_OUT_KEY)
+            .unwrap_or_else(|| panic!("the fast decode refused {}", path.display()));
+        for phase in [Phase::Mutate, Phase::Validate] {
+            for lookup in [
+                SessionLookup::Found(&cluster),
+                SessionLookup::NotFound,
+                SessionLookup::Unknown,
+                SessionLookup::NotNeeded,
+            ] {
+                let ctx = ReviewContext {
+                    phase,
+                    policy: &Policy::default(),
+                    session_cluster: lookup,
+                };
+                let decision = review(&full, &ctx);
+                assert_eq!(
+                    review(&trimmed, &ctx),
+                    decision,
+                    "{} {phase:?} {lookup:?}",
+                    path.display()
+                );
+                assert_eq!(
+                    review(&fast, &ctx),
+                    decision,
+                    "fast decode: {} {phase:?} {lookup:?}",
+                    path.display()
+                );
+                // The response written directly is kube's encoding, byte for byte.
+                assert_eq!(
+                    crate::encode::review_body(&fast.uid, &decision).expect("body"),
+                    crate::encode::kube_encoding(decision, &full),
+                    "{} {phase:?} {lookup:?}",
+                    path.display()
+                );
             }
-            let body = std::fs::read(&path).expect("fixture");
-            let full = request(serde_json::from_slice(&body).expect("json"));
-            let trimmed = request(trimmed_review(&body, DEFAULT_OPT_OUT_KEY).expect("trimmed"));
-            let fast = crate::decode_fast::fast_request(&body, DEFAULT_OPT_OUT_KEY)
-                .unwrap_or_else(|| panic!("the fast decode refused {}", path.display()));
-            for phase in [Phase::Mutate, Phase::Validate] {
-                for lookup in [
-                    SessionLookup::Found(&cluster),
-                    SessionLookup::NotFound,
-                    SessionLookup::Unknown,
-                    SessionLookup::NotNeeded,
-                ] {
-                    let ctx = ReviewContext {
-                        phase,
-                        policy: &Policy::default(),
-                        session_cluster: lookup,
-                    };
-                    let decision = review(&full, &ctx);
-                    assert_eq!(
-                        review(&trimmed, &ctx),
-                        decision,
-                        "{} {phase:?} {lookup:?}",
-                        path.display()
-                    );
-                    assert_eq!(
-                        review(&fast, &ctx),
-                        decision,
-                        "fast decode: {} {phase:?} {lookup:?}",
-                        path.display()
-                    );
-                    // The response written directly is kube's encoding, byte for byte.
-                    assert_eq!(
-                        crate::encode::review_body(&fast.uid, &decision).expect("body"),
-                        crate::encode::kube_encoding(decision, &full),
-                        "{} {phase:?} {lookup:?}",
-                        path.display()
-                    );
-                }
-            }
-            assert_eq!(
-                flink_savepoint::admission::lookup_need(&trimmed),
-                flink_savepoint::admission::lookup_need(&full)
-            );
-            assert_eq!(
-                flink_savepoint::admission::lookup_need(&fast),
-                flink_savepoint::admission::lookup_need(&full)
-            );
-            compared += 1;
         }
+        assert_eq!(
+            flink_savepoint::admission::lookup_need(&trimmed),
+            flink_savepoint::admission::lookup_need(&full)
+        );
+        assert_eq!(
+            flink_savepoint::admission::lookup_need(&fast),
+            flink_savepoint::admission::lookup_need(&full)
+        );
+        compared += 1;
     }
     assert!(compared > 30, "only {compared} fixtures compared");
 }

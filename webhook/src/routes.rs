@@ -260,7 +260,6 @@ fn handle(phase: Phase, state: &AppState, headers: &HeaderMap, body: &[u8]) -> R
         session_cluster,
     };
     let decision = admission::review(&req, &ctx);
-    let label = decision.label();
     let decision_label = DecisionLabel::of(&decision);
     if let Decision::Deny { message, .. } = &decision {
         tracing::debug!(uid = %printable(&req.uid, MAX_LOGGED_UID), %message, "denial message");
@@ -297,7 +296,7 @@ fn handle(phase: Phase, state: &AppState, headers: &HeaderMap, body: &[u8]) -> R
                 name = %printable(&req.name, MAX_LOGGED_NAME),
                 operation = operation.as_str(),
                 dry_run = req.dry_run,
-                decision = label,
+                decision = decision_label.as_str(),
                 warnings = decision.warnings().len(),
                 latency_us = elapsed.as_micros() as u64,
                 "admission review"

@@ -637,8 +637,13 @@ async fn an_oversize_body_gets_413_with_a_status_body_over_http1_and_http2() {
     assert_eq!(status, 200, "{json}");
 }
 
-#[tokio::test]
-async fn reviews_beyond_max_in_flight_are_shed_with_429_and_counted() {
+/// A webhook with `--max-in-flight 1` whose only slot is held by a review on the returned
+/// connection: headers sent, body withheld, the in-flight gauge at 1.
+async fn only_slot_taken() -> (
+    Ca,
+    Webhook,
+    tokio_rustls::client::TlsStream<tokio::net::TcpStream>,
+) {
     let ca = Ca::new("test-ca");
     let hook = start_with(
         &ca,
@@ -651,7 +656,6 @@ async fn reviews_beyond_max_in_flight_are_shed_with_429_and_counted() {
             "1h",
         ],
     );
-    // Occupy the only slot: headers sent, body withheld.
     let mut stalled = tls_connect(hook.https, &[ca.der()], rustls::ALL_VERSIONS)
         .await
         .expect("connect");
@@ -660,6 +664,12 @@ async fn reviews_beyond_max_in_flight_are_shed_with_429_and_counted() {
         .await
         .expect("head");
     wait_metric_line(&hook, "savepoint_webhook_admission_in_flight 1").await;
+    (ca, hook, stalled)
+}
+
+#[tokio::test]
+async fn reviews_beyond_max_in_flight_are_shed_with_429_and_counted() {
+    let (ca, hook, mut stalled) = only_slot_taken().await;
     let client = https_client(&[ca.der()]);
     let shed = client
         .post(hook.url("/validate"))
@@ -694,27 +704,8 @@ async fn reviews_beyond_max_in_flight_are_shed_with_429_and_counted() {
 
 #[tokio::test]
 async fn a_client_that_leaves_mid_body_frees_its_slot_and_the_in_flight_gauge() {
-    let ca = Ca::new("test-ca");
-    let hook = start_with(
-        &ca,
-        &[
-            "--cache-sync-timeout",
-            "0s",
-            "--max-in-flight",
-            "1",
-            "--request-timeout",
-            "1h",
-        ],
-    );
-    let mut leaving = tls_connect(hook.https, &[ca.der()], rustls::ALL_VERSIONS)
-        .await
-        .expect("connect");
-    leaving
-        .write_all(request_head("/validate", 2, "").as_bytes())
-        .await
-        .expect("head");
-    wait_metric_line(&hook, "savepoint_webhook_admission_in_flight 1").await;
-    // Gone before the body: the review's future is dropped, not completed.
+    let (ca, hook, leaving) = only_slot_taken().await;
+    // Gone before the body: hyper ends the review with a body error.
     drop(leaving);
     wait_metric_line(&hook, "savepoint_webhook_admission_in_flight 0").await;
     let (code, _) = post_json(

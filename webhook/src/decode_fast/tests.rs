@@ -21,28 +21,14 @@ fn same(fast: &AdmissionRequest<DynamicObject>, trimmed: &AdmissionRequest<Dynam
 /// variants) and yields exactly what the trimmed decode yields.
 #[test]
 fn every_fixture_takes_the_fast_path_and_decodes_as_the_trimmed_decode_does() {
-    let dirs = [
-        concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/fixtures/admission"),
-        concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../../shared/fixtures/admission-reviews"
-        ),
-    ];
     let mut compared = 0;
-    for dir in dirs {
-        for entry in std::fs::read_dir(dir).expect("fixture dir") {
-            let path = entry.expect("entry").path();
-            if path.extension().and_then(|e| e.to_str()) != Some("json") {
-                continue;
-            }
-            let body = std::fs::read(&path).expect("fixture");
-            let fast = fast_request(&body, DEFAULT_OPT_OUT_KEY)
-                .unwrap_or_else(|| panic!("fast path refused {}", path.display()));
-            let trimmed = trimmed_request(&body, DEFAULT_OPT_OUT_KEY)
-                .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-            same(&fast, &trimmed);
-            compared += 1;
-        }
+    for (path, body) in crate::decode::tests::captured_bodies() {
+        let fast = fast_request(&body, DEFAULT_OPT_OUT_KEY)
+            .unwrap_or_else(|| panic!("fast path refused {}", path.display()));
+        let trimmed = trimmed_request(&body, DEFAULT_OPT_OUT_KEY)
+            .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        same(&fast, &trimmed);
+        compared += 1;
     }
     assert!(compared > 30, "only {compared} fixtures compared");
 }

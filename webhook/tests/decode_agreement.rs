@@ -146,32 +146,15 @@ fn body(review: &Value, pointer: &str, change: &Change) -> String {
             serde_json::to_string(&review).expect("json")
         }
         Change::ShadowedBy(value) if is_member => {
-            // Write the member under a placeholder key, then put the duplicate before it.
-            let marker = "\u{1d}shadow\u{1d}";
-            let parent = review.pointer_mut(parent).expect("parent");
-            let map = parent.as_object_mut().expect("object");
-            let original = map.shift_remove(&key).expect("member");
-            map.insert(marker.to_owned(), original);
-            let text = serde_json::to_string(&review).expect("json");
+            // A duplicate of the member, with another value, right before it.
+            let quoted = serde_json::to_string(&key).expect("key");
             let duplicate = format!(
-                "{}:{},{}:",
-                serde_json::to_string(&key).expect("key"),
-                serde_json::to_string(value).expect("value"),
-                serde_json::to_string(&key).expect("key"),
+                "{quoted}:{},{quoted}:",
+                serde_json::to_string(value).expect("value")
             );
-            text.replacen(
-                &format!("{}:", serde_json::to_string(marker).expect("marker")),
-                &duplicate,
-                1,
-            )
+            with_member_key_written_as(&mut review, parent, &key, &duplicate)
         }
         Change::EscapedKey if is_member => {
-            let placeholder = "\u{1d}escaped\u{1d}";
-            let parent = review.pointer_mut(parent).expect("parent");
-            let map = parent.as_object_mut().expect("object");
-            let original = map.shift_remove(&key).expect("member");
-            map.insert(placeholder.to_owned(), original);
-            let text = serde_json::to_string(&review).expect("json");
             let quoted = serde_json::to_string(&key).expect("key");
             let escaped = match key.chars().next() {
                 Some(first) if first.is_ascii_alphanumeric() => {
@@ -179,18 +162,29 @@ fn body(review: &Value, pointer: &str, change: &Change) -> String {
                 }
                 _ => format!("{quoted}:"),
             };
-            text.replacen(
-                &format!(
-                    "{}:",
-                    serde_json::to_string(placeholder).expect("placeholder")
-                ),
-                &escaped,
-                1,
-            )
+            with_member_key_written_as(&mut review, parent, &key, &escaped)
         }
         // Array elements: removing, shadowing or escaping make no sense; leave the review as is.
         _ => serde_json::to_string(&review).expect("json"),
     }
+}
+
+/// `review` as JSON text with the member `key` of the object at `parent` moved last and
+/// its `"key":` written as `text` (raw JSON that serde_json cannot produce itself).
+fn with_member_key_written_as(review: &mut Value, parent: &str, key: &str, text: &str) -> String {
+    let placeholder = "\u{1d}placeholder\u{1d}";
+    let map = review
+        .pointer_mut(parent)
+        .and_then(Value::as_object_mut)
+        .expect("object");
+    let original = map.shift_remove(key).expect("member");
+    map.insert(placeholder.to_owned(), original);
+    let json = serde_json::to_string(review).expect("json");
+    let written = format!(
+        "{}:",
+        serde_json::to_string(placeholder).expect("placeholder")
+    );
+    json.replacen(&written, text, 1)
 }
 
 fn canonical(request: &AdmissionRequest<DynamicObject>) -> (Value, Vec<Value>) {

@@ -641,15 +641,15 @@ fn lookup_need_names_the_session_cluster_or_the_session_job() {
             "005-validate-FlinkSessionJob-CREATE-clicks-job.json"
         )),
         LookupNeed::SessionCluster {
-            namespace: "analytics".into(),
-            name: "shared-session".into()
+            namespace: "analytics",
+            name: "shared-session"
         }
     );
     assert_eq!(
         lookup_need(&variant("snapshot-create-other-path")),
         LookupNeed::SessionJobCluster {
-            namespace: "analytics".into(),
-            job: "clicks-job".into()
+            namespace: "analytics",
+            job: "clicks-job"
         }
     );
     assert_eq!(

@@ -3,7 +3,7 @@
 
 use kube::core::{DynamicObject, admission::AdmissionRequest};
 
-use super::policy::Policy;
+use super::{policy::Policy, request::Request};
 use crate::crd::FlinkDeployment;
 
 /// Which webhook endpoint is asking.
@@ -51,57 +51,60 @@ pub struct ReviewContext<'a> {
 }
 
 /// What the I/O layer has to look up before calling [`super::review`].
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum LookupNeed {
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LookupNeed<'a> {
     /// Nothing.
     None,
     /// The session FlinkDeployment `name` in `namespace` (FlinkSessionJob requests).
     SessionCluster {
         /// Namespace of the request.
-        namespace: String,
+        namespace: &'a str,
         /// `spec.deploymentName`.
-        name: String,
+        name: &'a str,
     },
     /// The FlinkSessionJob `name` in `namespace`, then its `spec.deploymentName`
     /// (FlinkStateSnapshot requests for a session job).
     SessionJobCluster {
         /// Namespace of the request.
-        namespace: String,
+        namespace: &'a str,
         /// `spec.jobReference.name`.
-        job: String,
+        job: &'a str,
     },
 }
 
-/// Tells the I/O layer which object the decision for `req` depends on.
-pub fn lookup_need(req: &AdmissionRequest<DynamicObject>) -> LookupNeed {
-    use kube::core::admission::Operation;
-    if !matches!(req.operation, Operation::Create | Operation::Update) {
-        return LookupNeed::None;
-    }
-    let (Some(obj), Some(namespace)) = (req.object.as_ref(), req.namespace.as_ref()) else {
-        return LookupNeed::None;
-    };
-    let spec = &obj.data["spec"];
-    match super::kinds::FlinkKind::of(req) {
-        Some(super::kinds::FlinkKind::SessionJob) => match spec["deploymentName"].as_str() {
-            Some(name) if !name.is_empty() => LookupNeed::SessionCluster {
-                namespace: namespace.clone(),
-                name: name.to_owned(),
-            },
-            _ => LookupNeed::None,
-        },
-        Some(super::kinds::FlinkKind::StateSnapshot) => {
-            let reference = &spec["jobReference"];
-            match (reference["kind"].as_str(), reference["name"].as_str()) {
-                (Some("FlinkSessionJob"), Some(job)) if !job.is_empty() => {
-                    LookupNeed::SessionJobCluster {
-                        namespace: namespace.clone(),
-                        job: job.to_owned(),
-                    }
-                }
-                _ => LookupNeed::None,
-            }
+/// Tells the I/O layer which object the decision for kube's `req` depends on
+/// ([`Request::lookup_need`] of its view).
+pub fn lookup_need(req: &AdmissionRequest<DynamicObject>) -> LookupNeed<'_> {
+    // The opt-out key plays no part in what is looked up.
+    Request::of(req, "").lookup_need()
+}
+
+impl<'a> Request<'a> {
+    /// Which object the decision for this request depends on.
+    pub fn lookup_need(&self) -> LookupNeed<'a> {
+        use kube::core::admission::Operation;
+        if !matches!(self.operation, Operation::Create | Operation::Update) {
+            return LookupNeed::None;
         }
-        _ => LookupNeed::None,
+        let (Some(obj), Some(namespace)) = (self.object.as_ref(), self.namespace) else {
+            return LookupNeed::None;
+        };
+        let spec = obj.spec;
+        match super::kinds::FlinkKind::named(self.group, self.kind) {
+            Some(super::kinds::FlinkKind::SessionJob) => match spec["deploymentName"].as_str() {
+                Some(name) if !name.is_empty() => LookupNeed::SessionCluster { namespace, name },
+                _ => LookupNeed::None,
+            },
+            Some(super::kinds::FlinkKind::StateSnapshot) => {
+                let reference = &spec["jobReference"];
+                match (reference["kind"].as_str(), reference["name"].as_str()) {
+                    (Some("FlinkSessionJob"), Some(job)) if !job.is_empty() => {
+                        LookupNeed::SessionJobCluster { namespace, job }
+                    }
+                    _ => LookupNeed::None,
+                }
+            }
+            _ => LookupNeed::None,
+        }
     }
 }

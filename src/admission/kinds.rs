@@ -21,12 +21,17 @@ impl FlinkKind {
 
     /// The kind of `req`, if it is one of ours (`flink.apache.org`, any version).
     pub fn of(req: &AdmissionRequest<DynamicObject>) -> Option<Self> {
-        if req.kind.group != GROUP {
+        Self::named(&req.kind.group, &req.kind.kind)
+    }
+
+    /// The kind `kind` of API group `group`, if it is one of ours (any version).
+    pub fn named(group: &str, kind: &str) -> Option<Self> {
+        if group != GROUP {
             return None;
         }
         Self::ALL
             .into_iter()
-            .find(|kind| kind.crd_kind().api_kind() == req.kind.kind)
+            .find(|ours| ours.crd_kind().api_kind() == kind)
     }
 
     /// The [`Kind`] whose `kind` and plural this is (a FlinkDeployment of either mode).

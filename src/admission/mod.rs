@@ -1,7 +1,11 @@
-//! Admission policy for Flink resources: pure decisions over `AdmissionRequest`s.
+//! Admission policy for Flink resources: pure decisions over admission requests.
 //!
-//! The webhook binary only decodes the AdmissionReview, asks [`lookup_need`] what to look up,
-//! answers from its watch-backed cache, calls [`review`] and encodes the [`Decision`].
+//! The policy reads a [`Request`]: the few parts of an AdmissionRequest it needs, borrowed from
+//! whatever decoded the review ([`Request::of`] views kube's `AdmissionRequest`; the webhook
+//! decodes straight into its own borrowed types). The webhook binary only decodes the
+//! AdmissionReview, asks [`Request::lookup_need`] what to look up, answers from its watch-backed
+//! cache, calls [`review_request`] and encodes the [`Decision`]. [`review`] and [`lookup_need`]
+//! are the same over kube's `AdmissionRequest`.
 //!
 //! Documented decisions:
 //! * Policy violations are denied with **403** (`Forbidden`); values that do not parse with
@@ -28,6 +32,7 @@ mod kinds;
 mod missing_dir;
 mod mutate;
 mod policy;
+mod request;
 mod snapshot;
 mod values;
 mod view;
@@ -45,9 +50,10 @@ pub use policy::{
     DEFAULT_HISTORY_MAX_AGE, DEFAULT_HISTORY_MAX_COUNT, DEFAULT_OPT_OUT_KEY, DEFAULT_OPT_OUT_VALUE,
     Defaults, EnforcementMode, ExemptObject, Exemptions, FailSafe, OptOut, Policy,
 };
+pub use request::{Object, Request};
 
 use findings::Findings;
-use view::{ResourceView, has_marker, is_deleting};
+use view::ResourceView;
 
 /// Kinds and operations each phase acts on; the webhook configurations' `rules` must match.
 /// FlinkStateSnapshots are checked on CREATE only: their spec is fixed at creation, and UPDATEs
@@ -125,34 +131,34 @@ pub fn check_policy(policy: &Policy) -> Result<(), PolicyError> {
     Ok(())
 }
 
-/// Reviews one request. Pure: everything external comes in through `ctx`.
+/// Reviews one of kube's requests: [`review_request`] over its [`Request`] view.
 pub fn review(req: &AdmissionRequest<DynamicObject>, ctx: &ReviewContext<'_>) -> Decision {
+    review_request(&Request::of(req, &ctx.policy.opt_out.key), ctx)
+}
+
+/// Reviews one request. Pure: everything external comes in through `ctx`.
+pub fn review_request(req: &Request<'_>, ctx: &ReviewContext<'_>) -> Decision {
     if !matches!(req.operation, Operation::Create | Operation::Update) {
         return Decision::allow();
     }
-    let Some(kind) = FlinkKind::of(req) else {
+    let Some(kind) = FlinkKind::named(req.group, req.kind) else {
         return Decision::Allow {
             patch: None,
             warnings: vec![format!(
                 "savepoint-webhook does not handle {}/{} {}; check the webhook configuration rules",
-                req.kind.group, req.kind.version, req.kind.kind
+                req.group, req.version, req.kind
             )],
         };
     };
     let Some(obj) = req.object.as_ref() else {
         return Decision::allow();
     };
-    if is_deleting(&obj.metadata) {
+    if obj.deleting {
         return Decision::allow();
     }
-    let name = obj
-        .metadata
-        .name
-        .as_deref()
-        .or(obj.metadata.generate_name.as_deref())
-        .unwrap_or(&req.name);
-    let namespace = req.namespace.as_deref();
-    let exempt_name = obj.metadata.name.as_deref().unwrap_or(&req.name);
+    let name = obj.name.or(obj.generate_name).unwrap_or(req.name);
+    let namespace = req.namespace;
+    let exempt_name = obj.name.unwrap_or(req.name);
     if ctx
         .policy
         .exemptions
@@ -160,19 +166,17 @@ pub fn review(req: &AdmissionRequest<DynamicObject>, ctx: &ReviewContext<'_>) ->
     {
         return Decision::allow();
     }
-    let view = ResourceView::new(kind.as_str(), namespace, name, &obj.data);
+    let view = ResourceView::new(kind.as_str(), namespace, name, obj.spec);
     let opt_out = &ctx.policy.opt_out;
     // An old object that carried the marker may have been admitted unreviewed (the shipped
     // objectSelector used to skip it): nothing it holds is grandfathered.
-    let old_view = match (&req.operation, &req.old_object) {
-        (Operation::Update, Some(old))
-            if !has_marker(&old.metadata, &opt_out.key, &opt_out.value) =>
-        {
-            Some(ResourceView::new(kind.as_str(), namespace, name, &old.data))
+    let old_view = match (req.operation, &req.old_object) {
+        (Operation::Update, Some(old)) if !old.has_marker(&opt_out.value) => {
+            Some(ResourceView::new(kind.as_str(), namespace, name, old.spec))
         }
         _ => None,
     };
-    let marker_warning = has_marker(&obj.metadata, &opt_out.key, &opt_out.value).then(|| {
+    let marker_warning = obj.has_marker(&opt_out.value).then(|| {
         format!(
             "{}: {}={} on the object does not exempt it from the savepoint policy; exemptions are \
              granted by cluster admins (Namespace label or the webhook's policy exemptions)",
@@ -181,7 +185,7 @@ pub fn review(req: &AdmissionRequest<DynamicObject>, ctx: &ReviewContext<'_>) ->
     });
     let decision = match ctx.phase {
         Phase::Mutate => mutate_phase(kind, &view, ctx),
-        Phase::Validate => validate_phase(kind, req, &view, old_view.as_ref(), ctx)
+        Phase::Validate => validate_phase(kind, req.operation, &view, old_view.as_ref(), ctx)
             .into_decision(ctx.policy.enforcement),
     };
     match marker_warning {
@@ -211,7 +215,7 @@ fn mutate_phase(kind: FlinkKind, view: &ResourceView<'_>, ctx: &ReviewContext<'_
 
 fn validate_phase(
     kind: FlinkKind,
-    req: &AdmissionRequest<DynamicObject>,
+    operation: &Operation,
     view: &ResourceView<'_>,
     old: Option<&ResourceView<'_>>,
     ctx: &ReviewContext<'_>,
@@ -241,7 +245,7 @@ fn validate_phase(
             }
         }
         FlinkKind::StateSnapshot => {
-            if req.operation == Operation::Create {
+            if *operation == Operation::Create {
                 snapshot::check(
                     &view.display,
                     view.spec,

@@ -1,7 +1,6 @@
 //! A read-only view of the admitted object (raw JSON, so that malformed specs never panic and
 //! every `flinkConfiguration` spelling is seen through the operator's flattening).
 
-use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use serde_json::{Map, Value};
 
 use crate::config::{FlatConfig, flatten};
@@ -32,9 +31,8 @@ pub struct ResourceView<'a> {
 }
 
 impl<'a> ResourceView<'a> {
-    /// View over a DynamicObject's data.
-    pub fn new(kind: &str, namespace: Option<&str>, name: &str, data: &'a Value) -> Self {
-        let spec = &data["spec"];
+    /// View over an object's `spec` (`Value::Null` when absent).
+    pub fn new(kind: &str, namespace: Option<&str>, name: &str, spec: &'a Value) -> Self {
         let raw_config = match &spec["flinkConfiguration"] {
             Value::Null => RawConfig::Absent,
             Value::Object(map) => RawConfig::Object(map),
@@ -80,16 +78,4 @@ pub fn cluster_config(cluster: &FlinkDeployment) -> FlatConfig {
         .flink_configuration()
         .map(flatten)
         .unwrap_or_default()
-}
-
-/// Whether `key: value` is set as a label or annotation of the object.
-pub fn has_marker(meta: &ObjectMeta, key: &str, value: &str) -> bool {
-    [&meta.labels, &meta.annotations]
-        .into_iter()
-        .any(|map| map.as_ref().and_then(|m| m.get(key)).map(String::as_str) == Some(value))
-}
-
-/// Whether the object is being deleted (finalizer removal must never be blocked).
-pub fn is_deleting(meta: &ObjectMeta) -> bool {
-    meta.deletion_timestamp.is_some()
 }

@@ -99,7 +99,7 @@ impl SessionCache {
     }
 
     /// Answers `need` from memory.
-    pub fn resolve(&self, need: &LookupNeed) -> Resolved {
+    pub fn resolve(&self, need: &LookupNeed<'_>) -> Resolved {
         let cluster_in = |namespace: &str, name: &str, stores: &Stores| {
             let key = ObjectRef::<FlinkDeployment>::new(name).within(namespace);
             match stores.deployments.get(&key) {

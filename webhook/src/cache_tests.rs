@@ -44,25 +44,25 @@ fn fixture_cache(synced: bool) -> SessionCache {
 fn synced_cache_resolves_clusters_directly_and_through_session_jobs() {
     let cache = fixture_cache(true);
     let cluster = LookupNeed::SessionCluster {
-        namespace: "analytics".into(),
-        name: "shared-session".into(),
+        namespace: "analytics",
+        name: "shared-session",
     };
     assert!(
         matches!(cache.resolve(&cluster), Resolved::Found(d) if d.metadata.name.as_deref() == Some("shared-session"))
     );
     let via_job = LookupNeed::SessionJobCluster {
-        namespace: "analytics".into(),
-        job: "clicks-job".into(),
+        namespace: "analytics",
+        job: "clicks-job",
     };
     assert!(matches!(cache.resolve(&via_job), Resolved::Found(_)));
     let other_ns = LookupNeed::SessionCluster {
-        namespace: "elsewhere".into(),
-        name: "shared-session".into(),
+        namespace: "elsewhere",
+        name: "shared-session",
     };
     assert!(matches!(cache.resolve(&other_ns), Resolved::NotFound));
     let missing_job = LookupNeed::SessionJobCluster {
-        namespace: "analytics".into(),
-        job: "nope".into(),
+        namespace: "analytics",
+        job: "nope",
     };
     assert!(matches!(cache.resolve(&missing_job), Resolved::NotFound));
     assert!(matches!(
@@ -165,8 +165,8 @@ fn cluster_config_of(deployment: &FlinkDeployment) -> flink_savepoint::config::F
 #[test]
 fn unsynced_or_unavailable_cache_answers_unknown() {
     let need = LookupNeed::SessionCluster {
-        namespace: "analytics".into(),
-        name: "shared-session".into(),
+        namespace: "analytics",
+        name: "shared-session",
     };
     assert!(matches!(
         fixture_cache(false).resolve(&need),

@@ -68,7 +68,7 @@ fn keeps_what_the_policy_reads_and_drops_the_rest() {
 #[test]
 fn decisions_over_trimmed_reviews_equal_decisions_over_full_reviews() {
     use flink_savepoint::admission::{
-        DEFAULT_OPT_OUT_KEY, Phase, Policy, ReviewContext, SessionLookup, review,
+        DEFAULT_OPT_OUT_KEY, Phase, Policy, ReviewContext, SessionLookup, review, review_request,
     };
     use kube::core::{
         DynamicObject,
@@ -110,7 +110,7 @@ fn decisions_over_trimmed_reviews_equal_decisions_over_full_reviews() {
                     path.display()
                 );
                 assert_eq!(
-                    review(&fast, &ctx),
+                    review_request(&fast.request(), &ctx),
                     decision,
                     "fast decode: {} {phase:?} {lookup:?}",
                     path.display()
@@ -129,8 +129,18 @@ fn decisions_over_trimmed_reviews_equal_decisions_over_full_reviews() {
             flink_savepoint::admission::lookup_need(&full)
         );
         assert_eq!(
-            flink_savepoint::admission::lookup_need(&fast),
+            fast.request().lookup_need(),
             flink_savepoint::admission::lookup_need(&full)
+        );
+        // The fast decode keeps exactly what kube's request holds of the policy's inputs.
+        assert_eq!(
+            fast,
+            crate::decoded::Decoded::from_request(
+                request(trimmed_review(&body, DEFAULT_OPT_OUT_KEY).expect("trimmed")),
+                DEFAULT_OPT_OUT_KEY
+            ),
+            "{}",
+            path.display()
         );
         compared += 1;
     }

@@ -12,6 +12,7 @@ pub mod cache;
 mod cache_trim;
 pub mod decode;
 pub mod decode_fast;
+pub mod decoded;
 pub mod encode;
 pub mod metrics;
 mod metrics_labels;

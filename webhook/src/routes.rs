@@ -18,14 +18,12 @@ use axum::{
     response::{IntoResponse, Response},
     routing::post,
 };
-use flink_savepoint::admission::{
-    self, Decision, FlinkKind, Phase, ReviewContext, SessionLookup, lookup_need,
-};
-use kube::core::{DynamicObject, admission::AdmissionRequest};
+use flink_savepoint::admission::{self, Decision, FlinkKind, Phase, ReviewContext, SessionLookup};
 use serde_json::json;
 
 use crate::{
     cache::Resolved,
+    decoded::Decoded,
     metrics::{DecisionLabel, KindLabel, OperationLabel, RequestLabels},
     state::AppState,
     telemetry::{MAX_LOGGED_NAME, MAX_LOGGED_UID, printable},
@@ -215,12 +213,12 @@ fn is_json(headers: &HeaderMap) -> bool {
         .is_some_and(|mime| mime.trim().eq_ignore_ascii_case("application/json"))
 }
 
-/// Decodes the body into an AdmissionRequest, or says why not (400/415).
-fn decode(
+/// Decodes the body into the request, or says why not (400/415).
+fn decode<'a>(
     headers: &HeaderMap,
-    body: &[u8],
+    body: &'a [u8],
     opt_out_key: &str,
-) -> Result<AdmissionRequest<DynamicObject>, (StatusCode, String)> {
+) -> Result<Decoded<'a>, (StatusCode, String)> {
     if !is_json(headers) {
         return Err((
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -247,7 +245,8 @@ fn handle(phase: Phase, state: &AppState, headers: &HeaderMap, body: &[u8]) -> R
             return error_response(code, message);
         }
     };
-    let resolved = state.cache.resolve(&lookup_need(&req));
+    let request = req.request();
+    let resolved = state.cache.resolve(&request.lookup_need());
     let session_cluster = match &resolved {
         Resolved::Found(deployment) => SessionLookup::Found(deployment),
         Resolved::NotFound => SessionLookup::NotFound,
@@ -259,7 +258,7 @@ fn handle(phase: Phase, state: &AppState, headers: &HeaderMap, body: &[u8]) -> R
         policy: &state.policy,
         session_cluster,
     };
-    let decision = admission::review(&req, &ctx);
+    let decision = admission::review_request(&request, &ctx);
     let decision_label = DecisionLabel::of(&decision);
     if let Decision::Deny { message, .. } = &decision {
         tracing::debug!(uid = %printable(&req.uid, MAX_LOGGED_UID), %message, "denial message");
@@ -273,7 +272,7 @@ fn handle(phase: Phase, state: &AppState, headers: &HeaderMap, body: &[u8]) -> R
     let operation = OperationLabel::of(&req.operation);
     let labels = RequestLabels {
         endpoint: phase.into(),
-        kind: FlinkKind::of(&req).into(),
+        kind: FlinkKind::named(&req.group, &req.kind).into(),
         operation,
         decision: decision_label,
     };
@@ -291,7 +290,7 @@ fn handle(phase: Phase, state: &AppState, headers: &HeaderMap, body: &[u8]) -> R
             tracing::$level!(
                 uid = %printable(&req.uid, MAX_LOGGED_UID),
                 endpoint = phase.as_str(),
-                kind = %printable(&req.kind.kind, MAX_LOGGED_NAME),
+                kind = %printable(&req.kind, MAX_LOGGED_NAME),
                 namespace = %printable(req.namespace.as_deref().unwrap_or(""), MAX_LOGGED_NAME),
                 name = %printable(&req.name, MAX_LOGGED_NAME),
                 operation = operation.as_str(),

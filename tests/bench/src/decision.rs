@@ -8,7 +8,7 @@ use std::{
 
 use anyhow::{Context, Result};
 use flink_savepoint::{
-    admission::{LookupNeed, Phase, Policy, ReviewContext, SessionLookup, lookup_need, review},
+    admission::{LookupNeed, Phase, Policy, Request, ReviewContext, SessionLookup, review_request},
     crd::FlinkDeployment,
 };
 use kube::core::{
@@ -71,24 +71,25 @@ pub fn decode(json: &str) -> Result<AdmissionRequest<DynamicObject>> {
     Ok(review.try_into()?)
 }
 
-/// The review of one case with the session cluster found (or not needed).
+/// The review of one request with the session cluster found (or not needed).
 pub fn decide(
-    case: &Case,
+    phase: Phase,
+    request: &Request<'_>,
     policy: &Policy,
     cluster: &FlinkDeployment,
 ) -> flink_savepoint::admission::Decision {
-    let session_cluster = match lookup_need(&case.request) {
+    let session_cluster = match request.lookup_need() {
         LookupNeed::None => SessionLookup::NotNeeded,
         LookupNeed::SessionCluster { .. } | LookupNeed::SessionJobCluster { .. } => {
             SessionLookup::Found(cluster)
         }
     };
     let ctx = ReviewContext {
-        phase: case.phase,
+        phase,
         policy,
         session_cluster,
     };
-    review(&case.request, &ctx)
+    review_request(request, &ctx)
 }
 
 /// Nanoseconds per review: medians over `batches` batches of `rounds` passes over the mix,
@@ -118,7 +119,8 @@ pub fn measure(cases: &[Case], batches: usize, rounds: usize) -> Result<Decision
         let start = Instant::now();
         for _ in 0..rounds {
             for case in cases {
-                black_box(decide(black_box(case), &policy, &cluster));
+                let request = Request::of(black_box(&case.request), &opt_out_key);
+                black_box(decide(case.phase, &request, &policy, &cluster));
             }
         }
         decide_ns.push(nanos(start.elapsed()) / per_batch);
@@ -127,14 +129,14 @@ pub fn measure(cases: &[Case], batches: usize, rounds: usize) -> Result<Decision
         for _ in 0..rounds {
             for case in cases {
                 let request = decode(black_box(&case.json))?;
-                let full = Case {
-                    phase: case.phase,
-                    request,
-                    json: String::new(),
-                };
-                let decision = decide(&full, &policy, &cluster);
+                let decision = decide(
+                    case.phase,
+                    &Request::of(&request, &opt_out_key),
+                    &policy,
+                    &cluster,
+                );
                 let response = decision
-                    .into_response(&full.request)
+                    .into_response(&request)
                     .context("encoding the patch")?;
                 black_box(serde_json::to_vec(&response.into_review())?);
             }
@@ -144,19 +146,14 @@ pub fn measure(cases: &[Case], batches: usize, rounds: usize) -> Result<Decision
         let start = Instant::now();
         for _ in 0..rounds {
             for case in cases {
-                let request = savepoint_webhook::decode_fast::admission_request(
+                let decoded = savepoint_webhook::decode_fast::admission_request(
                     black_box(case.json.as_bytes()),
                     &opt_out_key,
                 )
                 .map_err(anyhow::Error::msg)?;
-                let full = Case {
-                    phase: case.phase,
-                    request,
-                    json: String::new(),
-                };
-                let decision = decide(&full, &policy, &cluster);
+                let decision = decide(case.phase, &decoded.request(), &policy, &cluster);
                 black_box(
-                    savepoint_webhook::encode::review_body(&full.request.uid, &decision)
+                    savepoint_webhook::encode::review_body(&decoded.uid, &decision)
                         .context("encoding the patch")?,
                 );
             }

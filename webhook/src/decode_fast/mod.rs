@@ -1,9 +1,9 @@
 //! How the webhook decodes an AdmissionReview body ([`admission_request`]), and its fast path
-//! [`fast_request`]: one streaming pass over the body
-//! straight into kube's `AdmissionRequest<DynamicObject>`, keeping the same fields as
-//! [`crate::decode::trimmed_review`] (the object's `spec` through the very same trimming seed)
-//! but building no intermediate JSON value for the envelope, the metadata or the user, and no
-//! serde `flatten` buffering.
+//! [`fast_request`]: one streaming pass over the body straight into a [`Decoded`] request,
+//! keeping what the policy reads (the object's `spec` through the very same trimming seed as
+//! [`crate::decode::trimmed_review`]), borrowing strings from the body, and building none of
+//! kube's types: no intermediate JSON value for the envelope, the metadata or the user, no
+//! serde `flatten` buffering. Members it does not keep are still checked for their type.
 //!
 //! It is stricter than the trimmed decode, never looser: whatever it does not accept (a missing
 //! or mistyped field, a wrong apiVersion, anything unusual) it hands back as `None`, and the
@@ -11,10 +11,9 @@
 //! answer. Unread fields are skipped with [`Skip`], so serde_json's nesting limit still applies
 //! everywhere.
 
-use kube::core::{DynamicObject, admission::AdmissionRequest};
 use serde::de::DeserializeSeed;
 
-use crate::decode::trimmed_request;
+use crate::{decode::trimmed_request, decoded::Decoded};
 
 mod object;
 mod review;
@@ -26,19 +25,17 @@ use self::{review::ReviewSeed, seeds::Object};
 /// 400 answer. The plain well-formed case is decoded in one pass by [`fast_request`]; anything
 /// it does not take goes through [`trimmed_request`], which accepts it after all or words the
 /// answer. Both yield the same request (the tests hold them to it).
-pub fn admission_request(
-    body: &[u8],
-    opt_out_key: &str,
-) -> Result<AdmissionRequest<DynamicObject>, String> {
+pub fn admission_request<'a>(body: &'a [u8], opt_out_key: &str) -> Result<Decoded<'a>, String> {
     match fast_request(body, opt_out_key) {
         Some(request) => Ok(request),
-        None => trimmed_request(body, opt_out_key),
+        None => trimmed_request(body, opt_out_key)
+            .map(|request| Decoded::from_request(request, opt_out_key)),
     }
 }
 
 /// The request of an `admission.k8s.io/v1` AdmissionReview body, or `None` when the body is not
 /// the plain well-formed case (see the module documentation).
-pub fn fast_request(body: &[u8], opt_out_key: &str) -> Option<AdmissionRequest<DynamicObject>> {
+pub fn fast_request<'a>(body: &'a [u8], opt_out_key: &str) -> Option<Decoded<'a>> {
     // One UTF-8 check of the whole body (a fast pass over ASCII) instead of one per string.
     let text = std::str::from_utf8(body).ok()?;
     let mut de = serde_json::Deserializer::from_str(text);

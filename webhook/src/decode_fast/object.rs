@@ -1,14 +1,14 @@
-//! `object` / `oldObject`: type, metadata (labels and annotations filtered) and the trimmed `spec`.
+//! `object` / `oldObject`: type, metadata (of the labels and annotations only the opt-out key's
+//! value) and the trimmed `spec`.
 
-use std::{collections::BTreeMap, fmt};
+use std::{borrow::Cow, fmt};
 
-use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ObjectMeta, Time};
-use kube::core::{DynamicObject, TypeMeta};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, Visitor};
-use serde_json::{Map, Value, value::RawValue};
+use serde_json::{Value, value::RawValue};
 
 use super::seeds::*;
-use crate::decode::spec_seed;
+use crate::{decode::spec_seed, decoded::DecodedObject};
 
 /// `object` / `oldObject`.
 pub(super) struct ObjectSeedOf<'k> {
@@ -16,16 +16,16 @@ pub(super) struct ObjectSeedOf<'k> {
 }
 
 #[derive(Default)]
-pub(super) struct ObjectState {
-    pub(super) api_version: Option<String>,
-    pub(super) kind: Option<String>,
-    pub(super) metadata: Option<ObjectMeta>,
+pub(super) struct ObjectState<'de> {
+    pub(super) api_version: Option<Cow<'de, str>>,
+    pub(super) kind: Option<Cow<'de, str>>,
+    pub(super) metadata: Option<MetaState<'de>>,
     pub(super) spec: Option<Value>,
 }
 
 impl<'de> ObjectSeed<'de> for ObjectSeedOf<'_> {
-    type Value = DynamicObject;
-    type State = ObjectState;
+    type Value = DecodedObject<'de>;
+    type State = ObjectState<'de>;
     const FIELDS: &'static [&'static str] = &["apiVersion", "kind", "metadata", "spec"];
     const EXPECTING: &'static str = "an object";
 
@@ -33,11 +33,11 @@ impl<'de> ObjectSeed<'de> for ObjectSeedOf<'_> {
         &self,
         index: usize,
         map: &mut A,
-        s: &mut ObjectState,
+        s: &mut ObjectState<'de>,
     ) -> Result<(), A::Error> {
         match index {
-            0 => s.api_version = map.next_value()?,
-            1 => s.kind = map.next_value()?,
+            0 => s.api_version = map.next_value_seed(OptionSeed(CowStr))?,
+            1 => s.kind = map.next_value_seed(OptionSeed(CowStr))?,
             2 => {
                 s.metadata = Some(map.next_value_seed(Object(MetadataSeed {
                     marker: self.marker,
@@ -48,26 +48,22 @@ impl<'de> ObjectSeed<'de> for ObjectSeedOf<'_> {
         Ok(())
     }
 
-    fn finish<E: de::Error>(self, s: ObjectState) -> Result<Self::Value, E> {
-        let types = match (s.api_version, s.kind) {
-            (Some(api_version), Some(kind)) => Some(TypeMeta { api_version, kind }),
-            (None, None) => None,
-            // One without the other: kube keeps the lone member in `data` (serde `flatten`);
-            // hand the body to the trimmed decode, which does exactly that.
-            _ => {
-                return Err(E::custom(
-                    "apiVersion without kind, or kind without apiVersion",
-                ));
-            }
-        };
-        let mut data = Map::new();
-        if let Some(spec) = s.spec {
-            data.insert("spec".to_owned(), spec);
+    fn finish<E: de::Error>(self, s: ObjectState<'de>) -> Result<Self::Value, E> {
+        // One of apiVersion and kind without the other: kube keeps the lone member in `data`
+        // (serde `flatten`); hand the body to the trimmed decode, which does exactly that.
+        if s.api_version.is_some() != s.kind.is_some() {
+            return Err(E::custom(
+                "apiVersion without kind, or kind without apiVersion",
+            ));
         }
-        Ok(DynamicObject {
-            types,
-            metadata: s.metadata.unwrap_or_default(),
-            data: Value::Object(data),
+        let meta = s.metadata.unwrap_or_default();
+        Ok(DecodedObject {
+            name: meta.name,
+            generate_name: meta.generate_name,
+            deleting: meta.deleting,
+            marker_label: meta.labels.flatten(),
+            marker_annotation: meta.annotations.flatten(),
+            spec: s.spec,
         })
     }
 }
@@ -77,18 +73,18 @@ pub(super) struct MetadataSeed<'k> {
 }
 
 #[derive(Default)]
-pub(super) struct MetaState {
-    pub(super) name: Option<String>,
-    pub(super) generate_name: Option<String>,
-    pub(super) namespace: Option<String>,
-    pub(super) deletion_timestamp: Option<Time>,
-    pub(super) labels: Option<BTreeMap<String, String>>,
-    pub(super) annotations: Option<BTreeMap<String, String>>,
+pub(super) struct MetaState<'de> {
+    pub(super) name: Option<Cow<'de, str>>,
+    pub(super) generate_name: Option<Cow<'de, str>>,
+    pub(super) deleting: bool,
+    /// `None` when absent or null; `Some(None)` when present without the opt-out key.
+    pub(super) labels: Option<Option<Cow<'de, str>>>,
+    pub(super) annotations: Option<Option<Cow<'de, str>>>,
 }
 
 impl<'de> ObjectSeed<'de> for MetadataSeed<'_> {
-    type Value = ObjectMeta;
-    type State = MetaState;
+    type Value = MetaState<'de>;
+    type State = MetaState<'de>;
     const FIELDS: &'static [&'static str] = &[
         "name",
         "generateName",
@@ -103,38 +99,33 @@ impl<'de> ObjectSeed<'de> for MetadataSeed<'_> {
         &self,
         index: usize,
         map: &mut A,
-        s: &mut MetaState,
+        s: &mut MetaState<'de>,
     ) -> Result<(), A::Error> {
         let markers = || OptionSeed(MarkerMap(self.marker));
         match index {
-            0 => s.name = map.next_value()?,
-            1 => s.generate_name = map.next_value()?,
-            2 => s.namespace = map.next_value()?,
-            3 => s.deletion_timestamp = map.next_value()?,
+            0 => s.name = map.next_value_seed(OptionSeed(CowStr))?,
+            1 => s.generate_name = map.next_value_seed(OptionSeed(CowStr))?,
+            // Read for its type only (the request's namespace is the one the policy uses).
+            2 => drop(map.next_value_seed(OptionSeed(IsStr))?),
+            // Parsed as kube parses it (a malformed time is the trimmed decode's 400).
+            3 => s.deleting = map.next_value::<Option<Time>>()?.is_some(),
             4 => s.labels = map.next_value_seed(markers())?,
             _ => s.annotations = map.next_value_seed(markers())?,
         }
         Ok(())
     }
 
-    fn finish<E: de::Error>(self, s: MetaState) -> Result<Self::Value, E> {
-        Ok(ObjectMeta {
-            name: s.name,
-            generate_name: s.generate_name,
-            namespace: s.namespace,
-            deletion_timestamp: s.deletion_timestamp,
-            labels: s.labels,
-            annotations: s.annotations,
-            ..ObjectMeta::default()
-        })
+    fn finish<E: de::Error>(self, s: MetaState<'de>) -> Result<Self::Value, E> {
+        Ok(s)
     }
 }
 
-/// Labels or annotations: only the opt-out key is kept (its value must be a string).
+/// Labels or annotations: only the opt-out key's value is kept (it must be a string; the last
+/// one wins, as in a JSON object read into a map).
 pub(super) struct MarkerMap<'k>(pub(super) &'k str);
 
 impl<'de> DeserializeSeed<'de> for MarkerMap<'_> {
-    type Value = BTreeMap<String, String>;
+    type Value = Option<Cow<'de, str>>;
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
         deserializer.deserialize_map(self)
@@ -142,34 +133,31 @@ impl<'de> DeserializeSeed<'de> for MarkerMap<'_> {
 }
 
 impl<'de> Visitor<'de> for MarkerMap<'_> {
-    type Value = BTreeMap<String, String>;
+    type Value = Option<Cow<'de, str>>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a map of strings")
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let mut out = BTreeMap::new();
-        while let Some(key) = map.next_key_seed(IsKey(self.0))? {
-            match key {
-                Some(key) => {
-                    out.insert(key, map.next_value()?);
-                }
-                None => {
-                    // Label and annotation values are strings; skipping one as a raw slice
-                    // copies nothing (kubectl's last-applied-configuration is a long string of
-                    // escaped JSON). Without a `\u` escape, serde_json checks it just as the
-                    // checked skip would; anything else goes to the trimmed decode.
-                    let raw: &'de RawValue = map.next_value()?;
-                    let text = raw.get();
-                    if !text.starts_with('"') || text.contains("\\u") {
-                        return Err(de::Error::custom(
-                            "a label or annotation value that is not a plain string",
-                        ));
-                    }
+        let mut marker = None;
+        while let Some(is_marker) = map.next_key_seed(IsKey(self.0))? {
+            if is_marker {
+                marker = Some(map.next_value_seed(CowStr)?);
+            } else {
+                // Label and annotation values are strings; skipping one as a raw slice
+                // copies nothing (kubectl's last-applied-configuration is a long string of
+                // escaped JSON). Without a `\u` escape, serde_json checks it just as the
+                // checked skip would; anything else goes to the trimmed decode.
+                let raw: &'de RawValue = map.next_value()?;
+                let text = raw.get();
+                if !text.starts_with('"') || text.contains("\\u") {
+                    return Err(de::Error::custom(
+                        "a label or annotation value that is not a plain string",
+                    ));
                 }
             }
         }
-        Ok(out)
+        Ok(marker)
     }
 }

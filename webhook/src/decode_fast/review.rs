@@ -1,32 +1,31 @@
 //! The AdmissionReview envelope and its request: kinds, resources and the user.
 
-use std::collections::BTreeMap;
+use std::borrow::Cow;
 
-use k8s_openapi::api::authentication::v1::UserInfo;
-use kube::core::{
-    DynamicObject, GroupVersionKind, GroupVersionResource, TypeMeta,
-    admission::{AdmissionRequest, Operation},
-};
+use kube::core::admission::Operation;
 use serde::de::{self, MapAccess};
 
 use super::object::ObjectSeedOf;
 use super::seeds::*;
-use crate::decode::ADMISSION_API_VERSION;
+use crate::{
+    decode::ADMISSION_API_VERSION,
+    decoded::{Decoded, DecodedObject},
+};
 
 pub(super) struct ReviewSeed<'k> {
     pub(super) marker: &'k str,
 }
 
 #[derive(Default)]
-pub(super) struct ReviewState {
-    pub(super) api_version: Option<String>,
-    pub(super) kind: Option<String>,
-    pub(super) request: Option<AdmissionRequest<DynamicObject>>,
+pub(super) struct ReviewState<'de> {
+    pub(super) api_version: Option<Cow<'de, str>>,
+    pub(super) kind: Option<Cow<'de, str>>,
+    pub(super) request: Option<Decoded<'de>>,
 }
 
 impl<'de> ObjectSeed<'de> for ReviewSeed<'_> {
-    type Value = Option<AdmissionRequest<DynamicObject>>;
-    type State = ReviewState;
+    type Value = Option<Decoded<'de>>;
+    type State = ReviewState<'de>;
     const FIELDS: &'static [&'static str] = &["apiVersion", "kind", "request"];
     const EXPECTING: &'static str = "an AdmissionReview";
 
@@ -34,11 +33,11 @@ impl<'de> ObjectSeed<'de> for ReviewSeed<'_> {
         &self,
         index: usize,
         map: &mut A,
-        state: &mut ReviewState,
+        state: &mut ReviewState<'de>,
     ) -> Result<(), A::Error> {
         match index {
-            0 => state.api_version = Some(map.next_value()?),
-            1 => state.kind = Some(map.next_value()?),
+            0 => state.api_version = Some(map.next_value_seed(CowStr)?),
+            1 => state.kind = Some(map.next_value_seed(CowStr)?),
             _ => {
                 state.request = map.next_value_seed(OptionSeed(Object(RequestSeed {
                     marker: self.marker,
@@ -48,16 +47,13 @@ impl<'de> ObjectSeed<'de> for ReviewSeed<'_> {
         Ok(())
     }
 
-    fn finish<E: de::Error>(self, state: ReviewState) -> Result<Self::Value, E> {
+    fn finish<E: de::Error>(self, state: ReviewState<'de>) -> Result<Self::Value, E> {
         let api_version = required(state.api_version, "apiVersion")?;
         let kind = required(state.kind, "kind")?;
         if api_version != ADMISSION_API_VERSION || kind != "AdmissionReview" {
             return Ok(None);
         }
-        Ok(state.request.map(|mut request| {
-            request.types = TypeMeta { api_version, kind };
-            request
-        }))
+        Ok(state.request)
     }
 }
 
@@ -65,27 +61,25 @@ pub(super) struct RequestSeed<'k> {
     pub(super) marker: &'k str,
 }
 
+/// The request's members; those the webhook does not keep are still read for their type, so
+/// that the fast path accepts no body the trimmed decode (kube's types) would refuse.
 #[derive(Default)]
-pub(super) struct RequestState {
-    pub(super) uid: Option<String>,
-    pub(super) kind: Option<GroupVersionKind>,
-    pub(super) resource: Option<GroupVersionResource>,
-    pub(super) sub_resource: Option<String>,
-    pub(super) request_kind: Option<GroupVersionKind>,
-    pub(super) request_resource: Option<GroupVersionResource>,
-    pub(super) request_sub_resource: Option<String>,
-    pub(super) name: Option<String>,
-    pub(super) namespace: Option<String>,
+pub(super) struct RequestState<'de> {
+    pub(super) uid: Option<Cow<'de, str>>,
+    pub(super) kind: Option<Strings<'de, 3>>,
+    pub(super) resource: bool,
+    pub(super) name: Option<Cow<'de, str>>,
+    pub(super) namespace: Option<Cow<'de, str>>,
     pub(super) operation: Option<Operation>,
-    pub(super) user_info: Option<UserInfo>,
-    pub(super) object: Option<DynamicObject>,
-    pub(super) old_object: Option<DynamicObject>,
+    pub(super) user_info: bool,
+    pub(super) object: Option<DecodedObject<'de>>,
+    pub(super) old_object: Option<DecodedObject<'de>>,
     pub(super) dry_run: Option<bool>,
 }
 
 impl<'de> ObjectSeed<'de> for RequestSeed<'_> {
-    type Value = AdmissionRequest<DynamicObject>;
-    type State = RequestState;
+    type Value = Decoded<'de>;
+    type State = RequestState<'de>;
     const FIELDS: &'static [&'static str] = &[
         "uid",
         "kind",
@@ -108,7 +102,7 @@ impl<'de> ObjectSeed<'de> for RequestSeed<'_> {
         &self,
         index: usize,
         map: &mut A,
-        s: &mut RequestState,
+        s: &mut RequestState<'de>,
     ) -> Result<(), A::Error> {
         let object = || {
             OptionSeed(Object(ObjectSeedOf {
@@ -116,17 +110,16 @@ impl<'de> ObjectSeed<'de> for RequestSeed<'_> {
             }))
         };
         match index {
-            0 => s.uid = Some(map.next_value()?),
+            0 => s.uid = Some(map.next_value_seed(CowStr)?),
             1 => s.kind = Some(map.next_value_seed(Object(GvkSeed))?),
-            2 => s.resource = Some(map.next_value_seed(Object(GvrSeed))?),
-            3 => s.sub_resource = map.next_value()?,
-            4 => s.request_kind = map.next_value_seed(OptionSeed(Object(GvkSeed)))?,
-            5 => s.request_resource = map.next_value_seed(OptionSeed(Object(GvrSeed)))?,
-            6 => s.request_sub_resource = map.next_value()?,
-            7 => s.name = Some(map.next_value()?),
-            8 => s.namespace = map.next_value()?,
+            2 => s.resource = map.next_value_seed(Object(GvrSeed)).map(|()| true)?,
+            3 | 6 => map.next_value_seed(OptionSeed(IsStr)).map(drop)?,
+            4 => map.next_value_seed(OptionSeed(Object(GvkSeed))).map(drop)?,
+            5 => map.next_value_seed(OptionSeed(Object(GvrSeed))).map(drop)?,
+            7 => s.name = Some(map.next_value_seed(CowStr)?),
+            8 => s.namespace = map.next_value_seed(OptionSeed(CowStr))?,
             9 => s.operation = Some(map.next_value()?),
-            10 => s.user_info = Some(map.next_value_seed(Object(UserInfoSeed))?),
+            10 => s.user_info = map.next_value_seed(Object(UserInfoSeed)).map(|()| true)?,
             11 => s.object = map.next_value_seed(object())?,
             12 => s.old_object = map.next_value_seed(object())?,
             _ => s.dry_run = Some(map.next_value()?),
@@ -134,33 +127,35 @@ impl<'de> ObjectSeed<'de> for RequestSeed<'_> {
         Ok(())
     }
 
-    fn finish<E: de::Error>(self, s: RequestState) -> Result<Self::Value, E> {
-        Ok(AdmissionRequest {
-            types: TypeMeta::default(),
+    fn finish<E: de::Error>(self, s: RequestState<'de>) -> Result<Self::Value, E> {
+        let Strings([group, version, kind]) = required(s.kind, "kind")?;
+        if !s.resource {
+            return Err(E::missing_field("resource"));
+        }
+        if !s.user_info {
+            return Err(E::missing_field("userInfo"));
+        }
+        Ok(Decoded {
             uid: required(s.uid, "uid")?,
-            kind: required(s.kind, "kind")?,
-            resource: required(s.resource, "resource")?,
-            sub_resource: s.sub_resource,
-            request_kind: s.request_kind,
-            request_resource: s.request_resource,
-            request_sub_resource: s.request_sub_resource,
+            group: required(group, "group")?,
+            version: required(version, "version")?,
+            kind: required(kind, "kind")?,
             name: s.name.unwrap_or_default(),
             namespace: s.namespace,
             operation: required(s.operation, "operation")?,
-            user_info: required(s.user_info, "userInfo")?,
+            dry_run: s.dry_run.unwrap_or(false),
             object: s.object,
             old_object: s.old_object,
-            dry_run: s.dry_run.unwrap_or(false),
-            options: None,
         })
     }
 }
 
+/// A GroupVersionKind: its three strings, each required.
 pub(super) struct GvkSeed;
 
 impl<'de> ObjectSeed<'de> for GvkSeed {
-    type Value = GroupVersionKind;
-    type State = Strings<3>;
+    type Value = Strings<'de, 3>;
+    type State = Strings<'de, 3>;
     const FIELDS: &'static [&'static str] = &["group", "version", "kind"];
     const EXPECTING: &'static str = "a GroupVersionKind";
 
@@ -168,28 +163,27 @@ impl<'de> ObjectSeed<'de> for GvkSeed {
         &self,
         index: usize,
         map: &mut A,
-        state: &mut Strings<3>,
+        state: &mut Strings<'de, 3>,
     ) -> Result<(), A::Error> {
         read_string(index, map, state)
     }
 
-    fn finish<E: de::Error>(
-        self,
-        Strings([group, version, kind]): Strings<3>,
-    ) -> Result<Self::Value, E> {
-        Ok(GroupVersionKind {
-            group: required(group, "group")?,
-            version: required(version, "version")?,
-            kind: required(kind, "kind")?,
-        })
+    fn finish<E: de::Error>(self, state: Strings<'de, 3>) -> Result<Self::Value, E> {
+        for (member, name) in state.0.iter().zip(Self::FIELDS) {
+            if member.is_none() {
+                return Err(E::missing_field(name));
+            }
+        }
+        Ok(state)
     }
 }
 
+/// A GroupVersionResource, checked only.
 pub(super) struct GvrSeed;
 
 impl<'de> ObjectSeed<'de> for GvrSeed {
-    type Value = GroupVersionResource;
-    type State = Strings<4>;
+    type Value = ();
+    type State = [bool; 4];
     // kube's GroupVersionResource spells its fourth member in snake case.
     const FIELDS: &'static [&'static str] = &["group", "version", "resource", "api_version"];
     const EXPECTING: &'static str = "a GroupVersionResource";
@@ -198,38 +192,28 @@ impl<'de> ObjectSeed<'de> for GvrSeed {
         &self,
         index: usize,
         map: &mut A,
-        state: &mut Strings<4>,
+        seen: &mut [bool; 4],
     ) -> Result<(), A::Error> {
-        read_string(index, map, state)
+        map.next_value_seed(IsStr)?;
+        seen[index] = true;
+        Ok(())
     }
 
-    fn finish<E: de::Error>(self, Strings(members): Strings<4>) -> Result<Self::Value, E> {
-        use serde::{Deserialize as _, de::value::MapDeserializer};
-        // Its apiVersion member is private: build it the way serde does.
-        let [group, version, resource, api_version] = members;
-        let pairs = [
-            ("group", required(group, "group")?),
-            ("version", required(version, "version")?),
-            ("resource", required(resource, "resource")?),
-            ("api_version", api_version.unwrap_or_default()),
-        ];
-        GroupVersionResource::deserialize(MapDeserializer::<_, E>::new(pairs.into_iter()))
+    fn finish<E: de::Error>(self, seen: [bool; 4]) -> Result<(), E> {
+        // The first three are required, apiVersion is not.
+        match seen[..3].iter().position(|seen| !seen) {
+            Some(missing) => Err(E::missing_field(Self::FIELDS[missing])),
+            None => Ok(()),
+        }
     }
 }
 
+/// A UserInfo, checked only.
 pub(super) struct UserInfoSeed;
 
-#[derive(Default)]
-pub(super) struct UserState {
-    pub(super) extra: Option<BTreeMap<String, Vec<String>>>,
-    pub(super) groups: Option<Vec<String>>,
-    pub(super) uid: Option<String>,
-    pub(super) username: Option<String>,
-}
-
 impl<'de> ObjectSeed<'de> for UserInfoSeed {
-    type Value = UserInfo;
-    type State = UserState;
+    type Value = ();
+    type State = ();
     const FIELDS: &'static [&'static str] = &["extra", "groups", "uid", "username"];
     const EXPECTING: &'static str = "a UserInfo";
 
@@ -237,23 +221,16 @@ impl<'de> ObjectSeed<'de> for UserInfoSeed {
         &self,
         index: usize,
         map: &mut A,
-        s: &mut UserState,
+        (): &mut (),
     ) -> Result<(), A::Error> {
         match index {
-            0 => s.extra = map.next_value()?,
-            1 => s.groups = map.next_value()?,
-            2 => s.uid = map.next_value()?,
-            _ => s.username = map.next_value()?,
+            0 => map.next_value_seed(OptionSeed(StrListMap)).map(drop),
+            1 => map.next_value_seed(OptionSeed(StrList)).map(drop),
+            _ => map.next_value_seed(OptionSeed(IsStr)).map(drop),
         }
-        Ok(())
     }
 
-    fn finish<E: de::Error>(self, s: UserState) -> Result<Self::Value, E> {
-        Ok(UserInfo {
-            extra: s.extra,
-            groups: s.groups,
-            uid: s.uid,
-            username: s.username,
-        })
+    fn finish<E: de::Error>(self, (): ()) -> Result<(), E> {
+        Ok(())
     }
 }

@@ -1,9 +1,10 @@
 //! The generic pieces of the fast decode: member-name matching, optional values, objects read
-//! member by member ([`ObjectSeed`]), and string-only objects.
+//! member by member ([`ObjectSeed`]), strings borrowed from the body ([`CowStr`]), and values
+//! that are only checked for their type ([`IsStr`], [`StrList`], [`StrListMap`]).
 
-use std::fmt;
+use std::{borrow::Cow, fmt};
 
-use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, Visitor};
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 
 use crate::decode::Skip;
 
@@ -34,7 +35,7 @@ impl<'de> Visitor<'de> for FieldSeed {
 pub(super) struct IsKey<'k>(pub(super) &'k str);
 
 impl<'de> DeserializeSeed<'de> for IsKey<'_> {
-    type Value = Option<String>;
+    type Value = bool;
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
         deserializer.deserialize_str(self)
@@ -42,14 +43,14 @@ impl<'de> DeserializeSeed<'de> for IsKey<'_> {
 }
 
 impl<'de> Visitor<'de> for IsKey<'_> {
-    type Value = Option<String>;
+    type Value = bool;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a label or annotation key")
     }
 
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-        Ok((v == self.0).then(|| v.to_owned()))
+        Ok(v == self.0)
     }
 }
 
@@ -143,9 +144,9 @@ pub(super) fn required<T, E: de::Error>(value: Option<T>, name: &'static str) ->
 }
 
 /// Members that are all strings, in the order of `FIELDS`.
-pub(super) struct Strings<const N: usize>(pub(super) [Option<String>; N]);
+pub(super) struct Strings<'de, const N: usize>(pub(super) [Option<Cow<'de, str>>; N]);
 
-impl<const N: usize> Default for Strings<N> {
+impl<const N: usize> Default for Strings<'_, N> {
     fn default() -> Self {
         Self(std::array::from_fn(|_| None))
     }
@@ -154,8 +155,113 @@ impl<const N: usize> Default for Strings<N> {
 pub(super) fn read_string<'de, A: MapAccess<'de>, const N: usize>(
     index: usize,
     map: &mut A,
-    state: &mut Strings<N>,
+    state: &mut Strings<'de, N>,
 ) -> Result<(), A::Error> {
-    state.0[index] = Some(map.next_value()?);
+    state.0[index] = Some(map.next_value_seed(CowStr)?);
     Ok(())
+}
+
+/// A string, borrowed from the body unless the JSON spells it with escapes. (serde's own
+/// `Cow<str>` always copies.)
+pub(super) struct CowStr;
+
+impl<'de> DeserializeSeed<'de> for CowStr {
+    type Value = Cow<'de, str>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for CowStr {
+    type Value = Cow<'de, str>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a string")
+    }
+
+    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+        Ok(Cow::Borrowed(v))
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(Cow::Owned(v.to_owned()))
+    }
+
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+        Ok(Cow::Owned(v))
+    }
+}
+
+/// A string that is only checked, not kept.
+pub(super) struct IsStr;
+
+impl<'de> DeserializeSeed<'de> for IsStr {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for IsStr {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a string")
+    }
+
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<(), E> {
+        Ok(())
+    }
+}
+
+/// An array of strings, only checked.
+pub(super) struct StrList;
+
+impl<'de> DeserializeSeed<'de> for StrList {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_seq(self)
+    }
+}
+
+impl<'de> Visitor<'de> for StrList {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an array of strings")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        while seq.next_element_seed(IsStr)?.is_some() {}
+        Ok(())
+    }
+}
+
+/// An object whose members are arrays of strings (`userInfo.extra`), only checked.
+pub(super) struct StrListMap;
+
+impl<'de> DeserializeSeed<'de> for StrListMap {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for StrListMap {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a map of string arrays")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        while map.next_key_seed(IsStr)?.is_some() {
+            map.next_value_seed(StrList)?;
+        }
+        Ok(())
+    }
 }

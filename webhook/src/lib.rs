@@ -14,6 +14,7 @@ pub mod decode;
 pub mod decode_fast;
 pub mod decoded;
 pub mod encode;
+mod log_json;
 pub mod metrics;
 mod metrics_labels;
 pub mod readiness;

@@ -24,6 +24,7 @@ pub fn init(format: LogFormat) {
                     .json()
                     .flatten_event(true)
                     .with_current_span(false)
+                    .event_format(crate::log_json::JsonLines::new())
                     .with_writer(std::io::stderr),
             )
             .try_init(),

@@ -29,6 +29,8 @@ pub struct Measured {
     pub errors: usize,
     /// Successful requests over all repetitions.
     pub requests: usize,
+    /// Server CPU time (user + system) per successful request, µs: over all repetitions.
+    pub cpu_us_per_request: f64,
 }
 
 /// Measures `servers` alternately (same conditions for each), `reps` times each.
@@ -40,18 +42,25 @@ pub async fn measure(
     reps: usize,
 ) -> Result<Vec<Measured>> {
     let mut runs: Vec<Vec<(RunResult, u64)>> = servers.iter().map(|_| Vec::new()).collect();
+    let mut cpu = vec![0.0f64; servers.len()];
     for _ in 0..reps {
         for (i, server) in servers.iter().enumerate() {
             procinfo::reset_hwm(server.pid());
+            let cpu_before = procinfo::cpu_seconds(server.pid()).unwrap_or(0.0);
             let result = run(&target_of(server), payloads.clone(), config).await?;
+            cpu[i] += procinfo::cpu_seconds(server.pid()).unwrap_or(0.0) - cpu_before;
             let hwm = procinfo::vm_hwm_kib(server.pid()).unwrap_or(0);
             runs[i].push((result, hwm));
         }
     }
-    Ok(runs.into_iter().map(summarise).collect())
+    Ok(runs
+        .into_iter()
+        .zip(cpu)
+        .map(|(runs, cpu)| summarise(runs, cpu))
+        .collect())
 }
 
-fn summarise(runs: Vec<(RunResult, u64)>) -> Measured {
+fn summarise(runs: Vec<(RunResult, u64)>, cpu_seconds: f64) -> Measured {
     let mut m = Measured::default();
     let mut rps = Vec::new();
     let mut p50 = Vec::new();
@@ -68,6 +77,9 @@ fn summarise(runs: Vec<(RunResult, u64)>) -> Measured {
         p999.push(s.p999.as_secs_f64() * 1e6);
     }
     m.rps = median(&rps);
+    if m.requests > 0 {
+        m.cpu_us_per_request = cpu_seconds * 1e6 / m.requests as f64;
+    }
     m.p50_us = median(&p50);
     m.p99_us = median(&p99);
     m.p999_us = median(&p999);

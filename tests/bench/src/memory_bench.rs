@@ -50,7 +50,7 @@ pub fn large_update(fixtures: &[ReviewFixture], target_bytes: usize) -> Result<P
 }
 
 /// What a burst of concurrent large reviews got back.
-#[derive(Debug, Default, Clone, Copy)]
+#[derive(Debug, Default, Clone)]
 pub struct Burst {
     /// Answered 200 with the matching review.
     pub answered: usize,
@@ -58,6 +58,8 @@ pub struct Burst {
     pub shed: usize,
     /// Anything else (connection errors, other statuses).
     pub other: usize,
+    /// What the `other` ones were, by kind, with how many of each.
+    pub other_kinds: std::collections::BTreeMap<String, usize>,
 }
 
 /// `rounds` times: `clients` connections opened first, then every one sends `payload` at the same
@@ -93,7 +95,10 @@ pub async fn burst(
             match task.await.context("joining a client")? {
                 Ok(()) => out.answered += 1,
                 Err(Failure::Status(429)) => out.shed += 1,
-                Err(_) => out.other += 1,
+                Err(failure) => {
+                    out.other += 1;
+                    *out.other_kinds.entry(format!("{failure:?}")).or_default() += 1;
+                }
             }
         }
     }

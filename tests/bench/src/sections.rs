@@ -270,6 +270,9 @@ pub async fn memory(quick: bool) -> Result<Vec<Section>> {
                 "**no**".into()
             },
         ]);
+        for (kind, count) in &outcome.other_kinds {
+            burst.note(format!("{label}: other = {count} × {kind}"));
+        }
     }
     burst.note(
         "Peak RSS is the process's VmHWM, reset before the burst. A shed review is answered 429 before its body is read; the API server then applies the webhook's failurePolicy. The Deployment's 128Mi limit is sized from the shedding row.",

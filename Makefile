@@ -27,8 +27,9 @@ fmt-check: ## Fail if code is not formatted
 	$(CARGO) fmt --all -- --check
 
 .PHONY: lint
-lint: ## clippy on every target, warnings are errors; no import loops in the library, plugin or webhook
+lint: ## clippy on every target, warnings are errors; the fuzz targets (their own workspace) type-check; no import loops in the library, plugin or webhook
 	$(CARGO) clippy --workspace --all-targets --locked -- -D warnings
+	$(CARGO) check --manifest-path fuzz/Cargo.toml --bins --locked
 	@for dir in src plugin/src webhook/src; do python3 scripts/import-loops.py $$dir || exit 1; done
 
 .PHONY: realk8s

@@ -6,10 +6,9 @@
 #![no_main]
 
 use flink_savepoint::{
-    crd::{FlinkDeployment, FlinkSessionJob, FlinkStateSnapshot},
+    crd::{FlinkDeployment, FlinkSessionJob, FlinkStateSnapshot, Target},
     history::{
-        EntryState, HistoryTarget, find_nonce_snapshot, is_savepoint_of, latest_completed,
-        savepoint_history,
+        EntryState, find_nonce_snapshot, is_savepoint_of, latest_completed, savepoint_history,
     },
 };
 use jiff::Timestamp;
@@ -35,14 +34,14 @@ fuzz_target!(|data: &[u8]| {
                 return;
             };
             job = j;
-            HistoryTarget::SessionJob(&job)
+            Target::session_job(&job, None)
         }
         _ => {
             let Ok(d) = serde_json::from_value::<FlinkDeployment>(first.clone()) else {
                 return;
             };
             deployment = d;
-            HistoryTarget::Deployment(&deployment)
+            Target::deployment(&deployment)
         }
     };
     let entries = savepoint_history(target, &snapshots);

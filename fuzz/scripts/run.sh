@@ -9,7 +9,7 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 root="$(cd "$here/.." && pwd)"
 seconds="${FUZZ_SECONDS:-30}"
-targets="${FUZZ_TARGETS:-admission_review config_flatten duration_cron history}"
+targets="${FUZZ_TARGETS:-admission_review webhook_decode config_flatten duration_cron history}"
 export RUSTC_BOOTSTRAP=1
 
 if ! cargo fuzz --version >/dev/null 2>&1; then

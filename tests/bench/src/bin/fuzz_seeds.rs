@@ -15,6 +15,7 @@ fn main() -> Result<()> {
     let mut configs: Vec<Value> = Vec::new();
     for r in &reviews {
         n += write(&out, "admission_review", &r.name, r.json.as_bytes())?;
+        n += write(&out, "webhook_decode", &r.name, r.json.as_bytes())?;
         let v: Value = serde_json::from_str(&r.json)?;
         for side in ["object", "oldObject"] {
             let conf = &v["request"][side]["spec"]["flinkConfiguration"];

@@ -86,11 +86,6 @@ impl<'a> Object<'a> {
         }
     }
 
-    /// `spec` of an object, or `Value::Null` (for decoders that hold `spec` as an `Option`).
-    pub fn spec_or_null(spec: Option<&'a Value>) -> &'a Value {
-        spec.unwrap_or(&NO_SPEC)
-    }
-
     /// Whether the opt-out key is set to `value` as a label or an annotation.
     pub fn has_marker(&self, value: &str) -> bool {
         self.marker_label == Some(value) || self.marker_annotation == Some(value)

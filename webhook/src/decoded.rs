@@ -49,8 +49,8 @@ pub struct DecodedObject<'a> {
     pub marker_label: Option<Cow<'a, str>>,
     /// The opt-out key's value among `metadata.annotations`.
     pub marker_annotation: Option<Cow<'a, str>>,
-    /// `spec`, trimmed to what the policy reads.
-    pub spec: Option<Value>,
+    /// `spec`, trimmed to what the policy reads (`Value::Null` when absent).
+    pub spec: Value,
 }
 
 impl Decoded<'_> {
@@ -95,7 +95,7 @@ impl DecodedObject<'_> {
             deleting: self.deleting,
             marker_label: self.marker_label.as_deref(),
             marker_annotation: self.marker_annotation.as_deref(),
-            spec: Object::spec_or_null(self.spec.as_ref()),
+            spec: &self.spec,
         }
     }
 
@@ -105,8 +105,8 @@ impl DecodedObject<'_> {
             map.and_then(|mut m| m.remove(opt_out_key)).map(Cow::Owned)
         };
         let spec = match obj.data {
-            Value::Object(mut data) => data.remove("spec"),
-            _ => None,
+            Value::Object(mut data) => data.remove("spec").unwrap_or(Value::Null),
+            _ => Value::Null,
         };
         DecodedObject {
             name: meta.name.map(Cow::Owned),

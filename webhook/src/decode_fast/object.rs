@@ -17,10 +17,13 @@ pub(super) struct ObjectSeedOf<'k> {
 
 #[derive(Default)]
 pub(super) struct ObjectState<'de> {
-    pub(super) api_version: Option<Cow<'de, str>>,
-    pub(super) kind: Option<Cow<'de, str>>,
+    /// Whether a string `apiVersion` is present (its value plays no part).
+    pub(super) api_version: bool,
+    /// Whether a string `kind` is present.
+    pub(super) kind: bool,
     pub(super) metadata: Option<MetaState<'de>>,
-    pub(super) spec: Option<Value>,
+    /// `Value::Null` when absent.
+    pub(super) spec: Value,
 }
 
 impl<'de> ObjectSeed<'de> for ObjectSeedOf<'_> {
@@ -36,14 +39,14 @@ impl<'de> ObjectSeed<'de> for ObjectSeedOf<'_> {
         s: &mut ObjectState<'de>,
     ) -> Result<(), A::Error> {
         match index {
-            0 => s.api_version = map.next_value_seed(OptionSeed(CowStr))?,
-            1 => s.kind = map.next_value_seed(OptionSeed(CowStr))?,
+            0 => s.api_version = map.next_value_seed(OptionSeed(IsStr))?.is_some(),
+            1 => s.kind = map.next_value_seed(OptionSeed(IsStr))?.is_some(),
             2 => {
                 s.metadata = Some(map.next_value_seed(Object(MetadataSeed {
                     marker: self.marker,
                 }))?)
             }
-            _ => s.spec = Some(map.next_value_seed(spec_seed(self.marker))?),
+            _ => s.spec = map.next_value_seed(spec_seed(self.marker))?,
         }
         Ok(())
     }
@@ -51,7 +54,7 @@ impl<'de> ObjectSeed<'de> for ObjectSeedOf<'_> {
     fn finish<E: de::Error>(self, s: ObjectState<'de>) -> Result<Self::Value, E> {
         // One of apiVersion and kind without the other: kube keeps the lone member in `data`
         // (serde `flatten`); hand the body to the trimmed decode, which does exactly that.
-        if s.api_version.is_some() != s.kind.is_some() {
+        if s.api_version != s.kind {
             return Err(E::custom(
                 "apiVersion without kind, or kind without apiVersion",
             ));
@@ -61,8 +64,8 @@ impl<'de> ObjectSeed<'de> for ObjectSeedOf<'_> {
             name: meta.name,
             generate_name: meta.generate_name,
             deleting: meta.deleting,
-            marker_label: meta.labels.flatten(),
-            marker_annotation: meta.annotations.flatten(),
+            marker_label: meta.labels,
+            marker_annotation: meta.annotations,
             spec: s.spec,
         })
     }
@@ -77,9 +80,10 @@ pub(super) struct MetaState<'de> {
     pub(super) name: Option<Cow<'de, str>>,
     pub(super) generate_name: Option<Cow<'de, str>>,
     pub(super) deleting: bool,
-    /// `None` when absent or null; `Some(None)` when present without the opt-out key.
-    pub(super) labels: Option<Option<Cow<'de, str>>>,
-    pub(super) annotations: Option<Option<Cow<'de, str>>>,
+    /// The opt-out key's value among the labels (`None` also when they are absent or null).
+    pub(super) labels: Option<Cow<'de, str>>,
+    /// The same among the annotations.
+    pub(super) annotations: Option<Cow<'de, str>>,
 }
 
 impl<'de> ObjectSeed<'de> for MetadataSeed<'_> {
@@ -109,8 +113,8 @@ impl<'de> ObjectSeed<'de> for MetadataSeed<'_> {
             2 => drop(map.next_value_seed(OptionSeed(IsStr))?),
             // Parsed as kube parses it (a malformed time is the trimmed decode's 400).
             3 => s.deleting = map.next_value::<Option<Time>>()?.is_some(),
-            4 => s.labels = map.next_value_seed(markers())?,
-            _ => s.annotations = map.next_value_seed(markers())?,
+            4 => s.labels = map.next_value_seed(markers())?.flatten(),
+            _ => s.annotations = map.next_value_seed(markers())?.flatten(),
         }
         Ok(())
     }

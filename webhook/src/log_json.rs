@@ -12,12 +12,23 @@ use tracing::{
 };
 use tracing_subscriber::{
     fmt::{
-        FmtContext, FormatEvent, FormatFields,
-        format::{Format, Json, Writer},
+        FmtContext, FormatEvent, FormatFields, Layer,
+        format::{Format, Json, JsonFields, Writer},
         time::{FormatTime, SystemTime},
     },
     registry::LookupSpan,
 };
+
+/// The webhook's JSON log layer (add a writer with `with_writer`): [`JsonLines`] for events,
+/// tracing-subscriber's JSON field formatter for what the stock format writes of spans.
+pub fn layer<S>() -> Layer<S, JsonFields, JsonLines>
+where
+    S: Subscriber + for<'a> LookupSpan<'a>,
+{
+    tracing_subscriber::fmt::layer()
+        .fmt_fields(JsonFields::new())
+        .event_format(JsonLines::new())
+}
 
 /// The webhook's JSON event format (see the module documentation).
 pub struct JsonLines {

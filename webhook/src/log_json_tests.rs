@@ -41,16 +41,8 @@ impl Captured {
 fn both(emit: impl Fn()) -> (Vec<String>, Vec<String>) {
     let ours = Captured::default();
     let stock = Captured::default();
-    let layer = tracing_subscriber::fmt::layer()
-        .json()
-        .flatten_event(true)
-        .with_current_span(false);
     tracing::subscriber::with_default(
-        tracing_subscriber::registry().with(
-            layer
-                .event_format(JsonLines::new())
-                .with_writer(ours.clone()),
-        ),
+        tracing_subscriber::registry().with(layer().with_writer(ours.clone())),
         &emit,
     );
     let layer = tracing_subscriber::fmt::layer()

@@ -19,14 +19,7 @@ pub fn init(format: LogFormat) {
             )
             .try_init(),
         LogFormat::Json => registry
-            .with(
-                fmt::layer()
-                    .json()
-                    .flatten_event(true)
-                    .with_current_span(false)
-                    .event_format(crate::log_json::JsonLines::new())
-                    .with_writer(std::io::stderr),
-            )
+            .with(crate::log_json::layer().with_writer(std::io::stderr))
             .try_init(),
     };
     // Already initialised (e.g. by a test harness): keep the existing subscriber.

@@ -1,25 +1,20 @@
 //! How the webhook decodes an AdmissionReview body ([`admission_request`]), and its fast path
-//! [`fast_request`]: one streaming pass over the body straight into a [`Decoded`] request,
-//! keeping what the policy reads (the object's `spec` through the very same trimming seed as
-//! [`crate::decode::trimmed_review`]), borrowing strings from the body, and building none of
-//! kube's types: no intermediate JSON value for the envelope, the metadata or the user, no
-//! serde `flatten` buffering. Members it does not keep are still checked for their type.
+//! [`fast_request`]: one pass of a strict JSON scanner ([`scan`]) over the body straight into a
+//! [`Decoded`] request, keeping what the policy reads (the object's `spec` through the very same
+//! trimming seed as [`crate::decode::trimmed_review`]), borrowing strings from the body, and
+//! building none of kube's types. Members it does not keep are still checked: for their type
+//! where kube reads them, as JSON everywhere else.
 //!
 //! It is stricter than the trimmed decode, never looser: whatever it does not accept (a missing
-//! or mistyped field, a wrong apiVersion, anything unusual) it hands back as `None`, and the
-//! caller then runs the trimmed decode, which either accepts the body after all or words the 400
-//! answer. Unread fields are skipped with [`Skip`], so serde_json's nesting limit still applies
-//! everywhere.
-
-use serde::de::DeserializeSeed;
+//! or mistyped field, a wrong apiVersion, an exponent, deep nesting, anything unusual) it hands
+//! back as `None`, and the caller then runs the trimmed decode, which either accepts the body
+//! after all or words the 400 answer.
 
 use crate::{decode::trimmed_request, decoded::Decoded};
 
 mod object;
 mod review;
-mod seeds;
-
-use self::{review::ReviewSeed, seeds::Object};
+mod scan;
 
 /// The request of an `admission.k8s.io/v1` AdmissionReview body; `Err` is the message of the
 /// 400 answer. The plain well-formed case is decoded in one pass by [`fast_request`]; anything
@@ -38,14 +33,10 @@ pub fn admission_request<'a>(body: &'a [u8], opt_out_key: &str) -> Result<Decode
 pub fn fast_request<'a>(body: &'a [u8], opt_out_key: &str) -> Option<Decoded<'a>> {
     // One UTF-8 check of the whole body (a fast pass over ASCII) instead of one per string.
     let text = std::str::from_utf8(body).ok()?;
-    let mut de = serde_json::Deserializer::from_str(text);
-    let request = Object(ReviewSeed {
-        marker: opt_out_key,
-    })
-    .deserialize(&mut de)
-    .ok()?;
-    de.end().ok()?;
-    request
+    let mut scan = scan::Scan::new(text);
+    let request = review::review(&mut scan, opt_out_key)?;
+    scan.end()?;
+    Some(request)
 }
 
 #[cfg(test)]

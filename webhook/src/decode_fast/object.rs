@@ -1,167 +1,104 @@
 //! `object` / `oldObject`: type, metadata (of the labels and annotations only the opt-out key's
 //! value) and the trimmed `spec`.
 
-use std::{borrow::Cow, fmt};
+use std::borrow::Cow;
 
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
-use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, Visitor};
-use serde_json::{Value, value::RawValue};
+use serde::de::DeserializeSeed;
+use serde_json::Value;
 
-use super::seeds::*;
+use super::scan::Scan;
 use crate::{decode::spec_seed, decoded::DecodedObject};
 
 /// `object` / `oldObject`.
-pub(super) struct ObjectSeedOf<'k> {
-    pub(super) marker: &'k str,
+pub(super) fn object<'a>(scan: &mut Scan<'a>, marker: &str) -> Option<DecodedObject<'a>> {
+    // Of apiVersion and kind only whether they are present plays a part.
+    let (mut api_version, mut kind) = (false, false);
+    let mut meta = None;
+    let mut spec = Value::Null;
+    scan.object(|scan, key| {
+        match &*key {
+            "apiVersion" => api_version = scan.nullable(Scan::check_string)?.is_some(),
+            "kind" => kind = scan.nullable(Scan::check_string)?.is_some(),
+            "metadata" => meta = Some(metadata(scan, marker)?),
+            "spec" => spec = trimmed_spec(scan.raw()?, marker)?,
+            _ => scan.skip()?,
+        }
+        Some(())
+    })?;
+    // One of apiVersion and kind without the other: kube keeps the lone member in `data`
+    // (serde `flatten`); the trimmed decode does exactly that.
+    if api_version != kind {
+        return None;
+    }
+    let meta = meta.unwrap_or_default();
+    Some(DecodedObject {
+        name: meta.name,
+        generate_name: meta.generate_name,
+        deleting: meta.deleting,
+        marker_label: meta.labels,
+        marker_annotation: meta.annotations,
+        spec,
+    })
+}
+
+/// `spec` through the very same trimming seed as the trimmed decode. (The scanner has checked
+/// the text, its nesting included, in its place in the body.)
+fn trimmed_spec(raw: &str, marker: &str) -> Option<Value> {
+    let mut de = serde_json::Deserializer::from_str(raw);
+    let spec = spec_seed(marker).deserialize(&mut de).ok()?;
+    de.end().ok()?;
+    Some(spec)
 }
 
 #[derive(Default)]
-pub(super) struct ObjectState<'de> {
-    /// Whether a string `apiVersion` is present (its value plays no part).
-    pub(super) api_version: bool,
-    /// Whether a string `kind` is present.
-    pub(super) kind: bool,
-    pub(super) metadata: Option<MetaState<'de>>,
-    /// `Value::Null` when absent.
-    pub(super) spec: Value,
-}
-
-impl<'de> ObjectSeed<'de> for ObjectSeedOf<'_> {
-    type Value = DecodedObject<'de>;
-    type State = ObjectState<'de>;
-    const FIELDS: &'static [&'static str] = &["apiVersion", "kind", "metadata", "spec"];
-    const EXPECTING: &'static str = "an object";
-
-    fn member<A: MapAccess<'de>>(
-        &self,
-        index: usize,
-        map: &mut A,
-        s: &mut ObjectState<'de>,
-    ) -> Result<(), A::Error> {
-        match index {
-            0 => s.api_version = map.next_value_seed(OptionSeed(IsStr))?.is_some(),
-            1 => s.kind = map.next_value_seed(OptionSeed(IsStr))?.is_some(),
-            2 => {
-                s.metadata = Some(map.next_value_seed(Object(MetadataSeed {
-                    marker: self.marker,
-                }))?)
-            }
-            _ => s.spec = map.next_value_seed(spec_seed(self.marker))?,
-        }
-        Ok(())
-    }
-
-    fn finish<E: de::Error>(self, s: ObjectState<'de>) -> Result<Self::Value, E> {
-        // One of apiVersion and kind without the other: kube keeps the lone member in `data`
-        // (serde `flatten`); hand the body to the trimmed decode, which does exactly that.
-        if s.api_version != s.kind {
-            return Err(E::custom(
-                "apiVersion without kind, or kind without apiVersion",
-            ));
-        }
-        let meta = s.metadata.unwrap_or_default();
-        Ok(DecodedObject {
-            name: meta.name,
-            generate_name: meta.generate_name,
-            deleting: meta.deleting,
-            marker_label: meta.labels,
-            marker_annotation: meta.annotations,
-            spec: s.spec,
-        })
-    }
-}
-
-pub(super) struct MetadataSeed<'k> {
-    pub(super) marker: &'k str,
-}
-
-#[derive(Default)]
-pub(super) struct MetaState<'de> {
-    pub(super) name: Option<Cow<'de, str>>,
-    pub(super) generate_name: Option<Cow<'de, str>>,
-    pub(super) deleting: bool,
+struct Meta<'a> {
+    name: Option<Cow<'a, str>>,
+    generate_name: Option<Cow<'a, str>>,
+    deleting: bool,
     /// The opt-out key's value among the labels (`None` also when they are absent or null).
-    pub(super) labels: Option<Cow<'de, str>>,
+    labels: Option<Cow<'a, str>>,
     /// The same among the annotations.
-    pub(super) annotations: Option<Cow<'de, str>>,
+    annotations: Option<Cow<'a, str>>,
 }
 
-impl<'de> ObjectSeed<'de> for MetadataSeed<'_> {
-    type Value = MetaState<'de>;
-    type State = MetaState<'de>;
-    const FIELDS: &'static [&'static str] = &[
-        "name",
-        "generateName",
-        "namespace",
-        "deletionTimestamp",
-        "labels",
-        "annotations",
-    ];
-    const EXPECTING: &'static str = "an ObjectMeta";
-
-    fn member<A: MapAccess<'de>>(
-        &self,
-        index: usize,
-        map: &mut A,
-        s: &mut MetaState<'de>,
-    ) -> Result<(), A::Error> {
-        let markers = || OptionSeed(MarkerMap(self.marker));
-        match index {
-            0 => s.name = map.next_value_seed(OptionSeed(CowStr))?,
-            1 => s.generate_name = map.next_value_seed(OptionSeed(CowStr))?,
+fn metadata<'a>(scan: &mut Scan<'a>, marker: &str) -> Option<Meta<'a>> {
+    let mut meta = Meta::default();
+    let markers =
+        |scan: &mut Scan<'a>| Some(scan.nullable(|scan| marker_value(scan, marker))?.flatten());
+    scan.object(|scan, key| {
+        match &*key {
+            "name" => meta.name = scan.nullable(Scan::string)?,
+            "generateName" => meta.generate_name = scan.nullable(Scan::string)?,
             // Read for its type only (the request's namespace is the one the policy uses).
-            2 => drop(map.next_value_seed(OptionSeed(IsStr))?),
+            "namespace" => drop(scan.nullable(Scan::check_string)?),
             // Parsed as kube parses it (a malformed time is the trimmed decode's 400).
-            3 => s.deleting = map.next_value::<Option<Time>>()?.is_some(),
-            4 => s.labels = map.next_value_seed(markers())?.flatten(),
-            _ => s.annotations = map.next_value_seed(markers())?.flatten(),
+            "deletionTimestamp" => {
+                meta.deleting = serde_json::from_str::<Option<Time>>(scan.raw()?)
+                    .ok()?
+                    .is_some()
+            }
+            "labels" => meta.labels = markers(scan)?,
+            "annotations" => meta.annotations = markers(scan)?,
+            _ => scan.skip()?,
         }
-        Ok(())
-    }
-
-    fn finish<E: de::Error>(self, s: MetaState<'de>) -> Result<Self::Value, E> {
-        Ok(s)
-    }
+        Some(())
+    })?;
+    Some(meta)
 }
 
 /// Labels or annotations: only the opt-out key's value is kept (it must be a string; the last
-/// one wins, as in a JSON object read into a map).
-pub(super) struct MarkerMap<'k>(pub(super) &'k str);
-
-impl<'de> DeserializeSeed<'de> for MarkerMap<'_> {
-    type Value = Option<Cow<'de, str>>;
-
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
-        deserializer.deserialize_map(self)
-    }
-}
-
-impl<'de> Visitor<'de> for MarkerMap<'_> {
-    type Value = Option<Cow<'de, str>>;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a map of strings")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let mut marker = None;
-        while let Some(is_marker) = map.next_key_seed(IsKey(self.0))? {
-            if is_marker {
-                marker = Some(map.next_value_seed(CowStr)?);
-            } else {
-                // Label and annotation values are strings; skipping one as a raw slice
-                // copies nothing (kubectl's last-applied-configuration is a long string of
-                // escaped JSON). Without a `\u` escape, serde_json checks it just as the
-                // checked skip would; anything else goes to the trimmed decode.
-                let raw: &'de RawValue = map.next_value()?;
-                let text = raw.get();
-                if !text.starts_with('"') || text.contains("\\u") {
-                    return Err(de::Error::custom(
-                        "a label or annotation value that is not a plain string",
-                    ));
-                }
-            }
+/// one wins, as in a JSON object read into a map). The trimmed decode keeps nothing else of
+/// them either, so the other values are only checked as JSON.
+fn marker_value<'a>(scan: &mut Scan<'a>, marker: &str) -> Option<Option<Cow<'a, str>>> {
+    let mut value = None;
+    scan.object(|scan, key| {
+        if key == marker {
+            value = Some(scan.string()?);
+            Some(())
+        } else {
+            scan.skip()
         }
-        Ok(marker)
-    }
+    })?;
+    Some(value)
 }

@@ -3,234 +3,139 @@
 use std::borrow::Cow;
 
 use kube::core::admission::Operation;
-use serde::de::{self, MapAccess};
 
-use super::object::ObjectSeedOf;
-use super::seeds::*;
-use crate::{
-    decode::ADMISSION_API_VERSION,
-    decoded::{Decoded, DecodedObject},
-};
+use super::{object::object, scan::Scan};
+use crate::{decode::ADMISSION_API_VERSION, decoded::Decoded};
 
-pub(super) struct ReviewSeed<'k> {
-    pub(super) marker: &'k str,
+/// The review; `None` also for a null request (the trimmed decode words that answer).
+pub(super) fn review<'a>(scan: &mut Scan<'a>, marker: &str) -> Option<Decoded<'a>> {
+    let (mut api_version, mut kind, mut request) = (None, None, None);
+    scan.object(|scan, key| {
+        match &*key {
+            "apiVersion" => api_version = Some(scan.string()?),
+            "kind" => kind = Some(scan.string()?),
+            "request" => request = scan.nullable(|scan| self::request(scan, marker))?,
+            _ => scan.skip()?,
+        }
+        Some(())
+    })?;
+    if api_version? != ADMISSION_API_VERSION || kind? != "AdmissionReview" {
+        return None;
+    }
+    request
 }
 
-#[derive(Default)]
-pub(super) struct ReviewState<'de> {
-    pub(super) api_version: Option<Cow<'de, str>>,
-    pub(super) kind: Option<Cow<'de, str>>,
-    pub(super) request: Option<Decoded<'de>>,
-}
-
-impl<'de> ObjectSeed<'de> for ReviewSeed<'_> {
-    type Value = Option<Decoded<'de>>;
-    type State = ReviewState<'de>;
-    const FIELDS: &'static [&'static str] = &["apiVersion", "kind", "request"];
-    const EXPECTING: &'static str = "an AdmissionReview";
-
-    fn member<A: MapAccess<'de>>(
-        &self,
-        index: usize,
-        map: &mut A,
-        state: &mut ReviewState<'de>,
-    ) -> Result<(), A::Error> {
-        match index {
-            0 => state.api_version = Some(map.next_value_seed(CowStr)?),
-            1 => state.kind = Some(map.next_value_seed(CowStr)?),
-            _ => {
-                state.request = map.next_value_seed(OptionSeed(Object(RequestSeed {
-                    marker: self.marker,
-                })))?
+/// The request. Members the webhook does not keep are still read for their type (as kube's
+/// `AdmissionRequest` reads them), so that the fast path accepts no body the trimmed decode
+/// would refuse.
+fn request<'a>(scan: &mut Scan<'a>, marker: &str) -> Option<Decoded<'a>> {
+    let mut uid = None;
+    let mut kind = None;
+    let mut resource = false;
+    let mut name = None;
+    let mut namespace = None;
+    let mut operation = None;
+    let mut user_info = false;
+    let mut object_ = None;
+    let mut old_object = None;
+    let mut dry_run = None;
+    scan.object(|scan, key| {
+        match &*key {
+            "uid" => uid = Some(scan.string()?),
+            "kind" => kind = Some(group_version_kind(scan)?),
+            "resource" => {
+                group_version_resource(scan)?;
+                resource = true;
             }
+            "subResource" | "requestSubResource" => drop(scan.nullable(Scan::check_string)?),
+            "requestKind" => drop(scan.nullable(group_version_kind)?),
+            "requestResource" => drop(scan.nullable(group_version_resource)?),
+            "name" => name = Some(scan.string()?),
+            "namespace" => namespace = scan.nullable(Scan::string)?,
+            "operation" => operation = Some(operation_of(&scan.string()?)?),
+            "userInfo" => {
+                check_user_info(scan)?;
+                user_info = true;
+            }
+            "object" => object_ = scan.nullable(|scan| object(scan, marker))?,
+            "oldObject" => old_object = scan.nullable(|scan| object(scan, marker))?,
+            "dryRun" => dry_run = Some(scan.bool()?),
+            _ => scan.skip()?,
         }
-        Ok(())
+        Some(())
+    })?;
+    if !resource || !user_info {
+        return None;
     }
-
-    fn finish<E: de::Error>(self, state: ReviewState<'de>) -> Result<Self::Value, E> {
-        let api_version = required(state.api_version, "apiVersion")?;
-        let kind = required(state.kind, "kind")?;
-        if api_version != ADMISSION_API_VERSION || kind != "AdmissionReview" {
-            return Ok(None);
-        }
-        Ok(state.request)
-    }
+    let [group, version, kind] = kind?;
+    Some(Decoded {
+        uid: uid?,
+        group,
+        version,
+        kind,
+        name: name.unwrap_or_default(),
+        namespace,
+        operation: operation?,
+        dry_run: dry_run.unwrap_or(false),
+        object: object_,
+        old_object,
+    })
 }
 
-pub(super) struct RequestSeed<'k> {
-    pub(super) marker: &'k str,
-}
-
-/// The request's members; those the webhook does not keep are still read for their type, so
-/// that the fast path accepts no body the trimmed decode (kube's types) would refuse.
-#[derive(Default)]
-pub(super) struct RequestState<'de> {
-    pub(super) uid: Option<Cow<'de, str>>,
-    pub(super) kind: Option<Strings<'de, 3>>,
-    pub(super) resource: bool,
-    pub(super) name: Option<Cow<'de, str>>,
-    pub(super) namespace: Option<Cow<'de, str>>,
-    pub(super) operation: Option<Operation>,
-    pub(super) user_info: bool,
-    pub(super) object: Option<DecodedObject<'de>>,
-    pub(super) old_object: Option<DecodedObject<'de>>,
-    pub(super) dry_run: Option<bool>,
-}
-
-impl<'de> ObjectSeed<'de> for RequestSeed<'_> {
-    type Value = Decoded<'de>;
-    type State = RequestState<'de>;
-    const FIELDS: &'static [&'static str] = &[
-        "uid",
-        "kind",
-        "resource",
-        "subResource",
-        "requestKind",
-        "requestResource",
-        "requestSubResource",
-        "name",
-        "namespace",
-        "operation",
-        "userInfo",
-        "object",
-        "oldObject",
-        "dryRun",
-    ];
-    const EXPECTING: &'static str = "an AdmissionRequest";
-
-    fn member<A: MapAccess<'de>>(
-        &self,
-        index: usize,
-        map: &mut A,
-        s: &mut RequestState<'de>,
-    ) -> Result<(), A::Error> {
-        let object = || {
-            OptionSeed(Object(ObjectSeedOf {
-                marker: self.marker,
-            }))
-        };
-        match index {
-            0 => s.uid = Some(map.next_value_seed(CowStr)?),
-            1 => s.kind = Some(map.next_value_seed(Object(GvkSeed))?),
-            2 => s.resource = map.next_value_seed(Object(GvrSeed)).map(|()| true)?,
-            3 | 6 => map.next_value_seed(OptionSeed(IsStr)).map(drop)?,
-            4 => map.next_value_seed(OptionSeed(Object(GvkSeed))).map(drop)?,
-            5 => map.next_value_seed(OptionSeed(Object(GvrSeed))).map(drop)?,
-            7 => s.name = Some(map.next_value_seed(CowStr)?),
-            8 => s.namespace = map.next_value_seed(OptionSeed(CowStr))?,
-            9 => s.operation = Some(map.next_value()?),
-            10 => s.user_info = map.next_value_seed(Object(UserInfoSeed)).map(|()| true)?,
-            11 => s.object = map.next_value_seed(object())?,
-            12 => s.old_object = map.next_value_seed(object())?,
-            _ => s.dry_run = Some(map.next_value()?),
-        }
-        Ok(())
-    }
-
-    fn finish<E: de::Error>(self, s: RequestState<'de>) -> Result<Self::Value, E> {
-        let Strings([group, version, kind]) = required(s.kind, "kind")?;
-        if !s.resource {
-            return Err(E::missing_field("resource"));
-        }
-        if !s.user_info {
-            return Err(E::missing_field("userInfo"));
-        }
-        Ok(Decoded {
-            uid: required(s.uid, "uid")?,
-            group: required(group, "group")?,
-            version: required(version, "version")?,
-            kind: required(kind, "kind")?,
-            name: s.name.unwrap_or_default(),
-            namespace: s.namespace,
-            operation: required(s.operation, "operation")?,
-            dry_run: s.dry_run.unwrap_or(false),
-            object: s.object,
-            old_object: s.old_object,
-        })
-    }
+fn operation_of(name: &str) -> Option<Operation> {
+    Some(match name {
+        "CREATE" => Operation::Create,
+        "UPDATE" => Operation::Update,
+        "DELETE" => Operation::Delete,
+        "CONNECT" => Operation::Connect,
+        _ => return None,
+    })
 }
 
 /// A GroupVersionKind: its three strings, each required.
-pub(super) struct GvkSeed;
-
-impl<'de> ObjectSeed<'de> for GvkSeed {
-    type Value = Strings<'de, 3>;
-    type State = Strings<'de, 3>;
-    const FIELDS: &'static [&'static str] = &["group", "version", "kind"];
-    const EXPECTING: &'static str = "a GroupVersionKind";
-
-    fn member<A: MapAccess<'de>>(
-        &self,
-        index: usize,
-        map: &mut A,
-        state: &mut Strings<'de, 3>,
-    ) -> Result<(), A::Error> {
-        read_string(index, map, state)
-    }
-
-    fn finish<E: de::Error>(self, state: Strings<'de, 3>) -> Result<Self::Value, E> {
-        for (member, name) in state.0.iter().zip(Self::FIELDS) {
-            if member.is_none() {
-                return Err(E::missing_field(name));
-            }
+fn group_version_kind<'a>(scan: &mut Scan<'a>) -> Option<[Cow<'a, str>; 3]> {
+    let (mut group, mut version, mut kind) = (None, None, None);
+    scan.object(|scan, key| {
+        match &*key {
+            "group" => group = Some(scan.string()?),
+            "version" => version = Some(scan.string()?),
+            "kind" => kind = Some(scan.string()?),
+            _ => scan.skip()?,
         }
-        Ok(state)
-    }
+        Some(())
+    })?;
+    Some([group?, version?, kind?])
 }
 
-/// A GroupVersionResource, checked only.
-pub(super) struct GvrSeed;
-
-impl<'de> ObjectSeed<'de> for GvrSeed {
-    type Value = ();
-    type State = [bool; 4];
-    // kube's GroupVersionResource spells its fourth member in snake case.
-    const FIELDS: &'static [&'static str] = &["group", "version", "resource", "api_version"];
-    const EXPECTING: &'static str = "a GroupVersionResource";
-
-    fn member<A: MapAccess<'de>>(
-        &self,
-        index: usize,
-        map: &mut A,
-        seen: &mut [bool; 4],
-    ) -> Result<(), A::Error> {
-        map.next_value_seed(IsStr)?;
+/// A GroupVersionResource, checked only: three required strings and kube's snake-case
+/// `api_version`, a string when present.
+fn group_version_resource(scan: &mut Scan<'_>) -> Option<()> {
+    let mut seen = [false; 3];
+    scan.object(|scan, key| {
+        let index = match &*key {
+            "group" => 0,
+            "version" => 1,
+            "resource" => 2,
+            "api_version" => return scan.check_string(),
+            _ => return scan.skip(),
+        };
+        scan.check_string()?;
         seen[index] = true;
-        Ok(())
-    }
-
-    fn finish<E: de::Error>(self, seen: [bool; 4]) -> Result<(), E> {
-        // The first three are required, apiVersion is not.
-        match seen[..3].iter().position(|seen| !seen) {
-            Some(missing) => Err(E::missing_field(Self::FIELDS[missing])),
-            None => Ok(()),
-        }
-    }
+        Some(())
+    })?;
+    seen.iter().all(|seen| *seen).then_some(())
 }
 
 /// A UserInfo, checked only.
-pub(super) struct UserInfoSeed;
-
-impl<'de> ObjectSeed<'de> for UserInfoSeed {
-    type Value = ();
-    type State = ();
-    const FIELDS: &'static [&'static str] = &["extra", "groups", "uid", "username"];
-    const EXPECTING: &'static str = "a UserInfo";
-
-    fn member<A: MapAccess<'de>>(
-        &self,
-        index: usize,
-        map: &mut A,
-        (): &mut (),
-    ) -> Result<(), A::Error> {
-        match index {
-            0 => map.next_value_seed(OptionSeed(StrListMap)).map(drop),
-            1 => map.next_value_seed(OptionSeed(StrList)).map(drop),
-            _ => map.next_value_seed(OptionSeed(IsStr)).map(drop),
+fn check_user_info(scan: &mut Scan<'_>) -> Option<()> {
+    let strings = |scan: &mut Scan<'_>| scan.array(Scan::check_string);
+    scan.object(|scan, key| {
+        match &*key {
+            "extra" => drop(scan.nullable(|scan| scan.object(|scan, _| strings(scan)))?),
+            "groups" => drop(scan.nullable(strings)?),
+            "uid" | "username" => drop(scan.nullable(Scan::check_string)?),
+            _ => scan.skip()?,
         }
-    }
-
-    fn finish<E: de::Error>(self, (): ()) -> Result<(), E> {
-        Ok(())
-    }
+        Some(())
+    })
 }

@@ -91,7 +91,16 @@ impl<'a> Scan<'a> {
     /// An object: `member(scan, key)` is called for each member and must read its value.
     pub(super) fn object(
         &mut self,
-        mut member: impl FnMut(&mut Self, Cow<'a, str>) -> Option<()>,
+        member: impl FnMut(&mut Self, Cow<'a, str>) -> Option<()>,
+    ) -> Option<()> {
+        self.object_keyed(Self::string, member)
+    }
+
+    /// An object whose keys are read with `key`.
+    fn object_keyed<K>(
+        &mut self,
+        key: impl Fn(&mut Self) -> Option<K>,
+        mut member: impl FnMut(&mut Self, K) -> Option<()>,
     ) -> Option<()> {
         self.expect(b'{')?;
         self.enter()?;
@@ -99,7 +108,7 @@ impl<'a> Scan<'a> {
             self.pos += 1;
         } else {
             loop {
-                let key = self.string()?;
+                let key = key(self)?;
                 self.expect(b':')?;
                 member(self, key)?;
                 match self.peek()? {
@@ -233,7 +242,7 @@ impl<'a> Scan<'a> {
     pub(super) fn skip(&mut self) -> Option<()> {
         match self.peek()? {
             b'"' => self.string_body().map(drop),
-            b'{' => self.object(|scan, _| scan.skip()),
+            b'{' => self.object_keyed(Self::check_string, |scan, ()| scan.skip()),
             b'[' => self.array(Self::skip),
             b't' => self.literal("true"),
             b'f' => self.literal("false"),

@@ -23,7 +23,7 @@ pub const ADMISSION_API_VERSION: &str = "admission.k8s.io/v1";
 
 /// What to keep of a JSON value.
 #[derive(Debug, Clone, Copy)]
-enum Keep {
+pub(crate) enum Keep {
     /// The whole value.
     All,
     /// Of an object, only these members (each with its own rule); any other JSON type is kept
@@ -33,11 +33,23 @@ enum Keep {
     Marker,
 }
 
+impl Keep {
+    /// The rule for member `key` of an object read under this rule; `None`: drop it.
+    pub(crate) fn member(self, key: &str, marker: &str) -> Option<Keep> {
+        match self {
+            Keep::Fields(fields) => fields.iter().find(|(name, _)| *name == key).map(|f| f.1),
+            Keep::Marker => (key == marker).then_some(Keep::All),
+            Keep::All => Some(Keep::All),
+        }
+    }
+}
+
 const JOB: Keep = Keep::Fields(&[
     ("upgradeMode", Keep::All),
     ("savepointTriggerNonce", Keep::All),
 ]);
-const SPEC: Keep = Keep::Fields(&[
+/// What is kept of an object's `spec` (the fast decode applies it too).
+pub(crate) const SPEC: Keep = Keep::Fields(&[
     ("flinkConfiguration", Keep::All),
     ("deploymentName", Keep::All),
     ("job", JOB),
@@ -168,11 +180,6 @@ impl<'de> Visitor<'de> for Skip {
     }
 }
 
-/// The trimming seed for an object's `spec` (the value it yields is what the policy reads).
-pub(crate) fn spec_seed(marker: &str) -> impl for<'de> DeserializeSeed<'de, Value = Value> + '_ {
-    Seed { keep: SPEC, marker }
-}
-
 #[derive(Clone, Copy)]
 struct Seed<'k> {
     keep: Keep,
@@ -200,12 +207,7 @@ impl<'de> Visitor<'de> for Seed<'_> {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
         let mut out = Map::new();
         while let Some(key) = map.next_key::<String>()? {
-            let rule = match self.keep {
-                Keep::Fields(fields) => fields.iter().find(|(name, _)| *name == key).map(|f| f.1),
-                Keep::Marker => (key == self.marker).then_some(Keep::All),
-                Keep::All => Some(Keep::All),
-            };
-            match rule {
+            match self.keep.member(&key, self.marker) {
                 Some(keep) => {
                     let value = map.next_value_seed(Seed {
                         keep,

@@ -1,7 +1,7 @@
 //! How the webhook decodes an AdmissionReview body ([`admission_request`]), and its fast path
 //! [`fast_request`]: one pass of a strict JSON scanner ([`scan`]) over the body straight into a
-//! [`Decoded`] request, keeping what the policy reads (the object's `spec` through the very same
-//! trimming seed as [`crate::decode::trimmed_review`]), borrowing strings from the body, and
+//! [`Decoded`] request, keeping what the policy reads (the object's `spec` trimmed by the very same
+//! rule as in [`crate::decode::trimmed_review`]), borrowing strings from the body, and
 //! building none of kube's types. Members it does not keep are still checked: for their type
 //! where kube reads them, as JSON everywhere else.
 //!

@@ -4,11 +4,13 @@
 use std::borrow::Cow;
 
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
-use serde::de::DeserializeSeed;
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use super::scan::Scan;
-use crate::{decode::spec_seed, decoded::DecodedObject};
+use crate::{
+    decode::{Keep, SPEC},
+    decoded::DecodedObject,
+};
 
 /// `object` / `oldObject`.
 pub(super) fn object<'a>(scan: &mut Scan<'a>, marker: &str) -> Option<DecodedObject<'a>> {
@@ -21,7 +23,7 @@ pub(super) fn object<'a>(scan: &mut Scan<'a>, marker: &str) -> Option<DecodedObj
             "apiVersion" => api_version = scan.nullable(Scan::check_string)?.is_some(),
             "kind" => kind = scan.nullable(Scan::check_string)?.is_some(),
             "metadata" => meta = Some(metadata(scan, marker)?),
-            "spec" => spec = trimmed_spec(scan.raw()?, marker)?,
+            "spec" => spec = trimmed_spec(scan, marker)?,
             _ => scan.skip()?,
         }
         Some(())
@@ -42,13 +44,34 @@ pub(super) fn object<'a>(scan: &mut Scan<'a>, marker: &str) -> Option<DecodedObj
     })
 }
 
-/// `spec` through the very same trimming seed as the trimmed decode. (The scanner has checked
-/// the text, its nesting included, in its place in the body.)
-fn trimmed_spec(raw: &str, marker: &str) -> Option<Value> {
-    let mut de = serde_json::Deserializer::from_str(raw);
-    let spec = spec_seed(marker).deserialize(&mut de).ok()?;
-    de.end().ok()?;
-    Some(spec)
+/// `spec`, trimmed by the very same rule ([`SPEC`]) as in the trimmed decode.
+fn trimmed_spec(scan: &mut Scan<'_>, marker: &str) -> Option<Value> {
+    kept(scan, SPEC, marker)
+}
+
+/// A value trimmed by `keep` as the trimmed decode's seed trims it: of an object under
+/// [`Keep::Fields`] or [`Keep::Marker`] only the members the rule names, arrays emptied, any
+/// other value whole.
+fn kept(scan: &mut Scan<'_>, keep: Keep, marker: &str) -> Option<Value> {
+    if matches!(keep, Keep::All) {
+        return scan.value();
+    }
+    match scan.peek()? {
+        b'{' => {
+            let mut out = Map::new();
+            scan.object(|scan, key| match keep.member(&key, marker) {
+                Some(rule) => {
+                    let value = kept(scan, rule, marker)?;
+                    out.insert(key.into_owned(), value);
+                    Some(())
+                }
+                None => scan.skip(),
+            })?;
+            Some(Value::Object(out))
+        }
+        b'[' => scan.skip().map(|()| Value::Array(Vec::new())),
+        _ => scan.value(),
+    }
 }
 
 #[derive(Default)]

@@ -10,6 +10,8 @@
 
 use std::borrow::Cow;
 
+use serde_json::{Map, Value};
+
 /// Deepest nesting of arrays and objects taken (serde_json refuses the 128th level).
 pub(super) const MAX_DEPTH: u32 = 100;
 
@@ -41,7 +43,7 @@ impl<'a> Scan<'a> {
     }
 
     /// The next byte that is not whitespace (not consumed).
-    fn peek(&mut self) -> Option<u8> {
+    pub(super) fn peek(&mut self) -> Option<u8> {
         self.skip_whitespace();
         self.bytes.get(self.pos).copied()
     }
@@ -252,6 +254,43 @@ impl<'a> Scan<'a> {
         }
     }
 
+    /// Any value as serde_json reads it into a [`Value`].
+    pub(super) fn value(&mut self) -> Option<Value> {
+        Some(match self.peek()? {
+            b'"' => Value::String(self.string()?.into_owned()),
+            b'{' => {
+                let mut map = Map::new();
+                self.object(|scan, key| {
+                    let value = scan.value()?;
+                    // As serde_json's: a repeated key keeps its place and takes the last value.
+                    map.insert(key.into_owned(), value);
+                    Some(())
+                })?;
+                Value::Object(map)
+            }
+            b'[' => {
+                let mut items = Vec::new();
+                self.array(|scan| scan.value().map(|value| items.push(value)))?;
+                Value::Array(items)
+            }
+            b't' | b'f' => Value::Bool(self.bool()?),
+            b'n' => self.literal("null").map(|()| Value::Null)?,
+            _ => {
+                self.skip_whitespace();
+                let start = self.pos;
+                self.number()?;
+                let text = &self.text[start..self.pos];
+                // A non-negative integer that fits 64 bits is what serde_json makes of it;
+                // anything else (negative, fraction, longer) goes through serde_json itself,
+                // which has its own rules (`-0` is a float, long integers are floats).
+                match text.parse::<u64>() {
+                    Ok(n) if !text.starts_with('-') => Value::from(n),
+                    _ => serde_json::from_str(text).ok()?,
+                }
+            }
+        })
+    }
+
     /// Any value, checked, as the JSON text that spells it.
     pub(super) fn raw(&mut self) -> Option<&'a str> {
         self.skip_whitespace();
@@ -385,6 +424,35 @@ mod tests {
         assert_eq!(seen[1], "a\nb");
         assert!(matches!(seen[1], Cow::Owned(_)));
         assert_eq!(seen[2], "A");
+    }
+
+    /// Values read by the scanner equal serde_json's, number representation included.
+    #[test]
+    fn values_are_what_serde_json_makes_of_them() {
+        for text in [
+            "0",
+            "-0",
+            "-0.0",
+            "7",
+            "-7",
+            "1.5",
+            "0.1",
+            "18446744073709551615",
+            "18446744073709551616",
+            "-9223372036854775808",
+            "-9223372036854775809",
+            "123456789012345678901234567890",
+            r#""a\"b\u00e9""#,
+            r#"{"b":1,"a":[true,false,null,{}],"b":2}"#,
+            " [ 1 , \"x\" , [ ] ] ",
+        ] {
+            let mut scan = Scan::new(text);
+            let ours = scan.value().expect(text);
+            scan.end().expect(text);
+            let theirs: Value = serde_json::from_str(text).expect(text);
+            assert_eq!(ours, theirs, "{text}");
+            assert_eq!(ours.to_string(), theirs.to_string(), "{text}");
+        }
     }
 
     #[test]

@@ -174,19 +174,32 @@ impl<'a> Scan<'a> {
     }
 
     /// From the opening quote to past the closing one; whether there were escapes.
+    #[inline]
     fn string_body(&mut self) -> Option<bool> {
         let start = self.pos;
-        self.pos += 1;
-        let mut escaped = false;
+        self.pos = plain_run(self.bytes, self.pos + 1);
+        if *self.bytes.get(self.pos)? == b'"' {
+            // The common case: no escapes.
+            self.pos += 1;
+            Some(false)
+        } else {
+            self.escaped_rest(start).map(|()| true)
+        }
+    }
+
+    /// The rest of a string that has stopped at a byte other than its closing quote (an escape
+    /// or a control character); `start` is its opening quote.
+    #[cold]
+    #[inline(never)]
+    fn escaped_rest(&mut self, start: usize) -> Option<()> {
         let mut surrogate = false;
         loop {
-            self.pos = plain_run(self.bytes, self.pos);
             match *self.bytes.get(self.pos)? {
                 b'"' => {
                     self.pos += 1;
                     break;
                 }
-                b'\\' => escaped = true,
+                b'\\' => {}
                 // A control character, which JSON wants escaped.
                 _ => return None,
             }
@@ -204,11 +217,12 @@ impl<'a> Scan<'a> {
                 }
                 _ => return None,
             }
+            self.pos = plain_run(self.bytes, self.pos);
         }
         if surrogate && serde_json::from_str::<String>(&self.text[start..self.pos]).is_err() {
             return None;
         }
-        Some(escaped)
+        Some(())
     }
 
     fn number(&mut self) -> Option<()> {
@@ -303,6 +317,7 @@ impl<'a> Scan<'a> {
 /// Where the run of plain string bytes from `pos` ends: at the first `"`, `\\` or control
 /// character, or at the end. Eight bytes at a time (the zero-byte test of Mycroft's `haszero`,
 /// as serde_json does it: the lowest flagged byte is exact).
+#[inline]
 fn plain_run(bytes: &[u8], mut pos: usize) -> usize {
     const ONES: u64 = u64::from_le_bytes([1; 8]);
     const HIGH: u64 = u64::from_le_bytes([0x80; 8]);

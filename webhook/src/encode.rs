@@ -7,83 +7,66 @@
 
 use base64::{Engine as _, engine::general_purpose::STANDARD};
 use flink_savepoint::admission::Decision;
-use serde::Serialize;
 
 use crate::decode::ADMISSION_API_VERSION;
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct Review<'a> {
-    api_version: &'static str,
-    kind: &'static str,
-    response: Response<'a>,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct Response<'a> {
-    uid: &'a str,
-    allowed: bool,
-    status: Status<'a>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    patch: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    patch_type: Option<&'static str>,
-    #[serde(skip_serializing_if = "<[String]>::is_empty")]
-    warnings: &'a [String],
-}
-
-/// kube's `Status`: empty on an allow, `Failure` with code, message and reason on a denial.
-#[derive(Serialize, Default)]
-struct Status<'a> {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    status: Option<&'static str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    code: Option<u16>,
-    #[serde(skip_serializing_if = "str::is_empty")]
-    message: &'a str,
-    #[serde(skip_serializing_if = "str::is_empty")]
-    reason: &'static str,
-}
-
 /// The `AdmissionReview` response JSON for `decision` on the request `uid`; `Err` only when the
 /// JSON patch cannot be serialised.
+///
+/// Written member by member in the order kube's types serialise them (`uid`, `allowed`,
+/// `status` with `status`, `code`, `message`, `reason`, then `patch`, `patchType`, `warnings`;
+/// empty ones left out as kube leaves them out). The patch's base64 goes straight into the
+/// output: it needs no JSON escaping.
 pub fn review_body(uid: &str, decision: &Decision) -> Result<Vec<u8>, serde_json::Error> {
-    let (allowed, status, patch, warnings) = match decision {
+    let mut out = Vec::with_capacity(256);
+    out.extend_from_slice(b"{\"apiVersion\":\"");
+    out.extend_from_slice(ADMISSION_API_VERSION.as_bytes());
+    out.extend_from_slice(b"\",\"kind\":\"AdmissionReview\",\"response\":{\"uid\":");
+    serde_json::to_writer(&mut out, uid)?;
+    let warnings = match decision {
         Decision::Allow { patch, warnings } => {
-            let patch = match patch {
-                Some(patch) => Some(STANDARD.encode(serde_json::to_vec(patch)?)),
-                None => None,
-            };
-            (true, Status::default(), patch, warnings)
+            out.extend_from_slice(b",\"allowed\":true,\"status\":{}");
+            if let Some(patch) = patch {
+                let json = serde_json::to_vec(patch)?;
+                out.extend_from_slice(b",\"patch\":\"");
+                let start = out.len();
+                out.resize(start + json.len().div_ceil(3) * 4, 0);
+                let written = STANDARD
+                    .encode_slice(&json, &mut out[start..])
+                    .map_err(serde::ser::Error::custom)?;
+                out.truncate(start + written);
+                out.extend_from_slice(b"\",\"patchType\":\"JSONPatch\"");
+            }
+            warnings
         }
         Decision::Deny {
             message,
             reason,
             warnings,
         } => {
-            let status = Status {
-                status: Some("Failure"),
-                code: Some(reason.code()),
-                message,
-                reason: reason.as_str(),
-            };
-            (false, status, None, warnings)
+            out.extend_from_slice(
+                b",\"allowed\":false,\"status\":{\"status\":\"Failure\",\"code\":",
+            );
+            out.extend_from_slice(reason.code().to_string().as_bytes());
+            if !message.is_empty() {
+                out.extend_from_slice(b",\"message\":");
+                serde_json::to_writer(&mut out, message)?;
+            }
+            let reason = reason.as_str();
+            if !reason.is_empty() {
+                out.extend_from_slice(b",\"reason\":");
+                serde_json::to_writer(&mut out, reason)?;
+            }
+            out.push(b'}');
+            warnings
         }
     };
-    let patch_type = patch.as_ref().map(|_| "JSONPatch");
-    serde_json::to_vec(&Review {
-        api_version: ADMISSION_API_VERSION,
-        kind: "AdmissionReview",
-        response: Response {
-            uid,
-            allowed,
-            status,
-            patch,
-            patch_type,
-            warnings,
-        },
-    })
+    if !warnings.is_empty() {
+        out.extend_from_slice(b",\"warnings\":");
+        serde_json::to_writer(&mut out, warnings)?;
+    }
+    out.extend_from_slice(b"}}");
+    Ok(out)
 }
 
 /// kube's own encoding of `decision`, with the patch as a base64 string: what the webhook

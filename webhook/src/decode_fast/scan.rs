@@ -104,41 +104,35 @@ impl<'a> Scan<'a> {
         key: impl Fn(&mut Self) -> Option<K>,
         mut member: impl FnMut(&mut Self, K) -> Option<()>,
     ) -> Option<()> {
-        self.expect(b'{')?;
-        self.enter()?;
-        if self.peek()? == b'}' {
-            self.pos += 1;
-        } else {
-            loop {
-                let key = key(self)?;
-                self.expect(b':')?;
-                member(self, key)?;
-                match self.peek()? {
-                    b',' => self.pos += 1,
-                    b'}' => {
-                        self.pos += 1;
-                        break;
-                    }
-                    _ => return None,
-                }
-            }
-        }
-        self.depth -= 1;
-        Some(())
+        self.delimited(b'{', b'}', |scan| {
+            let key = key(scan)?;
+            scan.expect(b':')?;
+            member(scan, key)
+        })
     }
 
     /// An array: `element(scan)` is called for each element and must read it.
-    pub(super) fn array(&mut self, mut element: impl FnMut(&mut Self) -> Option<()>) -> Option<()> {
-        self.expect(b'[')?;
+    pub(super) fn array(&mut self, element: impl FnMut(&mut Self) -> Option<()>) -> Option<()> {
+        self.delimited(b'[', b']', element)
+    }
+
+    /// `open`, items separated by commas (`item` reads one), `close`: one level of nesting.
+    fn delimited(
+        &mut self,
+        open: u8,
+        close: u8,
+        mut item: impl FnMut(&mut Self) -> Option<()>,
+    ) -> Option<()> {
+        self.expect(open)?;
         self.enter()?;
-        if self.peek()? == b']' {
+        if self.peek()? == close {
             self.pos += 1;
         } else {
             loop {
-                element(self)?;
+                item(self)?;
                 match self.peek()? {
                     b',' => self.pos += 1,
-                    b']' => {
+                    byte if byte == close => {
                         self.pos += 1;
                         break;
                     }
@@ -290,7 +284,6 @@ impl<'a> Scan<'a> {
             b't' | b'f' => Value::Bool(self.bool()?),
             b'n' => self.literal("null").map(|()| Value::Null)?,
             _ => {
-                self.skip_whitespace();
                 let start = self.pos;
                 self.number()?;
                 let text = &self.text[start..self.pos];

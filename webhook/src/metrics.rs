@@ -1,5 +1,7 @@
 //! Prometheus metrics (prometheus-client, OpenMetrics text on the admin port).
 
+use std::{sync::OnceLock, time::Duration};
+
 use prometheus_client::{
     encoding::text::encode,
     metrics::{counter::Counter, family::Family, gauge::Gauge, histogram::Histogram},
@@ -14,9 +16,9 @@ pub use crate::metrics_labels::{
 pub struct Metrics {
     registry: Registry,
     /// Admission requests by endpoint, kind, operation and decision.
-    pub requests: Family<RequestLabels, Counter>,
+    requests: Family<RequestLabels, Counter>,
     /// Handling latency (decode + review + encode), seconds.
-    pub latency: Family<RequestLabels, Histogram>,
+    latency: Family<RequestLabels, Histogram>,
     /// Certificate reloads by result.
     pub cert_reloads: Family<ReloadLabels, Counter>,
     /// 1 when the session-cluster cache has synced, 0 otherwise.
@@ -35,6 +37,11 @@ pub struct Metrics {
     pub shed: Counter,
     /// Reviews currently being read, decided or answered.
     pub in_flight: Gauge,
+    /// The series of `requests` and `latency` by [`RequestLabels::index`], each looked up in its
+    /// family once (a family lookup hashes the labels and takes a lock) and only when first used,
+    /// so that `/metrics` shows the same series as without this.
+    request_series: Box<[OnceLock<Counter>]>,
+    latency_series: Box<[OnceLock<Histogram>]>,
 }
 
 /// Latency buckets: 50 µs … 1 s, so sub-millisecond handling is visible (the API server's own
@@ -125,7 +132,24 @@ impl Metrics {
             cache_sync_age,
             shed,
             in_flight,
+            request_series: (0..RequestLabels::COUNT).map(|_| OnceLock::new()).collect(),
+            latency_series: (0..RequestLabels::COUNT).map(|_| OnceLock::new()).collect(),
         }
+    }
+
+    /// Counts one admission request.
+    pub fn count_request(&self, labels: RequestLabels) {
+        self.request_series[labels.index()]
+            .get_or_init(|| self.requests.get_or_create_owned(&labels))
+            .inc();
+    }
+
+    /// Counts one admission request and records how long it took.
+    pub fn observe_request(&self, labels: RequestLabels, elapsed: Duration) {
+        self.count_request(labels);
+        self.latency_series[labels.index()]
+            .get_or_init(|| self.latency.get_or_create_owned(&labels))
+            .observe(elapsed.as_secs_f64());
     }
 
     /// Records one certificate reload attempt.
@@ -149,5 +173,93 @@ impl Metrics {
 impl Default for Metrics {
     fn default() -> Self {
         Self::new()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn every_label_set() -> Vec<RequestLabels> {
+        let mut all = Vec::new();
+        for &endpoint in Endpoint::ALL {
+            for &kind in KindLabel::ALL {
+                for &operation in OperationLabel::ALL {
+                    for &decision in DecisionLabel::ALL {
+                        all.push(RequestLabels {
+                            endpoint,
+                            kind,
+                            operation,
+                            decision,
+                        });
+                    }
+                }
+            }
+        }
+        all
+    }
+
+    /// The value of the series of `name` with exactly `labels`, as `/metrics` shows it.
+    fn series(text: &str, name: &str, labels: RequestLabels) -> Option<String> {
+        let wanted = format!(
+            "{name}{{endpoint=\"{}\",kind=\"{}\",operation=\"{}\",decision=\"{}\"}} ",
+            labels.endpoint.as_str(),
+            labels.kind.as_str(),
+            labels.operation.as_str(),
+            labels.decision.as_str()
+        );
+        text.lines()
+            .find_map(|line| line.strip_prefix(&wanted))
+            .map(str::to_owned)
+    }
+
+    /// Requests counted through the pre-resolved series land in the family series of their own
+    /// labels: every label set counted a different number of times shows that number.
+    #[test]
+    fn requests_are_counted_in_the_series_of_their_labels() {
+        let metrics = Metrics::new();
+        let all = every_label_set();
+        for (n, &labels) in all.iter().enumerate() {
+            for _ in 0..=n {
+                metrics.count_request(labels);
+            }
+        }
+        let text = metrics.render().expect("render");
+        for (n, &labels) in all.iter().enumerate() {
+            assert_eq!(
+                series(&text, "savepoint_webhook_admission_requests_total", labels),
+                Some((n + 1).to_string()),
+                "{labels:?}"
+            );
+        }
+    }
+
+    /// A series appears only once used, and a request counted without a latency (a malformed
+    /// one) adds no histogram series.
+    #[test]
+    fn series_appear_when_first_used_and_latency_only_where_observed() {
+        let metrics = Metrics::new();
+        let labels = |kind, decision| RequestLabels {
+            endpoint: Endpoint::Validate,
+            kind,
+            operation: OperationLabel::Create,
+            decision,
+        };
+        let denied = labels(KindLabel::FlinkSessionJob, DecisionLabel::Denied);
+        let rejected = labels(KindLabel::Unknown, DecisionLabel::Rejected);
+        for _ in 0..3 {
+            metrics.observe_request(denied, Duration::from_micros(70));
+        }
+        metrics.count_request(rejected);
+        let text = metrics.render().expect("render");
+        let total = "savepoint_webhook_admission_requests_total";
+        let count = "savepoint_webhook_admission_duration_seconds_count";
+        assert_eq!(series(&text, total, denied).as_deref(), Some("3"));
+        assert_eq!(series(&text, count, denied).as_deref(), Some("3"));
+        assert_eq!(series(&text, total, rejected).as_deref(), Some("1"));
+        assert_eq!(series(&text, count, rejected), None);
+        let unused = labels(KindLabel::FlinkStateSnapshot, DecisionLabel::Denied);
+        assert_eq!(series(&text, total, unused), None);
+        assert_eq!(text.matches("admission_requests_total{").count(), 2);
     }
 }

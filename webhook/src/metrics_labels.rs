@@ -16,6 +16,11 @@ macro_rules! label_enum {
         }
 
         impl $name {
+            /// Every value, in declaration order (`value as usize` is its place here).
+            pub const ALL: &[Self] = &[$(Self::$variant,)+];
+            /// How many values the label has.
+            pub const COUNT: usize = Self::ALL.len();
+
             /// The label value.
             pub fn as_str(self) -> &'static str {
                 match self {
@@ -148,9 +153,54 @@ pub struct RequestLabels {
     pub decision: DecisionLabel,
 }
 
+impl RequestLabels {
+    /// How many label sets there are.
+    pub const COUNT: usize =
+        Endpoint::COUNT * KindLabel::COUNT * OperationLabel::COUNT * DecisionLabel::COUNT;
+
+    /// A number in `0..COUNT`, different for every label set.
+    pub fn index(self) -> usize {
+        ((self.endpoint as usize * KindLabel::COUNT + self.kind as usize) * OperationLabel::COUNT
+            + self.operation as usize)
+            * DecisionLabel::COUNT
+            + self.decision as usize
+    }
+}
+
 /// Labels of a certificate reload attempt.
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 pub struct ReloadLabels {
     /// `success` or `error`.
     pub result: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every label set has its own slot below `COUNT` (the metrics' pre-resolved series rely on
+    /// it: a collision would count one series' requests in another's).
+    #[test]
+    fn every_request_label_set_has_its_own_index() {
+        let mut seen = vec![false; RequestLabels::COUNT];
+        for &endpoint in Endpoint::ALL {
+            for &kind in KindLabel::ALL {
+                for &operation in OperationLabel::ALL {
+                    for &decision in DecisionLabel::ALL {
+                        let labels = RequestLabels {
+                            endpoint,
+                            kind,
+                            operation,
+                            decision,
+                        };
+                        let index = labels.index();
+                        assert!(index < RequestLabels::COUNT, "{labels:?}");
+                        assert!(!seen[index], "{labels:?} shares index {index}");
+                        seen[index] = true;
+                    }
+                }
+            }
+        }
+        assert!(seen.iter().all(|&s| s));
+    }
 }

@@ -240,7 +240,7 @@ fn handle(phase: Phase, state: &AppState, headers: &HeaderMap, body: &[u8]) -> R
                 operation: OperationLabel::Unknown,
                 decision: DecisionLabel::Rejected,
             };
-            state.metrics.requests.get_or_create(&labels).inc();
+            state.metrics.count_request(labels);
             tracing::info!(endpoint = phase.as_str(), status = code.as_u16(), message = %printable(&message, MAX_LOGGED_NAME), "rejected malformed admission request");
             return error_response(code, message);
         }
@@ -276,12 +276,7 @@ fn handle(phase: Phase, state: &AppState, headers: &HeaderMap, body: &[u8]) -> R
         operation,
         decision: decision_label,
     };
-    state.metrics.requests.get_or_create(&labels).inc();
-    state
-        .metrics
-        .latency
-        .get_or_create(&labels)
-        .observe(elapsed.as_secs_f64());
+    state.metrics.observe_request(labels, elapsed);
     // One line per review: at info when it changed something (denied, patched or warned), at
     // debug when it allowed the object unchanged, which is the bulk of the traffic and is counted
     // in `savepoint_webhook_admission_requests_total` either way.

@@ -180,25 +180,6 @@ impl Default for Metrics {
 mod tests {
     use super::*;
 
-    fn every_label_set() -> Vec<RequestLabels> {
-        let mut all = Vec::new();
-        for &endpoint in Endpoint::ALL {
-            for &kind in KindLabel::ALL {
-                for &operation in OperationLabel::ALL {
-                    for &decision in DecisionLabel::ALL {
-                        all.push(RequestLabels {
-                            endpoint,
-                            kind,
-                            operation,
-                            decision,
-                        });
-                    }
-                }
-            }
-        }
-        all
-    }
-
     /// The value of the series of `name` with exactly `labels`, as `/metrics` shows it.
     fn series(text: &str, name: &str, labels: RequestLabels) -> Option<String> {
         let wanted = format!(
@@ -218,7 +199,7 @@ mod tests {
     #[test]
     fn requests_are_counted_in_the_series_of_their_labels() {
         let metrics = Metrics::new();
-        let all = every_label_set();
+        let all = RequestLabels::all();
         for (n, &labels) in all.iter().enumerate() {
             for _ in 0..=n {
                 metrics.count_request(labels);

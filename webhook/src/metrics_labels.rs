@@ -165,6 +165,27 @@ impl RequestLabels {
             * DecisionLabel::COUNT
             + self.decision as usize
     }
+
+    /// Every label set, for tests that walk them all.
+    #[cfg(test)]
+    pub(crate) fn all() -> Vec<Self> {
+        let mut all = Vec::with_capacity(Self::COUNT);
+        for &endpoint in Endpoint::ALL {
+            for &kind in KindLabel::ALL {
+                for &operation in OperationLabel::ALL {
+                    for &decision in DecisionLabel::ALL {
+                        all.push(Self {
+                            endpoint,
+                            kind,
+                            operation,
+                            decision,
+                        });
+                    }
+                }
+            }
+        }
+        all
+    }
 }
 
 /// Labels of a certificate reload attempt.
@@ -183,23 +204,11 @@ mod tests {
     #[test]
     fn every_request_label_set_has_its_own_index() {
         let mut seen = vec![false; RequestLabels::COUNT];
-        for &endpoint in Endpoint::ALL {
-            for &kind in KindLabel::ALL {
-                for &operation in OperationLabel::ALL {
-                    for &decision in DecisionLabel::ALL {
-                        let labels = RequestLabels {
-                            endpoint,
-                            kind,
-                            operation,
-                            decision,
-                        };
-                        let index = labels.index();
-                        assert!(index < RequestLabels::COUNT, "{labels:?}");
-                        assert!(!seen[index], "{labels:?} shares index {index}");
-                        seen[index] = true;
-                    }
-                }
-            }
+        for labels in RequestLabels::all() {
+            let index = labels.index();
+            assert!(index < RequestLabels::COUNT, "{labels:?}");
+            assert!(!seen[index], "{labels:?} shares index {index}");
+            seen[index] = true;
         }
         assert!(seen.iter().all(|&s| s));
     }

@@ -10,7 +10,7 @@ use serde_json::Value;
 
 /// Checks a CREATE of the snapshot `display` with raw `spec`.
 pub fn check(
-    display: &str,
+    display: &dyn std::fmt::Display,
     spec: &Value,
     cluster: SessionLookup<'_>,
     fail_safe: FailSafe,

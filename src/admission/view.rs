@@ -17,11 +17,32 @@ pub enum RawConfig<'a> {
     Invalid,
 }
 
+/// `Kind namespace/name` (or `Kind name`) of the admitted object, for messages: written only
+/// when a message is, not for every review.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ResourceName<'a> {
+    /// The kind.
+    pub kind: &'a str,
+    /// The namespace, if namespaced.
+    pub namespace: Option<&'a str>,
+    /// The name.
+    pub name: &'a str,
+}
+
+impl std::fmt::Display for ResourceName<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.namespace {
+            Some(ns) => write!(f, "{} {ns}/{}", self.kind, self.name),
+            None => write!(f, "{} {}", self.kind, self.name),
+        }
+    }
+}
+
 /// The parts of a FlinkDeployment / FlinkSessionJob the rules read.
 #[derive(Debug, Clone)]
 pub struct ResourceView<'a> {
-    /// `kind/namespace/name` for messages.
-    pub display: String,
+    /// `Kind namespace/name` for messages.
+    pub display: ResourceName<'a>,
     /// `spec` (`Value::Null` when absent).
     pub spec: &'a Value,
     /// Raw `spec.flinkConfiguration`.
@@ -32,7 +53,7 @@ pub struct ResourceView<'a> {
 
 impl<'a> ResourceView<'a> {
     /// View over an object's `spec` (`Value::Null` when absent).
-    pub fn new(kind: &str, namespace: Option<&str>, name: &str, spec: &'a Value) -> Self {
+    pub fn new(kind: &'a str, namespace: Option<&'a str>, name: &'a str, spec: &'a Value) -> Self {
         let raw_config = match &spec["flinkConfiguration"] {
             Value::Null => RawConfig::Absent,
             Value::Object(map) => RawConfig::Object(map),
@@ -42,9 +63,10 @@ impl<'a> ResourceView<'a> {
             RawConfig::Object(map) => flatten(map),
             _ => FlatConfig::default(),
         };
-        let display = match namespace {
-            Some(ns) => format!("{kind} {ns}/{name}"),
-            None => format!("{kind} {name}"),
+        let display = ResourceName {
+            kind,
+            namespace,
+            name,
         };
         Self {
             display,

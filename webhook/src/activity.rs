@@ -9,10 +9,10 @@ use std::{
         Arc, Mutex,
         atomic::{AtomicUsize, Ordering},
     },
+    task::{Context, Poll},
     time::Duration,
 };
 
-use hyper::{Request, body::Incoming};
 use tokio::time::Instant;
 
 /// Requests in flight on one connection and when the last one ended.
@@ -46,6 +46,7 @@ impl Activity {
     }
 }
 
+/// One request in flight; when dropped, the request has ended.
 struct ActiveGuard(Arc<Activity>);
 
 impl ActiveGuard {
@@ -62,7 +63,7 @@ impl Drop for ActiveGuard {
     }
 }
 
-/// The router, counting requests in flight on its connection.
+/// A service, counting requests in flight on its connection.
 #[derive(Clone)]
 pub struct Tracked<S> {
     /// The wrapped service.
@@ -71,22 +72,38 @@ pub struct Tracked<S> {
     pub activity: Arc<Activity>,
 }
 
-impl<S> hyper::service::Service<Request<Incoming>> for Tracked<S>
+impl<S, R> hyper::service::Service<R> for Tracked<S>
 where
-    S: hyper::service::Service<Request<Incoming>>,
-    S::Future: Send + 'static,
+    S: hyper::service::Service<R>,
 {
     type Response = S::Response;
     type Error = S::Error;
-    type Future = Pin<Box<dyn Future<Output = Result<S::Response, S::Error>> + Send>>;
+    type Future = TrackedFuture<S::Future>;
 
-    fn call(&self, req: Request<Incoming>) -> Self::Future {
-        let guard = ActiveGuard::new(self.activity.clone());
-        let future = self.inner.call(req);
-        Box::pin(async move {
-            let response = future.await;
-            drop(guard);
-            response
-        })
+    fn call(&self, req: R) -> Self::Future {
+        TrackedFuture {
+            guard: Some(ActiveGuard::new(self.activity.clone())),
+            inner: self.inner.call(req),
+        }
+    }
+}
+
+pin_project_lite::pin_project! {
+    /// A request's future; the request counts as in flight until it completes or is dropped.
+    pub struct TrackedFuture<F> {
+        #[pin]
+        inner: F,
+        guard: Option<ActiveGuard>,
+    }
+}
+
+impl<F: Future> Future for TrackedFuture<F> {
+    type Output = F::Output;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
+        let this = self.project();
+        let output = std::task::ready!(this.inner.poll(cx));
+        this.guard.take();
+        Poll::Ready(output)
     }
 }

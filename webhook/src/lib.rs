@@ -1,4 +1,4 @@
-//! `savepoint-webhook`: a thin axum + rustls shell around
+//! `savepoint-webhook`: a thin hyper + rustls shell around
 //! [`flink_savepoint::admission::review`].
 //!
 //! * HTTPS (`--listen`, default `0.0.0.0:8443`): `POST /validate`, `POST /mutate`.
@@ -33,7 +33,7 @@ use tokio::net::TcpListener;
 
 pub use admin::admin_router;
 pub use args::Args;
-pub use routes::router;
+pub use routes::Reviews;
 pub use state::AppState;
 
 /// How long the admin port waits for its connections once the HTTPS port has drained.
@@ -133,7 +133,7 @@ pub async fn run_until(args: Args, signal: shutdown::Signal) -> Result<()> {
     let admin_task = tokio::spawn(server::serve(
         admin,
         server::Transport::Plain,
-        admin_router(state.clone()),
+        hyper_util::service::TowerToHyperService::new(admin_router(state.clone())),
         async move { shutdown::wait(&mut admin_signal).await },
         ADMIN_DRAIN,
         limits,
@@ -142,7 +142,7 @@ pub async fn run_until(args: Args, signal: shutdown::Signal) -> Result<()> {
     server::serve_https(
         https,
         tls_config,
-        router(state.clone()),
+        Reviews::new(state.clone()),
         state.readiness.clone(),
         signal,
         server::Drain {

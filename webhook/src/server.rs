@@ -18,14 +18,17 @@
 //! On shutdown in-flight requests finish and idle keep-alive connections are closed, all within
 //! a deadline.
 
-use std::{future::Future, sync::Arc, time::Duration};
+use std::{error::Error as StdError, future::Future, sync::Arc, time::Duration};
 
-use axum::Router;
-use hyper::{server::conn::http1, server::conn::http2};
+use hyper::{
+    Request, Response,
+    body::{Body, Incoming},
+    server::conn::{http1, http2},
+    service::Service,
+};
 use hyper_util::{
     rt::{TokioExecutor, TokioIo, TokioTimer},
     server::graceful::GracefulConnection,
-    service::TowerToHyperService,
 };
 use tokio::{
     net::{TcpListener, TcpStream},
@@ -95,11 +98,41 @@ pub enum Transport {
     Plain,
 }
 
+/// What a port serves: one clone per connection (the HTTPS port's
+/// [`crate::routes::Reviews`], or the admin router through hyper-util's `TowerToHyperService`).
+pub trait HttpService:
+    Service<
+        Request<Incoming>,
+        Response = Response<Self::ResponseBody>,
+        Error: Into<Box<dyn StdError + Send + Sync>>,
+        Future: Send + 'static,
+    > + Clone
+    + Send
+    + 'static
+{
+    /// The response body.
+    type ResponseBody: Body<Data: Send, Error: Into<Box<dyn StdError + Send + Sync>>>
+        + Send
+        + 'static;
+}
+
+impl<S, B> HttpService for S
+where
+    S: Service<Request<Incoming>, Response = Response<B>> + Clone + Send + 'static,
+    S::Error: Into<Box<dyn StdError + Send + Sync>>,
+    S::Future: Send + 'static,
+    B: Body + Send + 'static,
+    B::Data: Send,
+    B::Error: Into<Box<dyn StdError + Send + Sync>>,
+{
+    type ResponseBody = B;
+}
+
 /// Serves `app` over TLS on `listener` until `stop` fires, then drains.
 pub async fn serve_https(
     listener: TcpListener,
     tls: Arc<rustls::ServerConfig>,
-    app: Router,
+    app: impl HttpService,
     readiness: Arc<Readiness>,
     stop: Signal,
     drain: Drain,
@@ -130,7 +163,7 @@ pub async fn serve_https(
 pub async fn serve(
     listener: TcpListener,
     transport: Transport,
-    app: Router,
+    app: impl HttpService,
     stopping: impl Future<Output = ()>,
     grace: Duration,
     limits: ConnLimits,
@@ -153,7 +186,7 @@ pub async fn serve(
             },
         };
         let transport = transport.clone();
-        let service = TowerToHyperService::new(app.clone());
+        let service = app.clone();
         let close = close_rx.clone();
         let done = done_tx.clone();
         tokio::spawn(async move {
@@ -175,7 +208,7 @@ async fn connection(
     tcp: TcpStream,
     peer: std::net::SocketAddr,
     transport: Transport,
-    service: TowerToHyperService<Router>,
+    service: impl HttpService,
     limits: ConnLimits,
     close: watch::Receiver<bool>,
 ) {

@@ -160,6 +160,59 @@ async fn malformed_requests_get_a_4xx_with_a_message_and_the_server_survives() {
     assert!(!hook.logs().iter().any(|l| l.contains("panicked")));
 }
 
+/// The API server calls `<path>?timeout=10s`: the query plays no part in routing, and only the
+/// two exact paths are served (no trailing slash, no other case, nothing below them).
+#[tokio::test]
+async fn reviews_are_routed_by_exact_path_whatever_the_query() {
+    let ca = Ca::new("test-ca");
+    let hook = start_with(&ca, READY_NOW);
+    let client = https_client(&[ca.der()]);
+    let review = fixture("007-validate-FlinkSessionJob-CREATE-rogue-job.json");
+    let (status, body) =
+        post_json(&client, &hook.url("/validate?timeout=10s"), review.clone()).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(
+        body["response"]["uid"],
+        "63378d74-4928-48cc-b94c-4dd774761a8a"
+    );
+    assert_eq!(body["response"]["allowed"], false);
+    let (status, body) = post_json(
+        &client,
+        &hook.url("/mutate?timeout=30s"),
+        fixture("028-mutate-FlinkDeployment-CREATE-bare-app.json"),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["response"]["allowed"], true);
+    for path in [
+        "/validate/",
+        "/Validate",
+        "/validate/x",
+        "/mutatex",
+        "/",
+        "//validate",
+    ] {
+        let (status, body) = post_json(&client, &hook.url(path), review.clone()).await;
+        assert_eq!(status, 404, "{path}: {body}");
+        assert_eq!(body["kind"], "Status", "{path}: {body}");
+    }
+    for method in [
+        reqwest::Method::PUT,
+        reqwest::Method::DELETE,
+        reqwest::Method::PATCH,
+    ] {
+        let answer = client
+            .request(method.clone(), hook.url("/mutate?timeout=10s"))
+            .header("content-type", "application/json")
+            .body(review.clone())
+            .send()
+            .await
+            .expect("send");
+        assert_eq!(answer.status().as_u16(), 405, "{method}");
+        assert_eq!(answer.headers()["allow"], "POST", "{method}");
+    }
+}
+
 #[tokio::test]
 async fn a_request_whose_body_never_arrives_gets_408_after_the_request_timeout() {
     let ca = Ca::new("test-ca");

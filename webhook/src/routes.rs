@@ -19,7 +19,7 @@ use flink_savepoint::admission::{self, Decision, FlinkKind, Phase, ReviewContext
 use http_body_util::{BodyExt, Full};
 use hyper::{
     HeaderMap, Method, Request, Response, StatusCode,
-    body::{Body, Buf, Bytes},
+    body::{Body, Bytes},
     header::{self, HeaderValue},
 };
 use serde_json::json;
@@ -65,8 +65,7 @@ impl Reviews {
 
 impl<B> hyper::service::Service<Request<B>> for Reviews
 where
-    B: Body + Unpin + Send + 'static,
-    B::Data: Send,
+    B: Body<Data = Bytes> + Unpin + Send + 'static,
     B::Error: std::fmt::Display + Send,
 {
     type Response = ReviewResponse;
@@ -81,9 +80,9 @@ where
 
 /// Answers one request of the HTTPS port. The query string (the API server sends `?timeout=`)
 /// plays no part.
-pub async fn route<B>(state: &AppState, req: Request<B>) -> ReviewResponse
+async fn route<B>(state: &AppState, req: Request<B>) -> ReviewResponse
 where
-    B: Body + Unpin,
+    B: Body<Data = Bytes> + Unpin,
     B::Error: std::fmt::Display,
 {
     let phase = match req.uri().path() {
@@ -99,7 +98,7 @@ where
 
 async fn review_request<B>(phase: Phase, state: &AppState, req: Request<B>) -> ReviewResponse
 where
-    B: Body + Unpin,
+    B: Body<Data = Bytes> + Unpin,
     B::Error: std::fmt::Display,
 {
     let Some(_in_flight) = InFlight::enter(state) else {
@@ -150,7 +149,7 @@ impl Drop for InFlight<'_> {
 /// 400 (the client broke off).
 async fn read_body<B>(headers: &HeaderMap, body: B) -> Result<Vec<u8>, ReviewResponse>
 where
-    B: Body + Unpin,
+    B: Body<Data = Bytes> + Unpin,
     B::Error: std::fmt::Display,
 {
     let declared = headers
@@ -170,10 +169,10 @@ where
             )
         })?;
         if let Ok(data) = frame.into_data() {
-            if out.len() + data.remaining() > MAX_BODY_BYTES {
+            if out.len() + data.len() > MAX_BODY_BYTES {
                 return Err(too_large(body).await);
             }
-            out.extend_from_slice(data.chunk());
+            out.extend_from_slice(&data);
         }
     }
     Ok(out)
@@ -181,11 +180,11 @@ where
 
 /// Discards the rest of an oversize body (bounded by [`OVERSIZE_DRAIN_BYTES`]; nothing is
 /// kept), then answers 413.
-async fn too_large<B: Body + Unpin>(mut body: B) -> ReviewResponse {
+async fn too_large<B: Body<Data = Bytes> + Unpin>(mut body: B) -> ReviewResponse {
     let mut drained = 0usize;
     while drained < OVERSIZE_DRAIN_BYTES {
         match body.frame().await {
-            Some(Ok(frame)) => drained += frame.data_ref().map_or(0, Buf::remaining),
+            Some(Ok(frame)) => drained += frame.data_ref().map_or(0, Bytes::len),
             Some(Err(_)) | None => break,
         }
     }

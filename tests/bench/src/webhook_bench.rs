@@ -17,6 +17,8 @@ use crate::{
 pub struct Measured {
     /// Successful requests per second.
     pub rps: f64,
+    /// Successful requests per second of each repetition, in the order they ran.
+    pub rps_runs: Vec<f64>,
     /// Median of the per-run percentiles.
     pub p50_us: f64,
     /// 99th percentile, µs.
@@ -68,6 +70,7 @@ fn summarise(runs: Vec<(RunResult, u64)>, cpu_seconds: f64) -> Measured {
     let mut p999 = Vec::new();
     for (result, hwm) in runs {
         rps.push(result.throughput());
+        m.rps_runs.push(result.throughput());
         m.errors += result.failures.len();
         m.hwm_kib = m.hwm_kib.max(hwm);
         let s: Summary = result.samples.summary();
@@ -84,6 +87,24 @@ fn summarise(runs: Vec<(RunResult, u64)>, cpu_seconds: f64) -> Measured {
     m.p99_us = median(&p99);
     m.p999_us = median(&p999);
     m
+}
+
+/// The throughput of `server` as a share of `reference`'s, one ratio per repetition: the
+/// repetitions of [`measure`] alternate the servers, so each ratio compares two runs seconds
+/// apart and slow drift of a shared VM cancels out. Sorted ascending; empty when any reference
+/// run answered nothing.
+pub fn paired_ratios(reference: &Measured, server: &Measured) -> Vec<f64> {
+    if reference.rps_runs.iter().any(|&rps| rps <= 0.0) {
+        return Vec::new();
+    }
+    let mut ratios: Vec<f64> = reference
+        .rps_runs
+        .iter()
+        .zip(&server.rps_runs)
+        .map(|(reference, server)| server / reference)
+        .collect();
+    ratios.sort_by(f64::total_cmp);
+    ratios
 }
 
 /// Writes a fresh leaf certificate pair into `dir` and returns the paths.
@@ -127,4 +148,32 @@ pub async fn start_sandbox_with_session() -> Result<flink_sandbox::Sandbox> {
         .create("flinkdeployments", "analytics", session)
         .map_err(|e| anyhow::anyhow!("loading the session cluster: {e}"))?;
     Ok(sandbox)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn runs(rps: &[f64]) -> Measured {
+        Measured {
+            rps_runs: rps.to_vec(),
+            ..Measured::default()
+        }
+    }
+
+    /// Each run is compared with the reference run of the same repetition, not with the
+    /// reference's median: a drift that slows both servers alike does not move the ratio.
+    #[test]
+    fn paired_ratios_compare_runs_of_the_same_repetition() {
+        let floor = runs(&[100.0, 50.0, 200.0]);
+        let webhook = runs(&[90.0, 45.0, 180.0]);
+        assert_eq!(paired_ratios(&floor, &webhook), vec![0.9, 0.9, 0.9]);
+        let webhook = runs(&[100.0, 40.0, 220.0]);
+        assert_eq!(paired_ratios(&floor, &webhook), vec![0.8, 1.0, 1.1]);
+    }
+
+    #[test]
+    fn a_reference_run_that_answered_nothing_gives_no_ratio() {
+        assert!(paired_ratios(&runs(&[100.0, 0.0]), &runs(&[90.0, 90.0])).is_empty());
+    }
 }

@@ -146,8 +146,9 @@ impl Drop for InFlight<'_> {
 }
 
 /// Reads the whole body, or answers 413 (declared or actual size above [`MAX_BODY_BYTES`]) /
-/// 400 (the client broke off).
-async fn read_body<B>(headers: &HeaderMap, body: B) -> Result<Vec<u8>, ReviewResponse>
+/// 400 (the client broke off). A body that arrives in one frame (the usual case: a review is a
+/// few KiB and comes in one TLS record) is kept as that frame, not copied.
+async fn read_body<B>(headers: &HeaderMap, body: B) -> Result<Bytes, ReviewResponse>
 where
     B: Body<Data = Bytes> + Unpin,
     B::Error: std::fmt::Display,
@@ -160,7 +161,8 @@ where
         return Err(too_large(body).await);
     }
     let mut body = body;
-    let mut out = Vec::with_capacity(declared.map_or(0, |len| len as usize));
+    let mut first = Bytes::new();
+    let mut joined: Option<Vec<u8>> = None;
     while let Some(frame) = body.frame().await {
         let frame = frame.map_err(|error| {
             error_response(
@@ -168,14 +170,28 @@ where
                 format!("cannot read the request body: {error}"),
             )
         })?;
-        if let Ok(data) = frame.into_data() {
-            if out.len() + data.len() > MAX_BODY_BYTES {
-                return Err(too_large(body).await);
+        let Ok(data) = frame.into_data() else {
+            continue;
+        };
+        let read = joined.as_ref().map_or(first.len(), Vec::len);
+        if read + data.len() > MAX_BODY_BYTES {
+            return Err(too_large(body).await);
+        }
+        match &mut joined {
+            Some(out) => out.extend_from_slice(&data),
+            None if first.is_empty() => first = data,
+            None => {
+                let capacity = declared
+                    .map_or(0, |len| len as usize)
+                    .max(read + data.len());
+                let mut out = Vec::with_capacity(capacity);
+                out.extend_from_slice(&first);
+                out.extend_from_slice(&data);
+                joined = Some(out);
             }
-            out.extend_from_slice(&data);
         }
     }
-    Ok(out)
+    Ok(joined.map_or(first, Bytes::from))
 }
 
 /// Discards the rest of an oversize body (bounded by [`OVERSIZE_DRAIN_BYTES`]; nothing is

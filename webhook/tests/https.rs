@@ -615,6 +615,43 @@ async fn an_update_with_object_and_old_object_near_the_etcd_limit_is_reviewed() 
     assert_eq!(json["response"]["allowed"], true);
 }
 
+/// A body that reaches the server in several pieces (separate TLS records, so separate body
+/// frames) is joined in order and reviewed exactly as the same body sent at once; the
+/// one-frame case is kept without a copy, the joined case must not lose or reorder bytes.
+#[tokio::test]
+async fn a_body_sent_in_pieces_is_reviewed_exactly_as_the_whole() {
+    let ca = Ca::new("test-ca");
+    let hook = start_with(&ca, READY_NOW);
+    let body = fixture("007-validate-FlinkSessionJob-CREATE-rogue-job.json");
+    let (status, whole) = post_json(
+        &https_client(&[ca.der()]),
+        &hook.url("/validate"),
+        body.clone(),
+    )
+    .await;
+    assert_eq!(status, 200, "{whole}");
+    assert_eq!(whole["response"]["allowed"], false, "{whole}");
+    let mut tls = tls_connect(hook.https, &[ca.der()], rustls::ALL_VERSIONS)
+        .await
+        .expect("connect");
+    tls.write_all(request_head("/validate", body.len(), "").as_bytes())
+        .await
+        .expect("head");
+    let bytes = body.as_bytes();
+    let cuts = [0, 1, bytes.len() / 3, bytes.len() - 1, bytes.len()];
+    for piece in cuts.windows(2) {
+        tls.write_all(&bytes[piece[0]..piece[1]])
+            .await
+            .expect("piece");
+        tls.flush().await.expect("flush");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let (status, text) = read_response(&mut tls).await;
+    assert_eq!(status, 200, "{text}");
+    let pieces: Value = serde_json::from_str(&text).expect("review JSON");
+    assert_eq!(pieces, whole);
+}
+
 /// POSTs `body` over HTTP/2 (ALPN h2) and returns (status, Status-or-review JSON).
 async fn post_h2(hook: &Webhook, ca: &Ca, path: &str, body: String) -> (u16, Value) {
     use http_body_util::{BodyExt, Full};

@@ -63,7 +63,8 @@ pub async fn run_until(args: Args, signal: shutdown::Signal) -> Result<()> {
         max_in_flight,
         header_timeout,
         idle_timeout,
-        // Consumed by `settings::load_policy` / `telemetry::init`.
+        // Consumed by `settings::load_policy` / `telemetry::init` / `main` (the runtime).
+        worker_threads: _,
         config: _,
         log_format: _,
         enforcement: _,

@@ -8,18 +8,28 @@ use savepoint_webhook::{Args, run, telemetry};
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-#[tokio::main]
-async fn main() -> std::process::ExitCode {
+fn main() -> std::process::ExitCode {
     // One explicit process-wide provider (ring), whatever other crates enable.
     let _ = rustls::crypto::ring::default_provider().install_default();
     let args = Args::parse();
     telemetry::init(args.log_format);
-    match run(args).await {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(usize::from(args.worker_threads))
+        .thread_name("webhook-worker")
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(error) => return fail(&anyhow::Error::new(error).context("starting the runtime")),
+    };
+    match runtime.block_on(run(args)) {
         Ok(()) => std::process::ExitCode::SUCCESS,
-        Err(error) => {
-            tracing::error!(error = format!("{error:#}"), "savepoint-webhook failed");
-            eprintln!("savepoint-webhook: {error:#}");
-            std::process::ExitCode::FAILURE
-        }
+        Err(error) => fail(&error),
     }
+}
+
+fn fail(error: &anyhow::Error) -> std::process::ExitCode {
+    tracing::error!(error = format!("{error:#}"), "savepoint-webhook failed");
+    eprintln!("savepoint-webhook: {error:#}");
+    std::process::ExitCode::FAILURE
 }

@@ -489,6 +489,52 @@ fn invalid_policy_defaults_stop_the_process_at_startup_with_a_clear_error() {
     );
 }
 
+/// Threads of the process named as the runtime names its threads.
+fn runtime_threads(pid: u32) -> usize {
+    std::fs::read_dir(format!("/proc/{pid}/task"))
+        .expect("/proc task list")
+        .filter_map(|task| std::fs::read_to_string(task.ok()?.path().join("comm")).ok())
+        .filter(|comm| comm.trim() == "webhook-worker")
+        .count()
+}
+
+/// `--worker-threads` sets the runtime's threads: one by default whatever the machine's core
+/// count (a pod without a CPU limit would otherwise start one per node core), N when asked, and
+/// 0 is refused at startup with the flag named.
+#[tokio::test]
+async fn the_runtime_runs_as_many_workers_as_worker_threads_asks() {
+    let ca = Ca::new("test-ca");
+    let body = fixture("005-validate-FlinkSessionJob-CREATE-clicks-job.json");
+    for (extra, workers) in [(&[][..], 1), (&["--worker-threads", "3"][..], 3)] {
+        let hook = start_with(&ca, &[READY_NOW, extra].concat());
+        let (status, json) = post_json(
+            &https_client(&[ca.der()]),
+            &hook.url("/validate"),
+            body.clone(),
+        )
+        .await;
+        assert_eq!(status, 200, "{json}");
+        assert_eq!(runtime_threads(hook.pid()), workers, "{extra:?}");
+    }
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_savepoint-webhook"))
+        .args([
+            "--tls-cert",
+            "/nonexistent",
+            "--tls-key",
+            "/nonexistent",
+            "--worker-threads",
+            "0",
+        ])
+        .output()
+        .expect("run");
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&output.stderr).contains("--worker-threads"),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
 #[test]
 fn a_key_that_does_not_match_the_certificate_stops_the_process_at_startup() {
     let ca = Ca::new("test-ca");

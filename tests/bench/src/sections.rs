@@ -173,17 +173,17 @@ pub async fn webhook(quick: bool) -> Result<Vec<Section>> {
 }
 
 fn push_pair(section: &mut Section, level: &str, floor: &Measured, webhook: &Measured) {
-    for (name, r) in [("floor", floor), ("webhook", webhook)] {
-        let ratios = webhook_bench::paired_ratios(floor, webhook);
-        let ratio = match (name, ratios.first(), ratios.last()) {
-            ("webhook", Some(low), Some(high)) => format!(
-                "{:.0} % ({:.0}–{:.0})",
-                100.0 * median(&ratios),
-                100.0 * low,
-                100.0 * high
-            ),
-            _ => String::new(),
-        };
+    let ratios = webhook_bench::paired_ratios(floor, webhook);
+    let ratio = match (ratios.first(), ratios.last()) {
+        (Some(low), Some(high)) => format!(
+            "{:.0} % ({:.0}–{:.0})",
+            100.0 * median(&ratios),
+            100.0 * low,
+            100.0 * high
+        ),
+        _ => String::new(),
+    };
+    for (name, r, ratio) in [("floor", floor, String::new()), ("webhook", webhook, ratio)] {
         section.row(vec![
             level.into(),
             name.into(),

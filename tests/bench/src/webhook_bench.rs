@@ -64,12 +64,10 @@ pub async fn measure(
 
 fn summarise(runs: Vec<(RunResult, u64)>, cpu_seconds: f64) -> Measured {
     let mut m = Measured::default();
-    let mut rps = Vec::new();
     let mut p50 = Vec::new();
     let mut p99 = Vec::new();
     let mut p999 = Vec::new();
     for (result, hwm) in runs {
-        rps.push(result.throughput());
         m.rps_runs.push(result.throughput());
         m.errors += result.failures.len();
         m.hwm_kib = m.hwm_kib.max(hwm);
@@ -79,7 +77,7 @@ fn summarise(runs: Vec<(RunResult, u64)>, cpu_seconds: f64) -> Measured {
         p99.push(s.p99.as_secs_f64() * 1e6);
         p999.push(s.p999.as_secs_f64() * 1e6);
     }
-    m.rps = median(&rps);
+    m.rps = median(&m.rps_runs);
     if m.requests > 0 {
         m.cpu_us_per_request = cpu_seconds * 1e6 / m.requests as f64;
     }
